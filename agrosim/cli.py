@@ -1,0 +1,92 @@
+"""Command line: `agrosim run|validate|list`. Exit 0 ok, 2 bad input (no traceback), 1 internal error."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from agrosim.errors import InputError, ModelError
+from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
+
+COMMANDS = ("run", "validate", "list")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agrosim", description="Can a region reach its agricultural plan targets?")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="run a scenario, print target verdicts, write reports/<name>/")
+    p_run.add_argument("scenario", help="scenario YAML file")
+    p_run.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
+    p_val = sub.add_parser("validate", help="check a scenario without running it")
+    p_val.add_argument("scenario", help="scenario YAML file")
+    sub.add_parser("list", help="list bundled scenarios and region parameter files")
+    return parser
+
+
+def _verdict_table(verdicts: pd.DataFrame) -> str:
+    table = verdicts[["target", "year", "kind", "target_value", "projected", "gap", "gap_pct", "unit", "verdict"]]
+    return table.to_string(index=False, float_format=lambda v: f"{v:,.1f}")
+
+
+def _cmd_run(args) -> int:
+    from agrosim.api import run
+
+    result = run(args.scenario)
+    folder = result.write(args.out)
+    print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
+          f"{result.scenario.base_year}–{result.scenario.end_year}")
+    print(_verdict_table(result.verdicts))
+    print(f"\nreport written to {folder}")
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from agrosim.config import load_scenario
+
+    sc = load_scenario(args.scenario)
+    print(f"{args.scenario}: valid ({', '.join(sc.sectors)}; {len(sc.targets)} targets; "
+          f"{sc.base_year}–{sc.end_year})")
+    return 0
+
+
+def _cmd_list(args) -> int:
+    for title, folder in (("scenarios", bundled_scenarios_dir()), ("regions", bundled_params_dir())):
+        print(f"{title} ({folder}):")
+        for path in sorted(folder.glob("*.yaml")):
+            print(f"  {path.stem}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and argv[0].endswith((".yaml", ".yml")):
+        argv.insert(0, "run")
+    args = build_parser().parse_args(argv)
+    handler = {"run": _cmd_run, "validate": _cmd_validate, "list": _cmd_list}[args.command]
+    try:
+        return handler(args)
+    except InputError as exc:
+        print(exc.message(), file=sys.stderr)
+        return 2
+    except ModelError as exc:
+        print(f"internal model error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, traceback only on request
+        if os.environ.get("AGROSIM_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set AGROSIM_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; no partial report was left", file=sys.stderr)
+        return 130
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,246 @@
+"""Load a scenario: follow `extends:` chains, merge, apply dotted overrides, validate everything,
+and report every problem at once with the file it came from."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from agrosim.config.scenario import Scenario, Target, TargetModel, TopLevel
+from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
+from agrosim.config.yaml_io import read_yaml
+from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.param_arrays import sector_arrays
+from agrosim.paths import bundled_params_dir
+from agrosim.sectors import BY_NAME
+
+TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
+            "seed", "runs", "targets", *BY_NAME)
+
+Origins = dict[tuple, str]
+
+
+def _resolve_extends(ref: Any, here: Path, shown: str) -> Path:
+    if not isinstance(ref, str) or not ref.strip():
+        raise InputError([Problem(shown, "extends", repr(ref), "a path to a parameter file or scenario")])
+    candidate = (here.parent / ref).resolve()
+    if candidate.is_file():
+        return candidate
+    named = bundled_params_dir() / f"{ref}.yaml"
+    if "/" not in ref and named.is_file():
+        return named
+    raise InputError([Problem(shown, "extends", f"'{ref}', which does not exist (looked for {candidate})",
+                              "an existing file, relative to this one, or a bundled region id")])
+
+
+def _merge(base: dict, top: dict, origins: Origins, file: str, prefix: tuple = ()) -> dict:
+    """Deep-merge `top` into a copy of `base`; lists and scalars replace; record who set each key."""
+    out = dict(base)
+    for key, value in top.items():
+        path = prefix + (key,)
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and not _is_leaf(value):
+            out[key] = _merge(out[key], value, origins, file, path)
+        else:
+            out[key] = copy.deepcopy(value)
+            for old in [p for p in origins if p[: len(path)] == path]:
+                del origins[old]
+        origins[path] = file
+    return out
+
+
+def _is_leaf(value: dict) -> bool:
+    """A documented parameter ({value: …, source: …}) replaces as a whole rather than merging."""
+    return "value" in value
+
+
+def _apply_overrides(data: dict, overrides: Any, origins: Origins, file: str) -> dict:
+    if not isinstance(overrides, dict):
+        raise InputError([Problem(file, "overrides", repr(overrides), "a mapping of dotted.key.path: value")])
+    for dotted, value in overrides.items():
+        keys = [int(k) if k.isdigit() else k for k in str(dotted).split(".")]
+        nested: Any = value
+        for key in reversed(keys):
+            nested = {key: nested}
+        data = _merge(data, nested, origins, file)
+    return data
+
+
+def _load_chain(path: Path, stack: tuple[Path, ...], origins: Origins) -> dict:
+    path = path.resolve()
+    shown = str(path)
+    if path in stack:
+        cycle = " -> ".join(str(p) for p in stack + (path,))
+        raise InputError([Problem(shown, "extends", f"a cycle: {cycle}", "a chain of extends that ends")])
+    data = read_yaml(path)
+    base: dict = {}
+    if "extends" in data:
+        parent = _resolve_extends(data["extends"], path, shown)
+        base = _load_chain(parent, stack + (path,), origins)
+        base.pop("name", None)
+    own = {k: v for k, v in data.items() if k not in ("extends", "overrides")}
+    merged = _merge(base, own, origins, shown)
+    if "overrides" in data:
+        merged = _apply_overrides(merged, data["overrides"], origins, shown)
+    return merged
+
+
+def _origin(origins: Origins, path: tuple, default: str) -> str:
+    for cut in range(len(path), 0, -1):
+        if path[:cut] in origins:
+            return origins[path[:cut]]
+    return default
+
+
+class _Collector:
+    """Gathers problems with the file each key came from."""
+
+    def __init__(self, origins: Origins, top_file: str):
+        self.origins, self.top_file, self.problems = origins, top_file, []
+
+    def add(self, path: tuple, found: str, expected: str) -> None:
+        file = _origin(self.origins, path, self.top_file)
+        self.problems.append(Problem(file, ".".join(str(p) for p in path), found, expected))
+
+    def unknown_keys(self, mapping: dict, allowed, path: tuple) -> None:
+        for key in mapping:
+            if key not in allowed:
+                self.add(path + (key,), f"unknown key '{key}'{did_you_mean(key, allowed)}",
+                         "one of: " + ", ".join(str(a) for a in allowed))
+
+    def value(self, raw: Any, spec: ParamSpec, path: tuple) -> ParamValue | None:
+        try:
+            return parse_param(raw, spec)
+        except (ValueError, ValidationError) as exc:
+            found, _, expected = _split(exc)
+            self.add(path, found, expected or f"a value in {spec.unit}")
+            return None
+
+
+def _split(exc: Exception) -> tuple[str, str, str]:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        return f"{loc}: {err['msg']}" if loc else err["msg"], "", "a documented value {value, source, range}"
+    found, sep, expected = str(exc).partition("; expected ")
+    return found, sep, expected
+
+
+def _sector_params(section: Any, sector, col: _Collector) -> dict[str, ParamValue]:
+    path = (sector.name,)
+    if not isinstance(section, dict):
+        col.add(path, repr(section), f"a mapping of {sector.name} parameters")
+        return {}
+    table_names = [t.name for t in sector.tables]
+    col.unknown_keys(section, [p.name for p in sector.params] + table_names, path)
+    out: dict[str, ParamValue] = {}
+    for spec in sector.params:
+        if spec.name in section:
+            value = col.value(section[spec.name], spec, path + (spec.name,))
+            if value is not None:
+                out[spec.name] = value
+        elif spec.default is None:
+            col.add(path + (spec.name,), "nothing", f"a value for required key '{spec.name}' in {spec.unit}")
+        else:
+            out[spec.name] = ParamValue(spec.default)
+    for table in sector.tables:
+        rows = section.get(table.name, {})
+        tpath = path + (table.name,)
+        if not isinstance(rows, dict):
+            col.add(tpath, repr(rows), f"a mapping of {', '.join(table.keys)}")
+            continue
+        col.unknown_keys(rows, table.keys, tpath)
+        for key in table.keys:
+            row = rows.get(key)
+            if row is not None and not isinstance(row, dict):
+                col.add(tpath + (key,), repr(row), "a mapping of " + ", ".join(p.name for p in table.params))
+                row = None
+            if row is not None:
+                col.unknown_keys(row, [p.name for p in table.params], tpath + (key,))
+            for spec in table.params:
+                flat = f"{table.name}.{key}.{spec.name}"
+                if row is not None and spec.name in row:
+                    value = col.value(row[spec.name], spec, tpath + (key, spec.name))
+                    if value is not None:
+                        out[flat] = value
+                elif row is not None and spec.default is None:
+                    col.add(tpath + (key, spec.name), "nothing", f"a value for required key '{spec.name}'")
+                else:
+                    out[flat] = ParamValue(spec.default if (row is not None and spec.default is not None) else 0.0)
+    return out
+
+
+def _targets(models: dict, sectors: list[str], col: _Collector) -> list[Target]:
+    indicators = {i.name: i for s in sectors for i in BY_NAME[s].indicators}
+    out = []
+    for tid, model in models.items():
+        if model is None:
+            continue
+        path = ("targets", tid)
+        ind = indicators.get(model.indicator)
+        if ind is None:
+            col.add(path + ("indicator",), f"'{model.indicator}'{did_you_mean(model.indicator, indicators)}",
+                    "an indicator of the scenario's sectors: " + ", ".join(sorted(indicators)))
+            continue
+        spec = ParamSpec(model.indicator, ind.unit, ind.en)
+        try:
+            value = parse_scalar(model.value, spec)
+            upper = None if model.upper is None else parse_scalar(model.upper, spec)
+        except ValueError as exc:
+            found, _, expected = str(exc).partition("; expected ")
+            col.add(path + ("value",), found, expected)
+            continue
+        written = str(model.value).split(None, 1)
+        out.append(Target(
+            id=tid, indicator=model.indicator, kind=model.kind, value=value, year=model.year,
+            unit_written=written[1] if len(written) > 1 else ind.display_unit,
+            value_written=float(written[0]) if len(written) > 1 else value, upper=upper,
+            tolerance=model.tolerance, from_year=model.from_year, aspirational=model.aspirational,
+            en=model.en or ind.en, zh=model.zh or ind.zh, source=model.source))
+    return out
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load, merge and validate a scenario file; raise InputError listing every problem."""
+    path = Path(path)
+    origins: Origins = {}
+    top = str(path.resolve())
+    merged = _load_chain(path, (), origins)
+    own = read_yaml(path)
+    merged["name"] = own.get("name") or path.stem
+    col = _Collector(origins, top)
+    col.unknown_keys(merged, TOP_KEYS, ())
+    try:
+        head = TopLevel.model_validate({k: v for k, v in merged.items() if k not in BY_NAME})
+    except ValidationError as exc:
+        for err in exc.errors():
+            if err["type"] == "extra_forbidden" and err["loc"][0] != "targets":
+                continue
+            loc = tuple(err["loc"])
+            found = "nothing" if err["type"] == "missing" else repr(err.get("input"))
+            if err["type"] == "extra_forbidden":
+                allowed = list(TargetModel.model_fields)
+                found = f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], allowed)}"
+            col.add(loc, found, err["msg"])
+        raise InputError(col.problems) from None
+    if head.end_year <= head.base_year:
+        col.add(("end_year",), str(head.end_year), f"a year after base_year {head.base_year}")
+    params = {name: _sector_params(merged[name], sector, col) for name, sector in BY_NAME.items() if name in merged}
+    if not params:
+        col.add((), "no sector sections", "at least one of: " + ", ".join(BY_NAME))
+    targets = _targets(head.targets, list(params), col)
+    for t in targets:
+        if not head.base_year < t.year <= head.end_year:
+            col.add(("targets", t.id, "year"), str(t.year), f"a year in {head.base_year + 1}..{head.end_year}")
+    if col.problems:
+        raise InputError(col.problems)
+    scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,
+                        end_year=head.end_year, seed=head.seed, runs=head.runs, params=params, targets=targets,
+                        resolved=dict(merged))
+    for name in params:
+        for key, found, expected in BY_NAME[name].check(sector_arrays(scenario, BY_NAME[name], 1)):
+            col.add(tuple(key.split(".")), found, expected)
+    if col.problems:
+        raise InputError(col.problems)
+    return scenario

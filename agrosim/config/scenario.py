@@ -1,0 +1,95 @@
+"""The validated scenario: region, horizon, parameters with provenance, and targets."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agrosim.config.spec import ParamValue, Source
+
+TARGET_KINDS = ("at_least", "at_most", "about", "stable_at")
+
+
+class Region(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    en: str
+    zh: str
+
+
+class TargetModel(BaseModel):
+    """A plan target as written: the kind comes from the plan's wording (以上 → at_least …)."""
+
+    model_config = ConfigDict(extra="forbid")
+    indicator: str
+    kind: Literal["at_least", "at_most", "about", "stable_at"]
+    value: Any
+    year: int = Field(ge=1900, le=2200)
+    upper: Any = None
+    tolerance: float = Field(default=0.05, ge=0, le=1)
+    from_year: int | None = Field(default=None, ge=1900, le=2200)
+    aspirational: bool = False
+    en: str = ""
+    zh: str = ""
+    source: Source | None = None
+
+
+class TopLevel(BaseModel):
+    """Keys outside the sector sections; sector sections are validated from their ParamSpecs."""
+
+    model_config = ConfigDict(extra="allow")
+    name: str = Field(default="", pattern=r"^$|^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+    title: str = ""
+    description: str = ""
+    region: Region
+    base_year: int = Field(ge=1900, le=2200)
+    end_year: int = Field(ge=1900, le=2200)
+    seed: int = Field(default=0, ge=0, lt=2**63)
+    runs: int = Field(default=1, ge=1, le=100_000_000)
+    targets: dict[str, TargetModel | None] = {}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved target: values in the indicator's internal unit, plus how it was written."""
+
+    id: str
+    indicator: str
+    kind: str
+    value: float
+    year: int
+    unit_written: str
+    value_written: float
+    upper: float | None = None
+    tolerance: float = 0.05
+    from_year: int | None = None
+    aspirational: bool = False
+    en: str = ""
+    zh: str = ""
+    source: Source | None = None
+
+
+@dataclass
+class Scenario:
+    """Everything a run needs, validated; `resolved` is the merged YAML written beside results."""
+
+    name: str
+    file: str
+    title: str
+    region: Region
+    base_year: int
+    end_year: int
+    seed: int
+    runs: int
+    params: dict[str, dict[str, ParamValue]]
+    targets: list[Target]
+    resolved: dict = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.base_year, self.end_year + 1))
+
+    @property
+    def sectors(self) -> list[str]:
+        return list(self.params)

@@ -1,0 +1,139 @@
+"""Parameter specifications and the parsing of one parameter value (with units and provenance).
+
+Sectors declare their parameters as `ParamSpec`s; the scenario schema, the validation and the
+generated reference are all built from these declarations, so they cannot drift apart.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from agrosim.units import UnitError, parse_quantity, parse_unit
+
+_EXAMPLES = {
+    "area": "4695 万亩", "mass": "1365 万吨", "mass/area": "303 kg/亩", "money": "1.5 亿元",
+    "money/area": "1500 元/亩", "area/time": "164 万亩/年", "money/time": "100 亿元/年",
+    "head": "1500 万头", "1": "0.1 or 10 %", "1/time": "1 %/yr",
+}
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One model coefficient or driver: internal unit, validity bounds, default and labels."""
+
+    name: str
+    unit: str
+    description: str
+    zh: str = ""
+    default: float | None = None
+    lo: float = -math.inf
+    hi: float = math.inf
+    time_varying: bool = False
+
+    @property
+    def dimension(self) -> str:
+        return parse_unit(self.unit).dimension
+
+
+class Source(BaseModel):
+    """Where a number comes from: a seed line with its quoted phrase, or a named publication."""
+
+    model_config = ConfigDict(extra="forbid")
+    seed: str | None = None
+    line: int | None = None
+    quote: str | None = None
+    published: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self):
+        has_seed = self.seed is not None and self.line is not None and self.quote is not None
+        if not has_seed and self.published is None:
+            raise ValueError("a source needs either seed + line + quote, or published")
+        return self
+
+
+class Documented(BaseModel):
+    """The long form of a parameter: a value plus its source, plausible range and notes."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: Any
+    source: Source | None = None
+    range: list[Any] | None = None
+    assumption: bool = False
+    note: str | None = None
+
+
+def _dimension_ok(found: str, expected: str) -> bool:
+    """Same dimension, or a per-year quantity written without its '/年' (a yearly amount)."""
+    return found == expected or (expected.endswith("/time") and found == expected[: -len("/time")])
+
+
+def parse_scalar(raw: Any, spec: ParamSpec) -> float:
+    """One number or quantity string → float in the spec's internal unit. Raises ValueError."""
+    expected = parse_unit(spec.unit)
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise ValueError(f"{type(raw).__name__} {raw!r}; expected {_want(spec)}")
+    if isinstance(raw, str):
+        try:
+            number, unit = parse_quantity(raw)
+        except UnitError as exc:
+            raise ValueError(f"'{raw}' ({exc}); expected {_want(spec)}") from None
+        if not _dimension_ok(unit.dimension, expected.dimension):
+            raise ValueError(f"'{raw}' (unit of {unit.dimension}); expected {_want(spec)}")
+        value = number * unit.factor / expected.factor
+    else:
+        if expected.dimension not in ("1", "1/time"):
+            raise ValueError(f"bare number {raw}; expected {_want(spec)}")
+        value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError(f"{raw!r} (not finite); expected {_want(spec)}")
+    if not spec.lo <= value <= spec.hi:
+        raise ValueError(f"{raw!r} = {value:g} {spec.unit}; expected a value in [{spec.lo:g}, {spec.hi:g}] {spec.unit}")
+    return value
+
+
+def _want(spec: ParamSpec) -> str:
+    dim = spec.dimension
+    return f"a quantity of {dim} convertible to {spec.unit}, e.g. '{_EXAMPLES.get(dim, '1 ' + spec.unit)}'"
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    """A parsed parameter: constant value or a {year: value} schedule held until the next year."""
+
+    value: float | dict[int, float]
+    source: Source | None = None
+    range: tuple[float, float] | None = None
+    assumption: bool = False
+    note: str | None = None
+
+
+def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
+    """Short form (`"1662 万亩"`), schedule (`{2021: ..., 2023: ...}`) or long form with source."""
+    if isinstance(raw, dict) and "value" in raw:
+        doc = Documented.model_validate(raw)
+        base = parse_param(doc.value, spec)
+        rng = None
+        if doc.range is not None:
+            if len(doc.range) != 2:
+                raise ValueError(f"range {doc.range!r}; expected [low, high]")
+            rng = (parse_scalar(doc.range[0], spec), parse_scalar(doc.range[1], spec))
+            if rng[0] > rng[1]:
+                raise ValueError(f"range {doc.range!r} has low > high; expected [low, high]")
+        return ParamValue(base.value, doc.source, rng, doc.assumption, doc.note)
+    if isinstance(raw, dict):
+        if not spec.time_varying:
+            raise ValueError(f"a mapping {raw!r}; expected a single value ({spec.name} cannot vary by year)")
+        schedule = {}
+        for year, item in raw.items():
+            if not isinstance(year, int) or isinstance(year, bool):
+                raise ValueError(f"schedule key {year!r}; expected a year such as 2023")
+            schedule[year] = parse_scalar(item, spec)
+        if not schedule:
+            raise ValueError("an empty schedule; expected {year: value, ...}")
+        return ParamValue(dict(sorted(schedule.items())))
+    return ParamValue(parse_scalar(raw, spec))

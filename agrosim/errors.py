@@ -1,0 +1,41 @@
+"""Error types: bad input (exit 2) carries every problem found; model faults (exit 1) do not."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is, what was found, what was expected."""
+
+    file: str
+    path: str
+    found: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: found {self.found}; expected {self.expected}"
+
+
+class InputError(Exception):
+    """Bad input. Holds all problems so the user can fix them in one pass."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        head = f"{len(self.problems)} problem(s) in the input:" if len(self.problems) > 1 else "problem in the input:"
+        return "\n".join([head] + [f"  - {p}" for p in self.problems])
+
+
+class ModelError(RuntimeError):
+    """The model broke one of its own invariants (a balance that does not close, a negative stock)."""
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

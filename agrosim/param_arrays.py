@@ -1,0 +1,64 @@
+"""Turn a scenario's parsed parameters into arrays with the run axis first.
+
+Constant → (n,); time-varying → (n, years) with column 0 the base year; table parameters →
+(n, rows) in the table's declared row order. Per-run values (Monte Carlo draws, sweeps) replace
+a constant by an (n,) array of their own.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from agrosim.config.scenario import Scenario
+from agrosim.sectors import BY_NAME
+from agrosim.sectors.base import Sector
+
+
+def _schedule(value: dict[int, float], years: list[int], before: float) -> np.ndarray:
+    out, current = np.empty(len(years)), before
+    for i, year in enumerate(years):
+        current = value.get(year, current)
+        out[i] = current
+    return out
+
+
+def sector_arrays(scenario: Scenario, sector: Sector, n: int,
+                  per_run: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Arrays for one sector; `per_run` maps local names to (n,) arrays that replace constants."""
+    values = scenario.params[sector.name]
+    years = scenario.years
+    out: dict[str, np.ndarray] = {}
+    for spec in sector.params:
+        pv = values[spec.name].value
+        if spec.time_varying:
+            if isinstance(pv, dict):
+                before = spec.default if spec.default is not None else next(iter(pv.values()))
+                row = _schedule(pv, years, before)
+            else:
+                row = np.full(len(years), float(pv))
+            out[spec.name] = np.broadcast_to(row, (n, len(years))).copy()
+        else:
+            out[spec.name] = np.full(n, float(pv))
+    for table in sector.tables:
+        for spec in table.params:
+            row = np.array([values[f"{table.name}.{key}.{spec.name}"].value for key in table.keys], dtype=float)
+            out[f"{table.name}.{spec.name}"] = np.broadcast_to(row, (n, len(table.keys))).copy()
+    for name, arr in (per_run or {}).items():
+        if name not in out:
+            raise KeyError(f"{sector.name} has no parameter '{name}'")
+        arr = np.asarray(arr, dtype=float)
+        if out[name].ndim == 2 and arr.ndim == 1:
+            arr = arr[:, None]
+        out[name] = np.broadcast_to(arr, out[name].shape).copy()
+    return out
+
+
+def all_arrays(scenario: Scenario, n: int, per_run: Mapping[str, np.ndarray] | None = None) -> dict[str, dict]:
+    """Arrays for every active sector; `per_run` keys are `sector.param`."""
+    per_run = per_run or {}
+    out = {}
+    for name in scenario.sectors:
+        local = {k.split(".", 1)[1]: v for k, v in per_run.items() if k.split(".", 1)[0] == name}
+        out[name] = sector_arrays(scenario, BY_NAME[name], n, local)
+    return out

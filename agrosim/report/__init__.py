@@ -1,0 +1,1 @@
+"""Reporting: tables and charts written into reports/<name>/, all or nothing."""

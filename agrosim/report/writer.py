@@ -1,0 +1,65 @@
+"""Write a report folder atomically: build everything in a temporary folder, then swap it in."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
+
+from agrosim.config.scenario import Scenario
+from agrosim.errors import InputError, Problem
+from agrosim.report.charts import trajectory
+from agrosim.results import Results
+
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+def report_dir(out_root: Path, name: str) -> Path:
+    """reports/<name>, refusing names that could escape the output folder."""
+    if not _SAFE.match(name) or name in (".", ".."):
+        raise InputError([Problem(name, "name", repr(name), "letters, digits, '_', '-', '.' (no path separators)")])
+    return out_root / name
+
+
+def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame) -> Path:
+    """Write resolved scenario, tidy results, targets table and one chart per target; return the folder."""
+    final = report_dir(Path(out_root), scenario.name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{scenario.name}.", dir=final.parent))
+    try:
+        with open(tmp / "scenario.resolved.yaml", "w", encoding="utf-8") as fh:
+            yaml.safe_dump(scenario.resolved, fh, allow_unicode=True, sort_keys=False)
+        results.to_frame().to_csv(tmp / "results.csv", index=False, encoding="utf-8")
+        verdicts.to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
+        charts = tmp / "charts"
+        charts.mkdir()
+        for target, row in zip(scenario.targets, verdicts.itertuples()):
+            fig = trajectory(results, target, row.verdict)
+            fig.savefig(charts / f"{target.id}.png")
+            plt.close(fig)
+        _swap_in(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    """Replace `final` by `tmp`; the old report survives until the new one is in place."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        final.rename(old)
+    try:
+        tmp.rename(final)
+    except BaseException:
+        if old is not None:
+            old.rename(final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,74 @@
+"""What a sector is: its declared parameters, stocks, balances and indicators, and its pure step.
+
+Every array has the run axis first: a stock is (n,) or (n, k) for k cohorts/crops; a constant
+parameter is (n,); a time-varying one is (n, years) and sectors read column `t`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+
+from agrosim.config.spec import ParamSpec
+
+Arrays = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A keyed table of parameters, one row per item (e.g. one row per crop)."""
+
+    name: str
+    keys: tuple[str, ...]
+    params: tuple[ParamSpec, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """A reported series: internal unit, the unit the plans report it in, and labels."""
+
+    name: str
+    unit: str
+    display_unit: str
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Balance:
+    """`stock[t] = stock[t-1] + Σ inflows − Σ outflows`, checked by the engine every year."""
+
+    stock: str
+    inflows: tuple[str, ...] = ()
+    outflows: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A sector: declarations plus three pure functions of arrays (no loop over runs)."""
+
+    name: str
+    title_en: str
+    title_zh: str
+    params: tuple[ParamSpec, ...]
+    tables: tuple[TableSpec, ...]
+    balances: tuple[Balance, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    init: Callable[[Mapping[str, np.ndarray]], tuple[Arrays, Arrays]]
+    step: Callable[[Arrays, Mapping[str, np.ndarray], int], tuple[Arrays, Arrays]]
+    report: Callable[[Arrays, Arrays, Mapping[str, np.ndarray], int], Arrays]
+    check: Callable[[Mapping[str, np.ndarray]], list[tuple[str, str, str]]] = field(default=lambda p: [])
+
+    def param_specs(self) -> dict[str, ParamSpec]:
+        """All parameter specs by flat name; table params are named `table.param`."""
+        specs = {p.name: p for p in self.params}
+        for table in self.tables:
+            specs.update({f"{table.name}.{p.name}": p for p in table.params})
+        return specs
+
+
+def yearly(params: Mapping[str, np.ndarray], name: str, t: int) -> np.ndarray:
+    """Value of a time-varying parameter in year index t, shape (n,)."""
+    return params[name][:, t]

@@ -1,0 +1,166 @@
+"""Land and grain: cultivated land under a red-line floor, grain sown area by crop,
+high-standard farmland (HSF) built per year, yield = base × trend × HSF uplift × weather.
+
+Stocks (end of year): cultivated_land_mu, hsf_area_mu. Output is Σ area × yield × grain
+equivalent (potato counts 5:1, i.e. 0.2 kg grain per kg fresh tuber, as Chinese statistics do).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from agrosim.config.spec import ParamSpec as P
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, TableSpec, yearly
+
+CROPS = ("maize", "wheat", "millet", "sorghum", "soybean", "potato", "other_grains")
+CROP_ZH = {"maize": "玉米", "wheat": "小麦", "millet": "谷子", "sorghum": "高粱", "soybean": "大豆",
+           "potato": "马铃薯", "other_grains": "其他杂粮"}
+
+PARAMS = (
+    P("cultivated_land_mu", "mu", "Cultivated land in the base year.", "耕地面积", lo=0),
+    P("red_line_mu", "mu", "Cultivated-land red line: losses that would take land below it are blocked.",
+      "耕地保护红线", default=0.0, lo=0),
+    P("land_loss_mu_per_yr", "mu/yr", "Cultivated land taken by construction and other uses per year.",
+      "耕地占用", default=0.0, lo=0, time_varying=True),
+    P("reclamation_mu_per_yr", "mu/yr", "Cultivated land added by reclamation and offsets per year.",
+      "补充耕地", default=0.0, lo=0, time_varying=True),
+    P("multiple_cropping_index", "1", "Upper bound of grain sown area per mu of cultivated land.",
+      "复种指数上限", default=1.0, lo=0, hi=3),
+    P("grain_area_mu", "mu", "Grain sown area in the base year.", "粮食播种面积", lo=0),
+    P("grain_area_growth_per_yr", "1/yr", "Planned relative change of grain sown area per year.",
+      "粮食播种面积年增长率", default=0.0, lo=-0.5, hi=0.5, time_varying=True),
+    P("hsf_area_mu", "mu", "High-standard farmland built by the base year (cumulative).", "高标准农田面积", lo=0),
+    P("hsf_build_mu_per_yr", "mu/yr", "HSF built per year from area programmes.", "高标准农田年建设面积",
+      default=0.0, lo=0, time_varying=True),
+    P("hsf_budget_yuan_per_yr", "yuan/yr", "Money for HSF per year; builds budget ÷ cost per mu on top of the area programme.",
+      "高标准农田年投资", default=0.0, lo=0, time_varying=True),
+    P("hsf_cost_yuan_per_mu", "yuan/mu", "Investment per mu of HSF built.", "高标准农田亩均投资",
+      default=1500.0, lo=1e-9),
+    P("hsf_lapse_per_yr", "1/yr", "Share of the HSF stock that falls out of standard per year.",
+      "高标准农田年失效率", default=0.0, lo=0, hi=1),
+    P("hsf_yield_uplift", "1", "Grain yield on HSF relative to other land, minus one.", "高标准农田增产率",
+      default=0.0, lo=0, hi=1),
+    P("yield_trend_per_yr", "1/yr", "Yield growth per year from varieties, inputs and management.",
+      "单产年增长率", default=0.0, lo=-0.2, hi=0.2),
+    P("weather_yield_factor", "1", "Weather multiplier on all crops' yield (1 = normal, 0.9 = 10 % loss).",
+      "气象单产系数", default=1.0, lo=0, hi=2, time_varying=True),
+)
+
+CROP_TABLE = TableSpec("crops", CROPS, (
+    P("area_share", "1", "Share of grain sown area.", "面积占比", lo=0, hi=1),
+    P("base_yield_kg_per_mu", "kg/mu", "Base-year yield (fresh weight for potato).", "基期单产", lo=0),
+    P("grain_equiv", "1", "kg of grain counted per kg harvested (potato 0.2 = 5:1).", "折粮系数",
+      default=1.0, lo=0, hi=1),
+), "Grain crops; omitted crops have zero area.")
+
+INDICATORS = (
+    I("cultivated_land", "mu", "万亩", "Cultivated land", "耕地面积"),
+    I("grain_sown_area", "mu", "万亩", "Grain sown area", "粮食播种面积"),
+    I("grain_area_shortfall", "mu", "万亩", "Planned grain area not placed for lack of land", "粮食面积缺口"),
+    I("land_loss_blocked", "mu", "万亩", "Land loss blocked by the red line", "红线阻止的耕地占用"),
+    I("hsf_area", "mu", "万亩", "High-standard farmland", "高标准农田面积"),
+    I("hsf_built", "mu", "万亩", "HSF built this year", "高标准农田新建面积"),
+    I("hsf_spend", "yuan", "亿元", "Investment in HSF this year", "高标准农田投资"),
+    I("grain_yield", "kg/mu", "kg/亩", "Grain yield", "粮食单产"),
+    I("grain_output", "kg", "万吨", "Grain output", "粮食总产量"),
+) + tuple(I(f"sown_area_{c}", "mu", "万亩", f"Sown area: {c}", f"{CROP_ZH[c]}播种面积") for c in CROPS) \
+  + tuple(I(f"grain_output_{c}", "kg", "万吨", f"Grain output: {c}", f"{CROP_ZH[c]}产量(折粮)") for c in CROPS)
+
+BALANCES = (
+    Balance("cultivated_land_mu", ("reclaimed_mu",), ("land_lost_mu",)),
+    Balance("hsf_area_mu", ("hsf_built_mu",), ("hsf_lapsed_mu", "hsf_lost_mu")),
+)
+
+_ZERO_FLOWS = ("reclaimed_mu", "land_lost_mu", "land_loss_blocked_mu", "hsf_built_mu", "hsf_lapsed_mu",
+               "hsf_lost_mu", "hsf_spend_yuan")
+
+
+def _place_grain(demand_mu, land_mu, p):
+    """Grain area placed = demand capped by land × multiple cropping; split by crop shares."""
+    placed = np.minimum(demand_mu, land_mu * p["multiple_cropping_index"])
+    return placed[:, None] * p["crops.area_share"], demand_mu - placed
+
+
+def init(p):
+    land = p["cultivated_land_mu"].astype(float)
+    demand = p["grain_area_mu"].astype(float)
+    crop_area, shortfall = _place_grain(demand, land, p)
+    hsf = p["hsf_area_mu"].astype(float)
+    state = {
+        "cultivated_land_mu": land,
+        "hsf_area_mu": hsf,
+        "grain_area_demand_mu": demand,
+        "crop_area_mu": crop_area,
+        "grain_area_shortfall_mu": shortfall,
+        "hsf_share_base": _hsf_share(hsf, crop_area),
+    }
+    return state, {k: np.zeros_like(land) for k in _ZERO_FLOWS}
+
+
+def _hsf_share(hsf_mu, crop_area_mu):
+    area = crop_area_mu.sum(axis=1)
+    return np.clip(np.divide(hsf_mu, area, out=np.zeros_like(hsf_mu), where=area > 0), 0.0, 1.0)
+
+
+def step(s, p, t):
+    land = s["cultivated_land_mu"]
+    reclaimed = yearly(p, "reclamation_mu_per_yr", t)
+    loss_wanted = yearly(p, "land_loss_mu_per_yr", t)
+    land_lost = np.clip(np.minimum(loss_wanted, land + reclaimed - p["red_line_mu"]), 0.0, None)
+    land_new = land + reclaimed - land_lost
+
+    demand = s["grain_area_demand_mu"] * (1.0 + yearly(p, "grain_area_growth_per_yr", t))
+    crop_area, shortfall = _place_grain(demand, land_new, p)
+
+    hsf = s["hsf_area_mu"]
+    lapsed = hsf * p["hsf_lapse_per_yr"]
+    lost = np.clip(hsf - lapsed - land_new, 0.0, None)
+    wanted = yearly(p, "hsf_build_mu_per_yr", t) + yearly(p, "hsf_budget_yuan_per_yr", t) / p["hsf_cost_yuan_per_mu"]
+    built = np.clip(np.minimum(wanted, land_new - (hsf - lapsed - lost)), 0.0, None)
+    new = dict(s, cultivated_land_mu=land_new, grain_area_demand_mu=demand, crop_area_mu=crop_area,
+               grain_area_shortfall_mu=shortfall, hsf_area_mu=hsf + built - lapsed - lost)
+    flows = {"reclaimed_mu": reclaimed, "land_lost_mu": land_lost, "land_loss_blocked_mu": loss_wanted - land_lost,
+             "hsf_built_mu": built, "hsf_lapsed_mu": lapsed, "hsf_lost_mu": lost,
+             "hsf_spend_yuan": built * p["hsf_cost_yuan_per_mu"]}
+    return new, flows
+
+
+def report(s, f, p, t):
+    crop_area = s["crop_area_mu"]
+    share = _hsf_share(s["hsf_area_mu"], crop_area)
+    uplift = p["hsf_yield_uplift"]
+    factor = ((1.0 + p["yield_trend_per_yr"]) ** t * (1.0 + uplift * share) / (1.0 + uplift * s["hsf_share_base"])
+              * yearly(p, "weather_yield_factor", t))
+    crop_out = crop_area * p["crops.base_yield_kg_per_mu"] * p["crops.grain_equiv"] * factor[:, None]
+    area, output = crop_area.sum(axis=1), crop_out.sum(axis=1)
+    out = {
+        "cultivated_land": s["cultivated_land_mu"], "grain_sown_area": area,
+        "grain_area_shortfall": s["grain_area_shortfall_mu"], "land_loss_blocked": f["land_loss_blocked_mu"],
+        "hsf_area": s["hsf_area_mu"], "hsf_built": f["hsf_built_mu"], "hsf_spend": f["hsf_spend_yuan"],
+        "grain_yield": np.divide(output, area, out=np.zeros_like(output), where=area > 0),
+        "grain_output": output,
+    }
+    for k, crop in enumerate(CROPS):
+        out[f"sown_area_{crop}"] = crop_area[:, k]
+        out[f"grain_output_{crop}"] = crop_out[:, k]
+    return out
+
+
+def check(p):
+    """Cross-parameter rules a single field cannot express: (key path, found, expected)."""
+    problems = []
+    total = p["crops.area_share"].sum(axis=1)
+    if not np.allclose(total, 1.0, atol=1e-6):
+        problems.append(("land_grain.crops.*.area_share", f"shares summing to {total.max():.6g}", "shares summing to 1"))
+    if np.any(p["red_line_mu"] > p["cultivated_land_mu"]):
+        problems.append(("land_grain.red_line_mu", f"{p['red_line_mu'].max():g} mu above cultivated land",
+                         f"at most cultivated_land_mu = {p['cultivated_land_mu'].min():g} mu"))
+    if np.any(p["hsf_area_mu"] > p["cultivated_land_mu"]):
+        problems.append(("land_grain.hsf_area_mu", f"{p['hsf_area_mu'].max():g} mu", "at most cultivated_land_mu"))
+    return problems
+
+
+SECTOR = Sector(
+    name="land_grain", title_en="Land and grain", title_zh="耕地与粮食",
+    params=PARAMS, tables=(CROP_TABLE,), balances=BALANCES, indicators=INDICATORS,
+    init=init, step=step, report=report, check=check,
+)

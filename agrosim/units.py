@@ -1,0 +1,125 @@
+"""Quantities as the plans write them ("1365 万吨", "303 kg/亩", "1.5 亿元") into internal units.
+
+Internal units: area in mu (亩), mass in kg, animals in head, bee colonies in box (箱),
+silkworm eggs in sheet (张), money in yuan (元), time in years; fractions are plain numbers.
+A unit string is `numerator[/denominator]`; each side is an optional Chinese magnitude prefix
+(万, 亿, 千 …) followed by a base unit from `BASE_UNITS`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: base unit -> (dimension, factor to the internal unit of that dimension)
+BASE_UNITS: dict[str, tuple[str, float]] = {
+    "亩": ("area", 1.0), "mu": ("area", 1.0),
+    "公顷": ("area", 15.0), "ha": ("area", 15.0), "hm2": ("area", 15.0),
+    "平方公里": ("area", 1500.0), "km2": ("area", 1500.0),
+    "kg": ("mass", 1.0), "公斤": ("mass", 1.0), "千克": ("mass", 1.0), "斤": ("mass", 0.5),
+    "吨": ("mass", 1000.0), "t": ("mass", 1000.0), "kt": ("mass", 1e6), "Mt": ("mass", 1e9),
+    "头": ("head", 1.0), "只": ("head", 1.0), "羽": ("head", 1.0), "head": ("head", 1.0),
+    "箱": ("colony", 1.0), "群": ("colony", 1.0), "box": ("colony", 1.0),
+    "张": ("sheet", 1.0), "盒": ("sheet", 1.0), "sheet": ("sheet", 1.0),
+    "户": ("household", 1.0), "household": ("household", 1.0),
+    "元": ("money", 1.0), "yuan": ("money", 1.0), "CNY": ("money", 1.0),
+    "年": ("time", 1.0), "yr": ("time", 1.0), "year": ("time", 1.0), "a": ("time", 1.0),
+    "月": ("time", 1.0 / 12.0), "month": ("time", 1.0 / 12.0),
+    "%": ("1", 0.01), "‰": ("1", 0.001), "1": ("1", 1.0),
+}
+
+#: Chinese magnitude prefixes, longest first so that 千万 wins over 千.
+PREFIXES: dict[str, float] = {
+    "千万": 1e7, "百万": 1e6, "十万": 1e5, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2, "十": 10.0,
+}
+
+_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+_THOUSANDS = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)(\.\d+)?")
+
+
+class UnitError(ValueError):
+    """A unit that is unknown, or of the wrong dimension for where it is used."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A parsed unit: its dimension (e.g. "mass/area") and the factor to internal units."""
+
+    text: str
+    dimension: str
+    factor: float
+
+
+def _parse_side(text: str) -> tuple[str, float]:
+    text = text.strip()
+    if text in BASE_UNITS:
+        return BASE_UNITS[text]
+    for prefix, magnitude in PREFIXES.items():
+        rest = text[len(prefix):]
+        if text.startswith(prefix) and rest in BASE_UNITS:
+            dim, factor = BASE_UNITS[rest]
+            return dim, factor * magnitude
+    raise UnitError(f"unknown unit '{text}'")
+
+
+def parse_unit(text: str) -> Unit:
+    """Parse `kg/亩`, `万吨`, `%/yr` into a Unit; an empty string is dimensionless."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if text == "":
+        return Unit("", "1", 1.0)
+    parts = text.split("/")
+    if len(parts) > 2:
+        raise UnitError(f"unit '{text}' has more than one '/'")
+    num_dim, num_factor = _parse_side(parts[0]) if parts[0].strip() else ("1", 1.0)
+    if len(parts) == 1:
+        return Unit(text, num_dim, num_factor)
+    den_dim, den_factor = _parse_side(parts[1])
+    dim = f"{num_dim}/{den_dim}"
+    return Unit(text, dim, num_factor / den_factor)
+
+
+def normalise_number_text(text: str) -> str:
+    """Full-width digits and punctuation to ASCII (NFKC); drop unambiguous thousands separators."""
+    text = unicodedata.normalize("NFKC", text).replace("。", ".").strip()
+    match = _THOUSANDS.match(text)
+    if match:
+        text = match.group(1).replace(",", "") + (match.group(2) or "") + text[match.end():]
+    return text
+
+
+def parse_quantity(text: str) -> tuple[float, Unit]:
+    """Split "1365 万吨" into (1365.0, Unit(万吨)); the value is *not* yet converted."""
+    norm = normalise_number_text(text)
+    match = _NUMBER.match(norm)
+    if not match:
+        raise UnitError(f"'{text}' is not a number followed by a unit")
+    return float(match.group(1)), parse_unit(match.group(2))
+
+
+def to_internal(value: float, unit_text: str) -> float:
+    """Convert `value` given in `unit_text` into the internal unit of its dimension."""
+    return value * parse_unit(unit_text).factor
+
+
+def from_internal(value, unit_text: str):
+    """Convert an internal value (scalar or array) into `unit_text` for display."""
+    return value / parse_unit(unit_text).factor
+
+_EN_BASE = {"亩": "mu", "公顷": "ha", "平方公里": "km2", "公斤": "kg", "千克": "kg", "斤": "jin", "吨": "t",
+            "头": "head", "只": "head", "羽": "head", "箱": "box", "群": "colony", "张": "sheet", "盒": "sheet",
+            "户": "household", "元": "yuan", "年": "yr", "月": "month"}
+_EN_PREFIX = {"千万": "10⁷ ", "百万": "10⁶ ", "十万": "10⁵ ", "亿": "10⁸ ", "万": "10⁴ ", "千": "10³ ", "百": "10² ",
+              "十": "10 "}
+
+
+def unit_en(text: str) -> str:
+    """English rendering of a unit as the plans write it: 万吨 → '10⁴ t', kg/亩 → 'kg/mu'."""
+    def side(part: str) -> str:
+        if part in BASE_UNITS:
+            return _EN_BASE.get(part, part)
+        for prefix, shown in _EN_PREFIX.items():
+            if part.startswith(prefix) and part[len(prefix):] in BASE_UNITS:
+                rest = part[len(prefix):]
+                return shown + _EN_BASE.get(rest, rest)
+        return part
+    return "/".join(side(p) for p in text.split("/"))

@@ -22,7 +22,11 @@ _EXAMPLES = {
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """One model coefficient or driver: internal unit, validity bounds, default and labels."""
+    """One model coefficient or driver: internal unit, validity bounds, default and labels.
+
+    `lo`/`hi` bound what is physically valid (input outside is refused); `plausible` is the range a
+    default may take (for sensitivity work), and `source` names where the default comes from.
+    """
 
     name: str
     unit: str
@@ -32,6 +36,8 @@ class ParamSpec:
     lo: float = -math.inf
     hi: float = math.inf
     time_varying: bool = False
+    source: str = ""
+    plausible: tuple[float, float] | None = None
 
     @property
     def dimension(self) -> str:

@@ -1,0 +1,42 @@
+"""Shared fixtures: the repository root and a writer for small scenario files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(name, data_or_text) -> path; dicts are dumped as YAML, strings written as they are."""
+    def _write(name: str, content) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = content if isinstance(content, str) else yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+    return _write
+
+
+def small_grain(**land_grain) -> dict:
+    """A small hand-checkable land & grain scenario; keyword arguments override land_grain keys."""
+    section = {
+        "cultivated_land_mu": "1000 亩", "red_line_mu": "990 亩", "land_loss_mu_per_yr": "8 亩/年",
+        "reclamation_mu_per_yr": "2 亩/年", "grain_area_mu": "800 亩", "hsf_area_mu": "100 亩",
+        "hsf_build_mu_per_yr": "50 亩/年", "hsf_yield_uplift": 0.2, "yield_trend_per_yr": "10 %/yr",
+        "crops": {
+            "maize": {"area_share": 0.5, "base_yield_kg_per_mu": "400 kg/亩"},
+            "potato": {"area_share": 0.5, "base_yield_kg_per_mu": "1000 kg/亩", "grain_equiv": 0.2},
+        },
+    }
+    section.update(land_grain)
+    return {"region": {"id": "testland", "en": "Test county", "zh": "测试县"}, "base_year": 2020,
+            "end_year": 2023, "land_grain": section}

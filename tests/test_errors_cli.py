@@ -1,0 +1,161 @@
+"""Bad input: one clear message (file, key path, found, expected), exit 2, nothing written."""
+import pytest
+
+from agrosim.cli import main
+from conftest import small_grain
+
+
+def run_cli(args, capsys):
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def assert_refused(path, tmp_path, capsys, *fragments):
+    out_dir = tmp_path / "reports"
+    code, _, err = run_cli(["run", str(path), "--out", str(out_dir)], capsys)
+    assert code == 2
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, err
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+    return err
+
+
+def test_misspelt_key_did_you_mean(write, tmp_path, capsys):
+    data = small_grain()
+    data["land_grain"]["hsf_bulid_mu_per_yr"] = data["land_grain"].pop("hsf_build_mu_per_yr")
+    path = write("typo.yaml", data)
+    assert_refused(path, tmp_path, capsys, str(path), "land_grain.hsf_bulid_mu_per_yr",
+                   "unknown key 'hsf_bulid_mu_per_yr' (did you mean 'hsf_build_mu_per_yr'?)")
+
+
+def test_misspelt_top_level_and_crop(write, tmp_path, capsys):
+    data = small_grain()
+    data["end_yaer"] = 2023
+    data["land_grain"]["crops"]["maze"] = data["land_grain"]["crops"].pop("maize")
+    err = assert_refused(write("typos.yaml", data), tmp_path, capsys,
+                         "did you mean 'end_year'?", "land_grain.crops.maze", "did you mean 'maize'?")
+    assert "2 problem(s)" in err or "problem(s)" in err
+
+
+def test_wrong_unit(write, tmp_path, capsys):
+    path = write("unit.yaml", small_grain(hsf_area_mu="100 万吨"))
+    assert_refused(path, tmp_path, capsys, "land_grain.hsf_area_mu", "found '100 万吨' (unit of mass)",
+                   "expected a quantity of area convertible to mu")
+
+
+def test_unknown_unit(write, tmp_path, capsys):
+    assert_refused(write("u.yaml", small_grain(grain_area_mu="800 亩亩")), tmp_path, capsys,
+                   "land_grain.grain_area_mu", "unknown unit '亩亩'")
+
+
+def test_negative_area(write, tmp_path, capsys):
+    assert_refused(write("neg.yaml", small_grain(cultivated_land_mu="-1000 亩")), tmp_path, capsys,
+                   "land_grain.cultivated_land_mu", "found '-1000 亩' = -1000 mu", "expected a value in [0, inf] mu")
+
+
+def test_all_problems_reported_at_once(write, tmp_path, capsys):
+    path = write("many.yaml", small_grain(cultivated_land_mu="-1 亩", hsf_area_mu="1 kg", grain_area_mu="x"))
+    err = assert_refused(path, tmp_path, capsys, "3 problem(s)", "cultivated_land_mu", "hsf_area_mu", "grain_area_mu")
+    assert err.count("\n  - ") == 3
+
+
+def test_missing_extends_file(write, tmp_path, capsys):
+    path = write("child.yaml", {"extends": "nowhere.yaml", "name": "child"})
+    assert_refused(path, tmp_path, capsys, str(path), "extends", "'nowhere.yaml', which does not exist")
+
+
+def test_cyclic_extends(write, tmp_path, capsys):
+    write("a.yaml", {"extends": "b.yaml"})
+    write("b.yaml", {"extends": "a.yaml"})
+    assert_refused(tmp_path / "a.yaml", tmp_path, capsys, "extends", "a cycle:", "a.yaml -> ", "b.yaml")
+
+
+def test_bad_yaml_syntax(write, tmp_path, capsys):
+    path = write("broken.yaml", "region: {id: x\nland_grain: [1, 2\n")
+    assert_refused(path, tmp_path, capsys, str(path), "invalid YAML at line", "expected well-formed YAML")
+
+
+def test_missing_required_key(write, tmp_path, capsys):
+    data = small_grain()
+    del data["land_grain"]["grain_area_mu"]
+    assert_refused(write("req.yaml", data), tmp_path, capsys, "land_grain.grain_area_mu", "found nothing",
+                   "required key 'grain_area_mu'")
+
+
+def test_error_names_the_file_that_holds_the_bad_value(write, tmp_path, capsys):
+    base = write("base.yaml", small_grain(hsf_area_mu="100 万吨"))
+    child = write("child.yaml", {"extends": "base.yaml", "title": "child"})
+    err = assert_refused(child, tmp_path, capsys, "land_grain.hsf_area_mu")
+    assert f"{base}: land_grain.hsf_area_mu" in err
+
+
+def test_duplicate_keys_and_object_tags_refused(write, tmp_path, capsys):
+    dup = write("dup.yaml", "base_year: 2020\nbase_year: 2021\n")
+    assert_refused(dup, tmp_path, capsys, "duplicate key 'base_year'")
+    tag = write("tag.yaml", "name: !!python/object/apply:os.system ['echo hi']\n")
+    assert_refused(tag, tmp_path, capsys, "invalid YAML")
+
+
+def test_bad_target(write, tmp_path, capsys):
+    data = small_grain()
+    data["targets"] = {"t1": {"indicator": "grain_outptu", "kind": "at_least", "value": "1 万吨", "year": 2023},
+                       "t2": {"indicator": "grain_output", "kind": "at_least", "value": "1 万亩", "year": 2023}}
+    assert_refused(write("tg.yaml", data), tmp_path, capsys, "targets.t1.indicator",
+                   "did you mean 'grain_output'?", "targets.t2.value", "unit of area")
+
+
+def test_name_cannot_escape_output_folder(write, tmp_path, capsys):
+    data = small_grain()
+    data["name"] = "../../etc"
+    assert_refused(write("esc.yaml", data), tmp_path, capsys, "name")
+
+
+def test_validate_and_list(root, capsys):
+    code, out, _ = run_cli(["validate", str(root / "scenarios" / "shanxi_grain_2025.yaml")], capsys)
+    assert code == 0 and "valid" in out and "3 targets" in out
+    code, out, _ = run_cli(["list"], capsys)
+    assert code == 0 and "shanxi_grain_2025" in out and "shanxi" in out
+
+
+def test_cli_end_to_end_on_bundled_scenario(root, tmp_path, capsys):
+    import pandas as pd
+    import yaml
+
+    out_dir = tmp_path / "reports"
+    code, out, err = run_cli([str(root / "scenarios" / "shanxi_grain_2025.yaml"), "--out", str(out_dir)], capsys)
+    assert code == 0, err
+    assert "grain_capacity_2025" in out and "met" in out
+    folder = out_dir / "shanxi_grain_2025"
+    results = pd.read_csv(folder / "results.csv")
+    assert list(results.columns[:6]) == ["run", "year", "region", "indicator", "value", "unit"]
+    grain = results[(results.indicator == "grain_output")].set_index("year")["value"]
+    assert grain.index.tolist() == list(range(2020, 2026))
+    assert grain[2020] == pytest.approx(1424, rel=0.005)
+    targets = pd.read_csv(folder / "targets.csv").set_index("target")
+    assert targets.loc["hsf_area_2025", "projected"] == pytest.approx(2484)
+    assert targets.loc["hsf_area_2025", "verdict"] == "met"
+    assert "000_9a171ad133399258.txt L146" in targets.loc["hsf_area_2025", "source"]
+    resolved = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    assert resolved["land_grain"]["hsf_build_mu_per_yr"] == "164.4 万亩/年"
+    assert sorted(p.name for p in (folder / "charts").iterdir()) == [
+        "grain_capacity_2025.png", "grain_sown_area_2025.png", "hsf_area_2025.png"]
+    assert not [p for p in out_dir.iterdir() if p.name.startswith(".")]  # no temporary folders left
+
+
+def test_rerun_replaces_report_atomically(root, tmp_path, capsys):
+    out_dir = tmp_path / "reports"
+    for _ in range(2):
+        assert run_cli([str(root / "scenarios" / "shanxi_grain_2025.yaml"), "--out", str(out_dir)], capsys)[0] == 0
+    assert [p.name for p in out_dir.iterdir()] == ["shanxi_grain_2025"]
+
+
+def test_failed_rerun_keeps_previous_report(root, write, tmp_path, capsys):
+    out_dir = tmp_path / "reports"
+    sc = root / "scenarios" / "shanxi_grain_2025.yaml"
+    assert run_cli([str(sc), "--out", str(out_dir)], capsys)[0] == 0
+    before = (out_dir / "shanxi_grain_2025" / "targets.csv").read_text()
+    bad = write("shanxi_grain_2025.yaml", {"extends": str(sc), "land_grain": {"hsf_area_mu": "x"}})
+    assert run_cli([str(bad), "--out", str(out_dir)], capsys)[0] == 2
+    assert (out_dir / "shanxi_grain_2025" / "targets.csv").read_text() == before

@@ -233,6 +233,8 @@ def load_scenario(path: str | Path) -> Scenario:
     for t in targets:
         if not head.base_year < t.year <= head.end_year:
             col.add(("targets", t.id, "year"), str(t.year), f"a year in {head.base_year + 1}..{head.end_year}")
+        if t.from_year is not None and not head.base_year < t.from_year <= t.year:
+            col.add(("targets", t.id, "from_year"), str(t.from_year), f"a year in {head.base_year + 1}..{t.year}")
     if col.problems:
         raise InputError(col.problems)
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,

@@ -1,11 +1,14 @@
 """The Python API in a few calls: load → run → verdicts → report. The CLI is a thin layer over it."""
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from agrosim.analysis.probability import bands, load_results, target_table
+from agrosim.batch import Design, run_batch
 from agrosim.config import Scenario, load_scenario
 from agrosim.engine import simulate
 from agrosim.report.writer import write_report
@@ -28,8 +31,41 @@ class Run:
         return write_report(Path(out_root), self.scenario, self.results, self.verdicts)
 
 
+@dataclass
+class MonteCarlo:
+    """A finished Monte Carlo: target probabilities (with a joint row), percentile bands, run files."""
+
+    scenario: Scenario
+    results: Results
+    verdicts: pd.DataFrame
+    bands: pd.DataFrame
+    chunks: list[Path]
+
+    def write(self, out_root: str | Path = "reports") -> Path:
+        """Write the report and move the run files into it; the work folder is then removed."""
+        folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks)
+        shutil.rmtree(self.chunks[0].parent, ignore_errors=True)
+        return folder
+
+
+def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: int | None = None,
+                chunk_size: int = 10_000, workers: int = 1, scheduler: str | None = None,
+                work_root: str | Path = "reports", progress: bool = False) -> MonteCarlo:
+    """Sample the scenario's uncertainty for `runs` runs; resumable (chunks kept under work_root/.work)."""
+    sc = _load(scenario)
+    design = Design(runs=runs or sc.runs, seed=sc.seed if seed is None else seed)
+    store = Path(work_root) / ".work" / f"{sc.name}-{design.key(sc)}"
+    chunks = run_batch(sc, design, store, chunk_size, workers, scheduler, progress)
+    results = load_results(sc, chunks, sorted({t.indicator for t in sc.targets}))
+    return MonteCarlo(sc, results, target_table(sc, results), bands(sc, chunks), chunks)
+
+
+def _load(scenario: Scenario | str | Path) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
 def run(scenario: Scenario | str | Path) -> Run:
     """Run a scenario (object or file path) deterministically and evaluate its targets."""
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = _load(scenario)
     results = simulate(sc, n=1)
     return Run(sc, results, evaluate(sc.targets, results))

@@ -11,7 +11,7 @@ import pandas as pd
 from agrosim.errors import InputError, ModelError
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
-COMMANDS = ("run", "validate", "list")
+COMMANDS = ("run", "mc", "validate", "list")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,10 +20,36 @@ def build_parser() -> argparse.ArgumentParser:
     p_run = sub.add_parser("run", help="run a scenario, print target verdicts, write reports/<name>/")
     p_run.add_argument("scenario", help="scenario YAML file")
     p_run.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
+    p_mc = sub.add_parser("mc", help="Monte Carlo over the scenario's uncertainty: P(met) per target and jointly")
+    p_mc.add_argument("scenario", help="scenario YAML file")
+    p_mc.add_argument("--runs", type=_positive, default=None, help="number of runs (default: the scenario's runs)")
+    p_mc.add_argument("--seed", type=_non_negative, default=None, help="master seed (default: the scenario's seed)")
+    _batch_options(p_mc)
     p_val = sub.add_parser("validate", help="check a scenario without running it")
     p_val.add_argument("scenario", help="scenario YAML file")
     sub.add_parser("list", help="list bundled scenarios and region parameter files")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: expected a whole number ≥ 1")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text}: expected a whole number ≥ 0")
+    return value
+
+
+def _batch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
+    p.add_argument("--workers", type=_positive, default=1, help="local worker processes (default 1)")
+    p.add_argument("--chunk-size", type=_positive, default=10_000, help="runs per chunk (default 10000)")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
 
 
 def _verdict_table(verdicts: pd.DataFrame) -> str:
@@ -39,6 +65,19 @@ def _cmd_run(args) -> int:
     print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
           f"{result.scenario.base_year}–{result.scenario.end_year}")
     print(_verdict_table(result.verdicts))
+    print(f"\nreport written to {folder}")
+    return 0
+
+
+def _cmd_mc(args) -> int:
+    from agrosim.api import monte_carlo
+
+    mc = monte_carlo(args.scenario, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+                     work_root=args.out, progress=True)
+    folder = mc.write(args.out)
+    table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high"]]
+    print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
+    print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
     print(f"\nreport written to {folder}")
     return 0
 
@@ -65,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and argv[0].endswith((".yaml", ".yml")):
         argv.insert(0, "run")
     args = build_parser().parse_args(argv)
-    handler = {"run": _cmd_run, "validate": _cmd_validate, "list": _cmd_list}[args.command]
+    handler = {"run": _cmd_run, "mc": _cmd_mc, "validate": _cmd_validate, "list": _cmd_list}[args.command]
     try:
         return handler(args)
     except InputError as exc:

@@ -45,13 +45,29 @@ def sector_arrays(scenario: Scenario, sector: Sector, n: int,
             row = np.array([values[f"{table.name}.{key}.{spec.name}"].value for key in table.keys], dtype=float)
             out[f"{table.name}.{spec.name}"] = np.broadcast_to(row, (n, len(table.keys))).copy()
     for name, arr in (per_run or {}).items():
-        if name not in out:
-            raise KeyError(f"{sector.name} has no parameter '{name}'")
-        arr = np.asarray(arr, dtype=float)
-        if out[name].ndim == 2 and arr.ndim == 1:
-            arr = arr[:, None]
-        out[name] = np.broadcast_to(arr, out[name].shape).copy()
+        _apply_per_run(out, sector, name, np.asarray(arr, dtype=float))
     return out
+
+
+def _apply_per_run(out: dict, sector: Sector, name: str, arr: np.ndarray) -> None:
+    """Replace a parameter by per-run values: (n,) for a constant; for a time-varying one (n,) for
+    all simulated years alike or (n, years-1) for one value per year (the base year keeps its
+    observed value); or one table cell, named `table.row.param`."""
+    parts = name.split(".")
+    if len(parts) == 3:
+        table = next((t for t in sector.tables if t.name == parts[0]), None)
+        if table is None or parts[1] not in table.keys:
+            raise KeyError(f"{sector.name} has no table row '{parts[0]}.{parts[1]}'")
+        key = f"{parts[0]}.{parts[2]}"
+        out[key][:, table.keys.index(parts[1])] = arr
+        return
+    if name not in out:
+        raise KeyError(f"{sector.name} has no parameter '{name}'")
+    target = out[name]
+    if target.ndim == 2:
+        target[:, 1:] = arr[:, None] if arr.ndim == 1 else arr
+    else:
+        out[name] = np.broadcast_to(arr, target.shape).copy()
 
 
 def all_arrays(scenario: Scenario, n: int, per_run: Mapping[str, np.ndarray] | None = None) -> dict[str, dict]:

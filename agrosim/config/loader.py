@@ -15,9 +15,10 @@ from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.param_arrays import sector_arrays
 from agrosim.paths import bundled_params_dir
 from agrosim.sectors import BY_NAME
+from agrosim.uncertainty import correlation_matrix, parse_distribution
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
-            "seed", "runs", "targets", *BY_NAME)
+            "seed", "runs", "targets", "uncertainty", "correlations", *BY_NAME)
 
 Origins = dict[tuple, str]
 
@@ -201,6 +202,52 @@ def _targets(models: dict, sectors: list[str], col: _Collector) -> list[Target]:
     return out
 
 
+def param_paths(sectors: list[str]) -> dict[str, ParamSpec]:
+    """Every parameter a scenario can vary, by full path: `sector.param`, `sector.table.row.param`."""
+    out = {}
+    for name in sectors:
+        sector = BY_NAME[name]
+        out.update({f"{name}.{p.name}": p for p in sector.params})
+        for table in sector.tables:
+            out.update({f"{name}.{table.name}.{row}.{p.name}": p for row in table.keys for p in table.params})
+    return out
+
+
+def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector):
+    if raw in (None, {}):
+        raw = {}
+    if not isinstance(raw, dict):
+        col.add(("uncertainty",), repr(raw), "a mapping of sector.param: {dist: ...}")
+        return [], []
+    known = param_paths(sectors)
+    dists = []
+    for path, spec_raw in raw.items():
+        spec = known.get(str(path))
+        if spec is None:
+            col.add(("uncertainty", path), f"unknown parameter '{path}'{did_you_mean(path, known)}",
+                    "sector.param of an active sector")
+            continue
+        if spec_raw is None:
+            continue
+        try:
+            dists.append(parse_distribution(str(path), spec_raw, spec))
+        except (ValueError, ValidationError) as exc:
+            found, _, expected = _split(exc)
+            col.add(("uncertainty", path), found, expected or "a valid distribution")
+    names = [d.param for d in dists]
+    corr_pairs = []
+    for i, item in enumerate(pairs or []):
+        ok = isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item[:2]) \
+            and isinstance(item[2], (int, float)) and not isinstance(item[2], bool) and -1 < item[2] < 1
+        if not ok:
+            col.add(("correlations", i), repr(item), "[param_a, param_b, rho] with -1 < rho < 1")
+        elif item[0] not in names or item[1] not in names or item[0] == item[1]:
+            col.add(("correlations", i), repr(item), "two different parameters listed under uncertainty")
+        else:
+            corr_pairs.append((item[0], item[1], float(item[2])))
+    return dists, corr_pairs
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Load, merge and validate a scenario file; raise InputError listing every problem."""
     path = Path(path)
@@ -230,6 +277,14 @@ def load_scenario(path: str | Path) -> Scenario:
     if not params:
         col.add((), "no sector sections", "at least one of: " + ", ".join(BY_NAME))
     targets = _targets(head.targets, list(params), col)
+    dists, pairs = _uncertainty(merged.get("uncertainty"), merged.get("correlations"), list(params), col)
+    corr = None
+    if pairs:
+        try:
+            corr = correlation_matrix([d.param for d in dists], pairs)
+        except ValueError as exc:
+            found, _, expected = str(exc).partition("; expected ")
+            col.add(("correlations",), found, expected)
     for t in targets:
         if not head.base_year < t.year <= head.end_year:
             col.add(("targets", t.id, "year"), str(t.year), f"a year in {head.base_year + 1}..{head.end_year}")
@@ -239,7 +294,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputError(col.problems)
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,
                         end_year=head.end_year, seed=head.seed, runs=head.runs, params=params, targets=targets,
-                        resolved=dict(merged))
+                        resolved=dict(merged), uncertainty=dists, correlation=corr)
     for name in params:
         for key, found, expected in BY_NAME[name].check(sector_arrays(scenario, BY_NAME[name], 1)):
             col.add(tuple(key.split(".")), found, expected)

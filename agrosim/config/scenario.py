@@ -85,6 +85,8 @@ class Scenario:
     params: dict[str, dict[str, ParamValue]]
     targets: list[Target]
     resolved: dict = field(default_factory=dict)
+    uncertainty: list = field(default_factory=list)
+    correlation: Any = None
 
     @property
     def years(self) -> list[int]:

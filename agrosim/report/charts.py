@@ -13,13 +13,14 @@ from agrosim.units import from_internal, unit_en  # noqa: E402
 
 
 def trajectory(results: Results, target: Target, verdict: str):
-    """Median trajectory (with 5–95 % band when there are several runs) against the target."""
+    """Median trajectory (with 50 % and 90 % bands when there are several runs) against the target."""
     values = from_internal(results.data[target.indicator], target.unit_written)
     years = np.array(results.years)
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
     if results.n > 1:
-        lo, hi = np.percentile(values, [5, 95], axis=0)
-        ax.fill_between(years, lo, hi, alpha=0.25, label="5–95 % of runs")
+        p5, p25, p75, p95 = np.percentile(values, [5, 25, 75, 95], axis=0)
+        ax.fill_between(years, p5, p95, alpha=0.2, color="tab:blue", label="90 % of runs")
+        ax.fill_between(years, p25, p75, alpha=0.35, color="tab:blue", label="50 % of runs")
     ax.plot(years, np.median(values, axis=0), marker="o", label="projected (median)")
     goal = target.value_written
     style = {"color": "tab:red", "linestyle": "--"}

@@ -26,15 +26,27 @@ def report_dir(out_root: Path, name: str) -> Path:
     return out_root / name
 
 
-def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame) -> Path:
-    """Write resolved scenario, tidy results, targets table and one chart per target; return the folder."""
+def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame,
+                 bands: pd.DataFrame | None = None, chunks: list[Path] | None = None) -> Path:
+    """Write resolved scenario, results, targets table and one chart per target; return the folder.
+
+    A deterministic run writes the tidy `results.csv`; a Monte Carlo writes `bands.csv` (percentiles
+    per indicator and year) and moves its chunk files into `runs/` (wide Parquet, one row per run).
+    """
     final = report_dir(Path(out_root), scenario.name)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{scenario.name}.", dir=final.parent))
     try:
         with open(tmp / "scenario.resolved.yaml", "w", encoding="utf-8") as fh:
             yaml.safe_dump(scenario.resolved, fh, allow_unicode=True, sort_keys=False)
-        results.to_frame().to_csv(tmp / "results.csv", index=False, encoding="utf-8")
+        if chunks is None:
+            results.to_frame().to_csv(tmp / "results.csv", index=False, encoding="utf-8")
+        if bands is not None:
+            bands.to_csv(tmp / "bands.csv", index=False, encoding="utf-8")
+        if chunks:
+            (tmp / "runs").mkdir()
+            for path in chunks:
+                os.link(path, tmp / "runs" / path.name)
         verdicts.to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
         charts = tmp / "charts"
         charts.mkdir()

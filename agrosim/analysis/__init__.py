@@ -1,0 +1,1 @@
+"""Analysis on results: probabilities, percentile bands, back-solving, sweeps, sensitivity."""

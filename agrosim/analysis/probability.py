@@ -1,0 +1,59 @@
+"""Monte Carlo summaries from chunk files: P(met) per target and jointly, percentile bands."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binomtest
+
+from agrosim.batch import read_columns
+from agrosim.config.scenario import Scenario
+from agrosim.results import Results
+from agrosim.sectors import BY_NAME
+from agrosim.targets import evaluate, met_runs
+from agrosim.units import from_internal
+
+QUANTILES = (5, 25, 50, 75, 95)
+
+
+def indicator_specs(scenario: Scenario) -> dict:
+    return {i.name: i for s in scenario.sectors for i in BY_NAME[s].indicators}
+
+
+def load_results(scenario: Scenario, paths: list[Path], indicators: list[str]) -> Results:
+    """Results holding all runs of the named indicators (read column by column from the chunks)."""
+    specs = indicator_specs(scenario)
+    cols = [f"{ind}|{y}" for ind in indicators for y in scenario.years]
+    raw = read_columns(paths, ["run"] + cols)
+    data = {ind: np.column_stack([raw[f"{ind}|{y}"] for y in scenario.years]) for ind in indicators}
+    return Results(scenario.name, scenario.region.id, scenario.years, {i: specs[i] for i in indicators}, data,
+                   raw["run"])
+
+
+def target_table(scenario: Scenario, results: Results, confidence: float = 0.95) -> pd.DataFrame:
+    """Per-target verdicts with P(met), plus a final row for all targets met jointly."""
+    table = evaluate(scenario.targets, results, confidence)
+    if len(scenario.targets) > 1:
+        joint = np.logical_and.reduce([met_runs(t, results) for t in scenario.targets])
+        k, n = int(joint.sum()), len(joint)
+        ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+        table = pd.concat([table, pd.DataFrame([{
+            "target": "ALL", "label_en": "All targets met jointly", "label_zh": "全部目标同时实现",
+            "p_met": k / n, "p_low": ci.low, "p_high": ci.high, "runs": n,
+            "verdict": "met" if k / n >= 0.5 else "missed"}])], ignore_index=True)
+    return table.astype({"year": "Int64", "first_year_reached": "Int64"})
+
+
+def bands(scenario: Scenario, paths: list[Path], quantiles=QUANTILES) -> pd.DataFrame:
+    """Percentiles and mean of every indicator per year, in display units."""
+    rows = []
+    for name, spec in indicator_specs(scenario).items():
+        cols = [f"{name}|{y}" for y in scenario.years]
+        raw = read_columns(paths, cols)
+        for y, col in zip(scenario.years, cols):
+            values = from_internal(raw[col], spec.display_unit)
+            row = {"indicator": name, "year": y, "unit": spec.display_unit, "mean": float(values.mean())}
+            row.update({f"p{q}": float(v) for q, v in zip(quantiles, np.percentile(values, quantiles))})
+            rows.append(row)
+    return pd.DataFrame(rows)

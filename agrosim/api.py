@@ -44,7 +44,10 @@ class MonteCarlo:
     def write(self, out_root: str | Path = "reports") -> Path:
         """Write the report and move the run files into it; the work folder is then removed."""
         folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks)
-        shutil.rmtree(self.chunks[0].parent, ignore_errors=True)
+        store = self.chunks[0].parent
+        shutil.rmtree(store, ignore_errors=True)
+        if store.parent.is_dir() and not any(store.parent.iterdir()):
+            store.parent.rmdir()
         return folder
 
 

@@ -1,14 +1,13 @@
 """The Python API in a few calls: load → run → verdicts → report. The CLI is a thin layer over it."""
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from agrosim.analysis.probability import bands, load_results, target_table
-from agrosim.batch import Design, run_batch
+from agrosim.batch import Design, remove_store, run_batch
 from agrosim.config import Scenario, load_scenario
 from agrosim.engine import simulate
 from agrosim.report.writer import write_report
@@ -44,10 +43,7 @@ class MonteCarlo:
     def write(self, out_root: str | Path = "reports") -> Path:
         """Write the report and move the run files into it; the work folder is then removed."""
         folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks)
-        store = self.chunks[0].parent
-        shutil.rmtree(store, ignore_errors=True)
-        if store.parent.is_dir() and not any(store.parent.iterdir()):
-            store.parent.rmdir()
+        remove_store(self.chunks[0].parent)
         return folder
 
 

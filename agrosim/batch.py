@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +127,13 @@ def _on_dask(address: str, scenario, design, todo, store: Path, bar) -> None:
         for fut in dask_completed(futures):
             fut.result()
             bar.update(sizes[fut.key])
+
+
+def remove_store(store: Path) -> None:
+    """Delete a finished job's chunk folder, and the .work folder when it is left empty."""
+    shutil.rmtree(store, ignore_errors=True)
+    if store.parent.is_dir() and not any(store.parent.iterdir()):
+        store.parent.rmdir()
 
 
 def read_columns(paths: list[Path], columns: list[str]) -> dict[str, np.ndarray]:

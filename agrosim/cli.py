@@ -11,7 +11,7 @@ import pandas as pd
 from agrosim.errors import InputError, ModelError
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
-COMMANDS = ("run", "mc", "validate", "list")
+COMMANDS = ("run", "mc", "solve", "sweep", "sensitivity", "validate", "list")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,38 @@ def build_parser() -> argparse.ArgumentParser:
     p_mc.add_argument("--runs", type=_positive, default=None, help="number of runs (default: the scenario's runs)")
     p_mc.add_argument("--seed", type=_non_negative, default=None, help="master seed (default: the scenario's seed)")
     _batch_options(p_mc)
+    p_solve = sub.add_parser("solve", help="the lever value at which a target is met (or met with probability ≥ p)")
+    p_solve.add_argument("scenario", help="scenario YAML file")
+    p_solve.add_argument("--lever", required=True, help="parameter path, e.g. land_grain.hsf_build_mu_per_yr")
+    p_solve.add_argument("--target", default=None, help="target id (default: every target)")
+    p_solve.add_argument("--range", default=None, help="LOW:HIGH with units (default: the documented range)")
+    p_solve.add_argument("--direction", choices=("min", "max"), default="min",
+                         help="smallest value that meets (min, default) or largest that still meets (max)")
+    p_solve.add_argument("--probability", type=_probability, default=None, help="required P(met), e.g. 0.8")
+    p_solve.add_argument("--runs", type=_positive, default=1000, help="Monte Carlo runs per lever value")
+    p_solve.add_argument("--seed", type=_non_negative, default=None)
+    p_solve.add_argument("--out", default="reports")
+    p_sweep = sub.add_parser("sweep", help="targets over a design of lever values (grid, lhs, sobol, oat)")
+    p_sweep.add_argument("scenario", help="scenario YAML file")
+    p_sweep.add_argument("--param", action="append", required=True,
+                         help="PATH[=LOW:HIGH[:N]], repeatable (range defaults to the documented one)")
+    p_sweep.add_argument("--design", choices=("grid", "lhs", "sobol", "oat"), default="grid")
+    p_sweep.add_argument("--points", type=_positive, default=9, help="grid points per lever (default 9)")
+    p_sweep.add_argument("--samples", type=_positive, default=256, help="points for lhs/sobol (default 256)")
+    p_sweep.add_argument("--reps", type=_positive, default=1, help="Monte Carlo replicates per point (default 1)")
+    p_sweep.add_argument("--seed", type=_non_negative, default=None)
+    _batch_options(p_sweep)
+    p_sens = sub.add_parser("sensitivity", help="rank the uncertain inputs: tornado, morris or sobol")
+    p_sens.add_argument("scenario", help="scenario YAML file")
+    p_sens.add_argument("--method", choices=("tornado", "morris", "sobol"), default="tornado")
+    what = p_sens.add_mutually_exclusive_group(required=True)
+    what.add_argument("--target", help="outcome: whether this target is met")
+    what.add_argument("--indicator", help="outcome: this indicator's value")
+    p_sens.add_argument("--year", type=int, default=None, help="year of the indicator (default: end year)")
+    p_sens.add_argument("--samples", type=_positive, default=1024,
+                        help="sobol: base sample size (power of 2); morris: trajectories")
+    p_sens.add_argument("--seed", type=_non_negative, default=0)
+    p_sens.add_argument("--out", default="reports")
     p_val = sub.add_parser("validate", help="check a scenario without running it")
     p_val.add_argument("scenario", help="scenario YAML file")
     sub.add_parser("list", help="list bundled scenarios and region parameter files")
@@ -35,6 +67,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text}: expected a whole number ≥ 1")
+    return value
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: expected a probability strictly between 0 and 1")
     return value
 
 
@@ -104,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and argv[0].endswith((".yaml", ".yml")):
         argv.insert(0, "run")
     args = build_parser().parse_args(argv)
-    handler = {"run": _cmd_run, "mc": _cmd_mc, "validate": _cmd_validate, "list": _cmd_list}[args.command]
+    from agrosim.cli_analysis import cmd_sensitivity, cmd_solve, cmd_sweep
+
+    handler = {"run": _cmd_run, "mc": _cmd_mc, "solve": cmd_solve, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
+               "validate": _cmd_validate, "list": _cmd_list}[args.command]
     try:
         return handler(args)
     except InputError as exc:

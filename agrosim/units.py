@@ -123,3 +123,16 @@ def unit_en(text: str) -> str:
                 return shown + _EN_BASE.get(rest, rest)
         return part
     return "/".join(side(p) for p in text.split("/"))
+
+
+#: How the plans write quantities of each dimension; used to show levers and inputs.
+DISPLAY_BY_DIMENSION = {
+    "area": "万亩", "area/time": "万亩/年", "mass": "万吨", "mass/time": "万吨/年", "mass/area": "kg/亩",
+    "head": "万头", "head/time": "万头/年", "money": "亿元", "money/time": "亿元/年", "money/area": "元/亩",
+    "1/time": "%/yr", "1": "%",
+}
+
+
+def display_unit(internal_unit: str) -> str:
+    """The unit the plans would use for a quantity held in `internal_unit`."""
+    return DISPLAY_BY_DIMENSION.get(parse_unit(internal_unit).dimension, internal_unit)

@@ -139,8 +139,9 @@ def test_cli_end_to_end_on_bundled_scenario(root, tmp_path, capsys):
     assert "000_9a171ad133399258.txt L146" in targets.loc["hsf_area_2025", "source"]
     resolved = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
     assert resolved["land_grain"]["hsf_build_mu_per_yr"] == "164.4 万亩/年"
-    assert sorted(p.name for p in (folder / "charts").iterdir()) == [
+    assert sorted(p.name for p in (folder / "charts").glob("*.png")) == [
         "grain_capacity_2025.png", "grain_sown_area_2025.png", "hsf_area_2025.png"]
+    assert len(list((folder / "charts").glob("*.svg"))) == 3
     assert not [p for p in out_dir.iterdir() if p.name.startswith(".")]  # no temporary folders left
 
 

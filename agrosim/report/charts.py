@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 
 from agrosim.config.scenario import Target  # noqa: E402
 from agrosim.results import Results  # noqa: E402
-from agrosim.units import from_internal, unit_en  # noqa: E402
+from agrosim.units import display_unit, from_internal, unit_en  # noqa: E402
 
 
 def trajectory(results: Results, target: Target, verdict: str):
@@ -34,5 +34,41 @@ def trajectory(results: Results, target: Target, verdict: str):
     ax.set_xlabel("year")
     ax.set_ylabel(unit_en(target.unit_written))
     ax.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def tornado(table, title: str, outcome_label: str):
+    """Horizontal bars from the outcome at each input's 5th percentile to its 95th, widest on top."""
+    rows = table.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7, 1.2 + 0.5 * len(rows)), dpi=100)
+    y = np.arange(len(rows))
+    lo = np.minimum(rows["at_low"], rows["at_high"])
+    ax.barh(y, np.abs(rows["at_high"] - rows["at_low"]), left=lo, color="tab:blue", alpha=0.7)
+    ax.axvline(float(table["base"].iloc[0]), color="black", linewidth=1, label="all inputs at median")
+    ax.set_yticks(y, rows["param"])
+    ax.set_xlabel(outcome_label)
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def feasibility_map(table, x: str, y: str, column: str, title: str, x_unit: str, y_unit: str):
+    """P(met) (or met/not) over a grid of two levers (internal units in, plan units shown),
+    with the 50 % and 80 % contours."""
+    x_show, y_show = display_unit(x_unit), display_unit(y_unit)
+    table = table.assign(**{x: from_internal(table[x], x_show), y: from_internal(table[y], y_show)})
+    pivot = table.pivot_table(index=y, columns=x, values=column)
+    fig, ax = plt.subplots(figsize=(6.5, 5), dpi=100)
+    mesh = ax.pcolormesh(pivot.columns, pivot.index, pivot.values, vmin=0, vmax=1, cmap="RdYlGn", shading="nearest")
+    if pivot.shape[0] > 1 and pivot.shape[1] > 1 and np.ptp(pivot.values) > 0:
+        lines = ax.contour(pivot.columns, pivot.index, pivot.values, levels=[0.5, 0.8], colors="black",
+                           linewidths=[1, 1.5])
+        ax.clabel(lines, fmt={0.5: "50 %", 0.8: "80 %"}, fontsize=8)
+    fig.colorbar(mesh, ax=ax, label="P(met)")
+    ax.set_xlabel(f"{x} [{unit_en(x_show)}]")
+    ax.set_ylabel(f"{y} [{unit_en(y_show)}]")
+    ax.set_title(title)
     fig.tight_layout()
     return fig

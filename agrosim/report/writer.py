@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -26,19 +27,29 @@ def report_dir(out_root: Path, name: str) -> Path:
     return out_root / name
 
 
+@contextmanager
+def atomic_folder(out_root: Path, name: str):
+    """Yield a temporary folder; on success it replaces out_root/name, on any failure it vanishes."""
+    final = report_dir(Path(out_root), name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=final.parent))
+    try:
+        yield tmp
+        _swap_in(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame,
                  bands: pd.DataFrame | None = None, chunks: list[Path] | None = None) -> Path:
     """Write resolved scenario, results, targets table and one chart per target; return the folder.
 
     A deterministic run writes the tidy `results.csv`; a Monte Carlo writes `bands.csv` (percentiles
-    per indicator and year) and moves its chunk files into `runs/` (wide Parquet, one row per run).
+    per indicator and year) and links its chunk files into `runs/` (wide Parquet, one row per run).
     """
-    final = report_dir(Path(out_root), scenario.name)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{scenario.name}.", dir=final.parent))
-    try:
-        with open(tmp / "scenario.resolved.yaml", "w", encoding="utf-8") as fh:
-            yaml.safe_dump(scenario.resolved, fh, allow_unicode=True, sort_keys=False)
+    with atomic_folder(out_root, scenario.name) as tmp:
+        write_resolved(tmp, scenario)
         if chunks is None:
             results.to_frame().to_csv(tmp / "results.csv", index=False, encoding="utf-8")
         if bands is not None:
@@ -51,14 +62,20 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
         charts = tmp / "charts"
         charts.mkdir()
         for target, row in zip(scenario.targets, verdicts.itertuples()):
-            fig = trajectory(results, target, row.verdict)
-            fig.savefig(charts / f"{target.id}.png")
-            plt.close(fig)
-        _swap_in(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final
+            save(trajectory(results, target, row.verdict), charts / f"{target.id}.png")
+    return report_dir(Path(out_root), scenario.name)
+
+
+def write_resolved(folder: Path, scenario: Scenario) -> None:
+    with open(folder / "scenario.resolved.yaml", "w", encoding="utf-8") as fh:
+        yaml.safe_dump(scenario.resolved, fh, allow_unicode=True, sort_keys=False)
+
+
+def save(fig, path: Path) -> None:
+    """Save a figure as PNG and SVG and free it."""
+    fig.savefig(path)
+    fig.savefig(path.with_suffix(".svg"))
+    plt.close(fig)
 
 
 def _swap_in(tmp: Path, final: Path) -> None:

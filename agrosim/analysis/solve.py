@@ -1,0 +1,85 @@
+"""Back-solving: the smallest (or largest) lever value at which a target is met, deterministically
+or with probability ≥ p. Each round evaluates a whole grid of lever values in one vectorised batch
+(with common random numbers across grid points) and narrows to the bracket where the outcome flips.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agrosim.analysis.levers import Lever
+from agrosim.config.scenario import Scenario
+from agrosim.batch import Design
+from agrosim.engine import simulate
+from agrosim.results import Results
+from agrosim.targets import met_runs
+from agrosim.units import display_unit, from_internal
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What the lever must be. `value` is None when no value in [low, high] meets the target."""
+
+    target: str
+    lever: str
+    direction: str
+    probability: float | None
+    value: float | None
+    current: float
+    low: float
+    high: float
+    tolerance: float
+    status: str  # "solved", "met across the range", "not met in the range"
+
+    def describe(self, internal_unit: str) -> str:
+        """One sentence in the units the plans use."""
+        unit = display_unit(internal_unit)
+        show = lambda v: float(from_internal(v, unit))  # noqa: E731 - tiny local formatter
+        want = f"P(met) ≥ {self.probability:g}" if self.probability is not None else "met"
+        if self.value is None:
+            return (f"{self.target}: not {want} for any {self.lever} in "
+                    f"[{show(self.low):.4g}, {show(self.high):.4g}] {unit}")
+        bound = "at least" if self.direction == "min" else "at most"
+        diff = show(self.value) - show(self.current)
+        change = f"{diff:+.3g} {unit} vs the scenario's {show(self.current):.4g}"
+        note = " (the whole range meets it)" if self.status == "met across the range" else ""
+        return f"{self.target} is {want} with {self.lever} {bound} {show(self.value):.4g} {unit} ({change}){note}"
+
+
+def _success(scenario: Scenario, lever: Lever, target, values: np.ndarray, probability: float | None,
+             runs: int, seed: int) -> np.ndarray:
+    """For each lever value: met (deterministic) or P(met) ≥ probability over `runs` shared draws."""
+    reps = runs if probability is not None else 1
+    design = Design(runs=len(values) * reps, seed=seed, points={lever.path: values}, reps=reps)
+    per_run = design.per_run(scenario, 0, design.runs) if probability is not None else {lever.path: values}
+    res: Results = simulate(scenario, n=design.runs, per_run=per_run)
+    met = met_runs(target, res).reshape(len(values), reps)
+    return met.mean(axis=1) >= probability if probability is not None else met[:, 0]
+
+
+def solve(scenario: Scenario, lever: Lever, target_id: str, direction: str = "min",
+          probability: float | None = None, runs: int = 1000, seed: int | None = None,
+          grid: int = 33, rounds: int = 4) -> Solution:
+    """Find the threshold lever value; assumes the target's outcome is monotone in the lever."""
+    target = next(t for t in scenario.targets if t.id == target_id)
+    seed = scenario.seed if seed is None else seed
+    lo, hi = lever.low, lever.high
+    values = np.linspace(lo, hi, grid)
+    ok = _success(scenario, lever, target, values, probability, runs, seed)
+    order = values if direction == "min" else values[::-1]
+    flags = ok if direction == "min" else ok[::-1]
+    common = dict(target=target_id, lever=lever.path, direction=direction, probability=probability,
+                  current=lever.current, low=lever.low, high=lever.high)
+    if not flags.any():
+        return Solution(value=None, tolerance=0.0, status="not met in the range", **common)
+    first = int(np.argmax(flags))
+    if first == 0:
+        return Solution(value=float(order[0]), tolerance=0.0, status="met across the range", **common)
+    bad, good = order[first - 1], order[first]
+    for _ in range(rounds - 1):
+        values = np.linspace(bad, good, grid)
+        flags = _success(scenario, lever, target, values, probability, runs, seed)
+        first = int(np.argmax(flags))
+        bad, good = values[first - 1], values[first]
+    return Solution(value=float(good), tolerance=float(abs(good - bad)), status="solved", **common)

@@ -11,7 +11,7 @@ import pandas as pd
 from agrosim.errors import InputError, ModelError
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
-COMMANDS = ("run", "mc", "solve", "sweep", "sensitivity", "validate", "list")
+COMMANDS = ("run", "mc", "solve", "sweep", "sensitivity", "discover", "batch", "validate", "list")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="sobol: base sample size (power of 2); morris: trajectories")
     p_sens.add_argument("--seed", type=_non_negative, default=0)
     p_sens.add_argument("--out", default="reports")
+    p_disc = sub.add_parser("discover", help="which input ranges make a target feasible (PRIM boxes)")
+    p_disc.add_argument("scenario", help="scenario YAML file")
+    p_disc.add_argument("--target", required=True, help="target id")
+    p_disc.add_argument("--runs", type=_positive, default=10_000, help="Monte Carlo runs (default 10000)")
+    p_disc.add_argument("--density", type=_probability, default=0.8,
+                        help="required share of successes inside the box (default 0.8)")
+    p_disc.add_argument("--seed", type=_non_negative, default=None)
+    _batch_options(p_disc)
+    p_batch = sub.add_parser("batch", help="run every scenario in a folder; a summary compares them")
+    p_batch.add_argument("folder", help="folder of scenario YAML files")
+    p_batch.add_argument("--runs", type=_positive, default=None, help="Monte Carlo runs per scenario (default: one run)")
+    p_batch.add_argument("--seed", type=_non_negative, default=None)
+    _batch_options(p_batch)
     p_val = sub.add_parser("validate", help="check a scenario without running it")
     p_val.add_argument("scenario", help="scenario YAML file")
     sub.add_parser("list", help="list bundled scenarios and region parameter files")
@@ -143,10 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and argv[0].endswith((".yaml", ".yml")):
         argv.insert(0, "run")
     args = build_parser().parse_args(argv)
-    from agrosim.cli_analysis import cmd_sensitivity, cmd_solve, cmd_sweep
+    from agrosim.cli_analysis import cmd_batch, cmd_discover, cmd_sensitivity, cmd_solve, cmd_sweep
 
     handler = {"run": _cmd_run, "mc": _cmd_mc, "solve": cmd_solve, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
-               "validate": _cmd_validate, "list": _cmd_list}[args.command]
+               "discover": cmd_discover, "batch": cmd_batch, "validate": _cmd_validate, "list": _cmd_list}[args.command]
     try:
         return handler(args)
     except InputError as exc:

@@ -102,3 +102,71 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         if args.method == "tornado":
             save(tornado(table, f"{sc.name}: what drives {label}", label), tmp / "tornado.png")
     return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run every scenario in a folder (deterministic, or Monte Carlo with --runs); bad files are
+    reported and skipped, finished reports are kept; a summary table compares the scenarios."""
+    import sys
+
+    from agrosim.api import monte_carlo, run
+
+    folder = Path(args.folder)
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not folder.is_dir() or not files:
+        raise InputError([Problem(str(folder), "", "no .yaml scenarios" if folder.is_dir() else "no such folder",
+                                  "a folder of scenario YAML files")])
+    rows, failed = [], []
+    for path in files:
+        try:
+            if args.runs:
+                done = monte_carlo(path, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+                                   work_root=args.out, progress=False)
+            else:
+                done = run(path)
+            report = done.write(args.out)
+        except InputError as exc:
+            failed.append(path)
+            print(f"skipped {path}:\n{exc.message()}", file=sys.stderr)
+            continue
+        verdicts = done.verdicts.assign(scenario=done.scenario.name, region=done.scenario.region.id)
+        rows.append(verdicts)
+        print(f"{path.name}: {len(done.scenario.targets)} targets → {report}")
+    if rows:
+        summary = pd.concat(rows, ignore_index=True)
+        cols = ["scenario", "region", "target", "year", "kind", "target_value", "projected", "gap_pct", "unit",
+                "verdict", "p_met", "p_low", "p_high", "source"]
+        with atomic_folder(Path(args.out), f"batch-{folder.resolve().name}") as tmp:
+            summary[[c for c in cols if c in summary]].to_csv(tmp / "summary.csv", index=False)
+        print(f"summary: {Path(args.out) / ('batch-' + folder.resolve().name) / 'summary.csv'}")
+    return 2 if failed else 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """Monte Carlo, then PRIM boxes on the sampled inputs for one target's met/not outcome."""
+    from agrosim.analysis.discovery import choose, prim, trajectory_table
+    from agrosim.api import monte_carlo
+    from agrosim.batch import read_columns
+    from agrosim.targets import met_runs
+
+    sc = load_scenario(args.scenario)
+    tid = _target_id(sc, args.target)
+    if not sc.uncertainty:
+        raise InputError([Problem(sc.file, "uncertainty", "no uncertain parameters",
+                                  "an `uncertainty:` section listing the inputs to explore")])
+    mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+                     work_root=args.out, progress=True)
+    import pyarrow.parquet as pq
+    names = [c for c in pq.read_schema(mc.chunks[0]).names if c.startswith("in:")]
+    inputs = pd.DataFrame(read_columns(mc.chunks, names)).rename(columns=lambda c: c[3:])
+    met = met_runs(next(t for t in sc.targets if t.id == tid), mc.results)
+    boxes = prim(inputs, met)
+    best = choose(boxes, args.density)
+    print(f"{tid}: met in {met.mean():.1%} of {len(met)} runs")
+    print(f"met in {best.density:.0%} of runs when " + " and ".join(best.conditions())
+          + f" (this box holds {best.coverage:.0%} of the successful runs, {best.support:.0%} of all runs)")
+    with atomic_folder(Path(args.out), f"{sc.name}-discovery") as tmp:
+        write_resolved(tmp, sc)
+        trajectory_table(boxes).to_csv(tmp / f"prim_{tid}.csv", index=False)
+    remove_store(mc.chunks[0].parent)
+    return 0

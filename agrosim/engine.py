@@ -41,7 +41,8 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
     params = all_arrays(scenario, n, per_run)
     sectors = [BY_NAME[name] for name in scenario.sectors]
     years = scenario.years
-    data = {ind.name: np.empty((n, len(years))) for s in sectors for ind in s.indicators}
+    # year-major while recording (each year's write is contiguous), handed out as (n, years) views
+    data = {ind.name: np.empty((len(years), n)) for s in sectors for ind in s.indicators}
     states, flows = {}, {}
     for s in sectors:
         states[s.name], flows[s.name] = s.init(params[s.name])
@@ -53,10 +54,10 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
             states[s.name] = new
             _record(data, s.report(new, flows[s.name], params[s.name], t), t)
     indicators = {ind.name: ind for s in sectors for ind in s.indicators}
-    return Results(scenario.name, scenario.region.id, years, indicators, data,
+    return Results(scenario.name, scenario.region.id, years, indicators, {k: v.T for k, v in data.items()},
                    runs=np.arange(run_offset, run_offset + n))
 
 
 def _record(data: dict, values: dict, t: int) -> None:
     for name, arr in values.items():
-        data[name][:, t] = arr
+        data[name][t] = arr

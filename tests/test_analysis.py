@@ -124,3 +124,19 @@ def test_model_sensitivity_rankings(write):
     sob = sobol(sc, f, n=1024).set_index("param")
     assert sob.loc["land_grain.weather_yield_factor", "first"] > 0.95
     assert abs(sob.loc["land_grain.hsf_yield_uplift", "total"]) < 1e-9
+
+
+def test_prim_finds_the_feasible_box():
+    """Success exactly when a ≥ 0.6 and b ≤ 0.5 (c irrelevant): the chosen box says so."""
+    import pandas as pd
+
+    from agrosim.analysis.discovery import choose, prim
+
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.uniform(size=(20_000, 3)), columns=["a", "b", "c"])
+    y = (x.a >= 0.6) & (x.b <= 0.5)
+    best = choose(prim(x, y.to_numpy()), density=0.95)
+    assert set(best.limits) <= {"a", "b"}
+    assert best.limits["a"][0] == pytest.approx(0.6, abs=0.03) and best.limits["b"][1] == pytest.approx(0.5, abs=0.03)
+    assert best.density >= 0.95 and best.coverage >= 0.85
+    assert any(c.startswith("a ≥ 0.") for c in best.conditions())

@@ -22,6 +22,9 @@ import yaml
 
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
+from agrosim.events import stochastic_losses
+from agrosim.param_arrays import time_row
+from agrosim.sectors import BY_NAME
 from agrosim.uncertainty import sample
 
 
@@ -42,6 +45,13 @@ class Design:
         idx = np.arange(start, stop)
         reps = self.reps or self.runs
         values = sample(scenario.uncertainty, scenario.correlation, self.seed, idx % reps, len(scenario.years))
+        if scenario.events is not None and scenario.events.stochastic:
+            for path, loss in stochastic_losses(scenario.events.stochastic, self.seed, idx % reps,
+                                                len(scenario.years)).items():
+                sector, name = path.split(".", 1)
+                spec = next(p for p in BY_NAME[sector].params if p.name == name)
+                base = time_row(scenario, spec, path)[1:]
+                values[path] = 1 - (1 - base[None, :]) * (1 - loss)
         for name, pts in self.points.items():
             values[name] = np.asarray(pts)[idx // reps]
         return values

@@ -23,6 +23,30 @@ def _schedule(value: dict[int, float], years: list[int], before: float) -> np.nd
     return out
 
 
+def _combine(path: str, own: np.ndarray, event: np.ndarray) -> np.ndarray:
+    """Event schedules add capacity, compound losses and multiply weather factors."""
+    from agrosim.events import CAPACITY_PARAM, LOSS_PARAM
+
+    if path.endswith(CAPACITY_PARAM):
+        return own + event
+    if path.endswith(LOSS_PARAM):
+        return 1 - (1 - own) * (1 - event)
+    return own * event
+
+
+def time_row(scenario: Scenario, spec, path: str) -> np.ndarray:
+    """(years,) values of a time-varying parameter, with the scenario's event schedules applied."""
+    years = scenario.years
+    pv = scenario.params[path.split(".", 1)[0]][spec.name].value
+    if isinstance(pv, dict):
+        before = spec.default if spec.default is not None else next(iter(pv.values()))
+        row = _schedule(pv, years, before)
+    else:
+        row = np.full(len(years), float(pv))
+    event = scenario.events.schedules.get(path) if scenario.events else None
+    return row if event is None else _combine(path, row, event)
+
+
 def sector_arrays(scenario: Scenario, sector: Sector, n: int,
                   per_run: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Arrays for one sector; `per_run` maps local names to (n,) arrays that replace constants."""
@@ -32,11 +56,7 @@ def sector_arrays(scenario: Scenario, sector: Sector, n: int,
     for spec in sector.params:
         pv = values[spec.name].value
         if spec.time_varying:
-            if isinstance(pv, dict):
-                before = spec.default if spec.default is not None else next(iter(pv.values()))
-                row = _schedule(pv, years, before)
-            else:
-                row = np.full(len(years), float(pv))
+            row = time_row(scenario, spec, f"{sector.name}.{spec.name}")
             out[spec.name] = np.broadcast_to(row, (n, len(years))).copy()
         else:
             out[spec.name] = np.full(n, float(pv))

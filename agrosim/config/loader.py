@@ -12,13 +12,15 @@ from agrosim.config.scenario import Scenario, Target, TargetModel, TopLevel
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.events import CAPACITY_PARAM, LOSS_PARAM, parse_drought, parse_outbreak, parse_project, plan
 from agrosim.param_arrays import sector_arrays
 from agrosim.paths import bundled_params_dir
 from agrosim.sectors import BY_NAME
 from agrosim.uncertainty import correlation_matrix, parse_distribution
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
-            "seed", "runs", "targets", "uncertainty", "correlations", *BY_NAME)
+            "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
+            "droughts", *BY_NAME)
 
 Origins = dict[tuple, str]
 
@@ -248,6 +250,64 @@ def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector):
     return dists, corr_pairs
 
 
+def _events(merged: dict, head, sectors: list[str], col: _Collector, uncertain: set[str]):
+    """Parse budget, projects, outbreaks and droughts and run the event calendar."""
+    years = list(range(head.base_year, head.end_year + 1))
+    known = param_paths(sectors)
+    budget = None
+    if merged.get("budget") is not None:
+        budget = {}
+        spec = ParamSpec("budget", "yuan", "budget", lo=0)
+        raw = merged["budget"]
+        if not isinstance(raw, dict):
+            col.add(("budget",), repr(raw), "a mapping {year: amount}, e.g. {2021: 5 亿元}")
+            raw = {}
+        for year, amount in raw.items():
+            if year not in years[1:]:
+                col.add(("budget", year), repr(year), f"a year in {years[1]}..{years[-1]}")
+                continue
+            try:
+                budget[year] = parse_scalar(amount, spec)
+            except ValueError as exc:
+                found, _, expected = str(exc).partition("; expected ")
+                col.add(("budget", year), found, expected)
+    parsed = {"projects": [], "outbreaks": [], "droughts": []}
+    parsers = {"projects": lambda r: parse_project(r, head.base_year), "outbreaks": parse_outbreak,
+               "droughts": parse_drought}
+    for key, parse in parsers.items():
+        items = merged.get(key) or []
+        if not isinstance(items, list):
+            col.add((key,), repr(items), f"a list of {key}")
+            continue
+        for i, raw in enumerate(items):
+            try:
+                if not isinstance(raw, dict):
+                    raise ValueError(f"{raw!r}; expected a mapping")
+                parsed[key].append(parse(raw))
+            except (ValueError, ValidationError) as exc:
+                found, _, expected = _split(exc)
+                col.add((key, i), found, expected or f"a valid entry of {key}")
+    for key, param in (("projects", CAPACITY_PARAM), ("outbreaks", LOSS_PARAM)):
+        for i, item in enumerate(parsed[key]):
+            path = f"{item.sector}.{param}"
+            if path not in known:
+                col.add((key, i, "sector"), f"'{item.sector}'",
+                        f"an active sector with {param}: " + ", ".join(sorted({k.split('.')[0] for k in known
+                                                                              if k.endswith(param)})) or "none")
+            elif key == "outbreaks" and item.probability_per_yr is not None and path in uncertain:
+                col.add((key, i), f"a stochastic outbreak on {path}", "no uncertainty distribution on the same parameter")
+    for key, year_of in (("outbreaks", lambda o: o.year), ("droughts", lambda d: d[1])):
+        for i, item in enumerate(parsed[key]):
+            year = year_of(item)
+            if year is not None and year not in years[1:]:
+                col.add((key, i, "year"), str(year), f"a year in {years[1]}..{years[-1]}")
+    if parsed["droughts"] and "land_grain" not in sectors:
+        col.add(("droughts",), "droughts without a land_grain section", "a land_grain section")
+    if col.problems:
+        return None
+    return plan(years, parsed["projects"], parsed["outbreaks"], parsed["droughts"], budget)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Load, merge and validate a scenario file; raise InputError listing every problem."""
     path = Path(path)
@@ -290,11 +350,12 @@ def load_scenario(path: str | Path) -> Scenario:
             col.add(("targets", t.id, "year"), str(t.year), f"a year in {head.base_year + 1}..{head.end_year}")
         if t.from_year is not None and not head.base_year < t.from_year <= t.year:
             col.add(("targets", t.id, "from_year"), str(t.from_year), f"a year in {head.base_year + 1}..{t.year}")
+    events = _events(merged, head, list(params), col, {d.param for d in dists})
     if col.problems:
         raise InputError(col.problems)
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,
                         end_year=head.end_year, seed=head.seed, runs=head.runs, params=params, targets=targets,
-                        resolved=dict(merged), uncertainty=dists, correlation=corr)
+                        resolved=dict(merged), uncertainty=dists, correlation=corr, events=events)
     for name in params:
         for key, found, expected in BY_NAME[name].check(sector_arrays(scenario, BY_NAME[name], 1)):
             col.add(tuple(key.split(".")), found, expected)

@@ -87,6 +87,7 @@ class Scenario:
     resolved: dict = field(default_factory=dict)
     uncertainty: list = field(default_factory=list)
     correlation: Any = None
+    events: Any = None  # agrosim.events.EventPlan
 
     @property
     def years(self) -> list[int]:

@@ -9,7 +9,9 @@ from agrosim.config.scenario import Target
 from agrosim.results import Results
 from agrosim.units import from_internal
 
-_REL_EPS = 1e-9  # equality within floating-point noise counts as met
+_REL_EPS = 1e-9
+COLUMNS = ["target", "indicator", "label_en", "label_zh", "kind", "aspirational", "year", "target_value", "unit",
+           "projected", "gap", "gap_pct", "verdict", "p_met", "p_low", "p_high", "runs", "first_year_reached", "source"]  # equality within floating-point noise counts as met
 
 
 def met_matrix(target: Target, values: np.ndarray, years: list[int]) -> np.ndarray:
@@ -70,7 +72,7 @@ def evaluate(targets: list[Target], results: Results, confidence: float = 0.95) 
             "first_year_reached": reached[0] if reached else None,
             "source": _source_text(tg),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _source_text(tg: Target) -> str:

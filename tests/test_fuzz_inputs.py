@@ -1,0 +1,106 @@
+"""Fuzzed scenario files: every mutation of a valid scenario ends in a run (exit 0) or one readable
+message (exit 2) — never a traceback, never an internal error, never a partial report."""
+import string
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from agrosim.cli import main
+from conftest import small_grain
+
+JUNK = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(alphabet=string.printable + "万亿吨亩斤公顷１３６５，．", max_size=12),
+    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+    st.sampled_from(["1365 万吨", "4695 万亩", "-1 亩", "1e400 亩", "nan 亩", "1,36 万吨", "１３６５万吨",
+                     "1365．5 万亩", "12 kg/亩/年", "10 %", "0x10 亩", "∞ 亩", ""]),
+)
+
+
+def _paths(node, prefix=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield prefix + (k,)
+            yield from _paths(v, prefix + (k,))
+
+
+def _set(node, path, value):
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+def _delete(node, path):
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+
+
+@st.composite
+def mutated(draw):
+    data = small_grain()
+    data["targets"] = {"g": {"indicator": "grain_output", "kind": "at_least", "value": "30 万吨", "year": 2023}}
+    for _ in range(draw(st.integers(1, 3))):
+        paths = list(_paths(data))
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        action = draw(st.sampled_from(["set", "delete", "rename"]))
+        if action == "set":
+            _set(data, path, draw(JUNK))
+        elif action == "delete":
+            _delete(data, path)
+        else:
+            parent = data
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[str(path[-1]) + draw(st.sampled_from(["x", "_", "s"]))] = parent.pop(path[-1])
+    return data
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=mutated())
+def test_mutated_scenarios_never_crash(data, tmp_path, capsys):
+    here = Path(tempfile.mkdtemp(dir=tmp_path))  # tmp_path is shared by all examples of this test
+    path = here / "fuzz.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = here / "reports"
+    code = main(["run", str(path), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code in (0, 2), err
+    assert "Traceback" not in err and "internal error" not in err
+    if code == 2:
+        assert err.startswith("problem") or "problem(s)" in err
+        assert not out.exists() or not any(p for p in out.iterdir() if not p.name.startswith(".work"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=300))
+def test_binary_junk_is_refused_cleanly(raw, tmp_path, capsys):
+    path = tmp_path / "junk.yaml"
+    path.write_bytes(raw)
+    code = main(["validate", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and "internal error" not in err
+
+
+def test_hand_made_bad_files(write, capsys, tmp_path):
+    cases = {
+        "empty.yaml": "",
+        "list.yaml": "- 1\n- 2\n",
+        "deep.yaml": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+        "bomb.yaml": "a: &a [1,2]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+                     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n",
+        "tag.yaml": "region: !!python/object/new:os.system [echo pwned]\n",
+        "self.yaml": "extends: self.yaml\n",
+        "bad_utf8.yaml": b"name: \xff\xfe\n",
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        code = main(["validate", str(path)])
+        err = capsys.readouterr().err
+        assert code == 2, (name, err)
+        assert "Traceback" not in err and "internal error" not in err, (name, err)

@@ -10,6 +10,7 @@ from agrosim.analysis.probability import bands, load_results, target_table
 from agrosim.batch import Design, remove_store, run_batch
 from agrosim.config import Scenario, load_scenario
 from agrosim.engine import simulate
+from agrosim.errors import InputError, Problem
 from agrosim.report.writer import write_report
 from agrosim.results import Results
 from agrosim.targets import evaluate
@@ -52,11 +53,28 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: 
                 work_root: str | Path = "reports", progress: bool = False) -> MonteCarlo:
     """Sample the scenario's uncertainty for `runs` runs; resumable (chunks kept under work_root/.work)."""
     sc = _load(scenario)
+    check_batch_size(runs or sc.runs, chunk_size, len(sc.years))
     design = Design(runs=runs or sc.runs, seed=sc.seed if seed is None else seed)
     store = Path(work_root) / ".work" / f"{sc.name}-{design.key(sc)}"
     chunks = run_batch(sc, design, store, chunk_size, workers, scheduler, progress)
     results = load_results(sc, chunks, sorted({t.indicator for t in sc.targets}))
     return MonteCarlo(sc, results, target_table(sc, results), bands(sc, chunks), chunks)
+
+
+MAX_RUNS = 10**9
+MAX_CHUNK_CELLS = 5 * 10**7  # runs × years per chunk: bounds a chunk's memory to a few GiB at most
+
+
+def check_batch_size(runs: int, chunk_size: int, n_years: int) -> None:
+    """Refuse absurd batch sizes up front instead of running out of memory or time."""
+    problems = []
+    if not 1 <= runs <= MAX_RUNS:
+        problems.append(Problem("command line", "--runs", f"{runs:,}", f"1 to {MAX_RUNS:,} runs"))
+    if chunk_size * n_years > MAX_CHUNK_CELLS:
+        problems.append(Problem("command line", "--chunk-size", f"{chunk_size:,} runs × {n_years} years",
+                                f"at most {MAX_CHUNK_CELLS // n_years:,} runs per chunk for {n_years} years"))
+    if problems:
+        raise InputError(problems)
 
 
 def _load(scenario: Scenario | str | Path) -> Scenario:

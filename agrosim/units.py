@@ -34,7 +34,9 @@ PREFIXES: dict[str, float] = {
 }
 
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
-_THOUSANDS = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)(\.\d+)?")
+_THOUSANDS = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)(\.\d+)?(?![\d,])")
+_DIGIT_COMMA = re.compile(r"\d,\d")
+_TWO_POINTS = re.compile(r"^[+-]?\d*\.\d*\.")
 
 
 class UnitError(ValueError):
@@ -79,11 +81,21 @@ def parse_unit(text: str) -> Unit:
 
 
 def normalise_number_text(text: str) -> str:
-    """Full-width digits and punctuation to ASCII (NFKC); drop unambiguous thousands separators."""
+    """Full-width digits and punctuation to ASCII (NFKC); drop unambiguous thousands separators.
+
+    A comma counts as a thousands separator only between groups of exactly three digits
+    (1,365 or 1,365,000.5); any other comma between digits (1,36 or 13,65) is refused, because
+    it may be a decimal comma or a typo.
+    """
     text = unicodedata.normalize("NFKC", text).replace("。", ".").strip()
     match = _THOUSANDS.match(text)
     if match:
         text = match.group(1).replace(",", "") + (match.group(2) or "") + text[match.end():]
+    if _DIGIT_COMMA.search(text):
+        raise UnitError(f"ambiguous number '{text}': a comma between digits is accepted only as a thousands "
+                        "separator in groups of three (1,365); write 1.36 or 136 instead")
+    if _TWO_POINTS.match(text):
+        raise UnitError(f"ambiguous number '{text}': more than one decimal point")
     return text
 
 

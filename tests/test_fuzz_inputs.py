@@ -104,3 +104,24 @@ def test_hand_made_bad_files(write, capsys, tmp_path):
         err = capsys.readouterr().err
         assert code == 2, (name, err)
         assert "Traceback" not in err and "internal error" not in err, (name, err)
+
+
+def test_ambiguous_separators_refused_with_reason(write, tmp_path, capsys):
+    path = write("amb.yaml", small_grain(grain_area_mu="8,00 亩"))
+    assert main(["validate", str(path)]) == 2
+    assert "ambiguous number '8,00 亩'" in capsys.readouterr().err
+    path = write("ok.yaml", small_grain(grain_area_mu="８００ 亩", cultivated_land_mu="1,000 亩"))
+    assert main(["validate", str(path)]) == 0
+
+
+def test_absurd_sizes_refused_up_front(write, tmp_path, capsys):
+    data = small_grain()
+    data["end_year"] = 2150
+    assert main(["validate", str(write("years.yaml", data))]) == 2
+    assert "at most 100 years after it" in capsys.readouterr().err
+    ok = write("ok.yaml", small_grain())
+    assert main(["mc", str(ok), "--runs", str(10**12), "--out", str(tmp_path / "r")]) == 2
+    assert "1 to 1,000,000,000 runs" in capsys.readouterr().err
+    assert main(["mc", str(ok), "--runs", "10", "--chunk-size", str(10**8), "--out", str(tmp_path / "r")]) == 2
+    assert "runs per chunk" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()

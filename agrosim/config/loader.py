@@ -23,6 +23,7 @@ TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "b
             "droughts", *BY_NAME)
 
 Origins = dict[tuple, str]
+MAX_YEARS = 100
 
 
 def _resolve_extends(ref: Any, here: Path, shown: str) -> Path:
@@ -331,8 +332,9 @@ def load_scenario(path: str | Path) -> Scenario:
                 found = f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], allowed)}"
             col.add(loc, found, err["msg"])
         raise InputError(col.problems) from None
-    if head.end_year <= head.base_year:
-        col.add(("end_year",), str(head.end_year), f"a year after base_year {head.base_year}")
+    if not head.base_year < head.end_year <= head.base_year + MAX_YEARS:
+        col.add(("end_year",), str(head.end_year),
+                f"a year after base_year {head.base_year} and at most {MAX_YEARS} years after it")
     params = {name: _sector_params(merged[name], sector, col) for name, sector in BY_NAME.items() if name in merged}
     if not params:
         col.add((), "no sector sections", "at least one of: " + ", ".join(BY_NAME))

@@ -1,4 +1,6 @@
 """Land & grain: a hand-computed case, balances under random parameters, vectorisation."""
+import functools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -7,7 +9,7 @@ from agrosim import load_scenario, simulate
 from agrosim.engine import check_balances
 from agrosim.param_arrays import sector_arrays
 from agrosim.sectors.land_grain import SECTOR
-from conftest import small_grain
+from conftest import ROOT, small_grain
 
 
 def test_hand_computed_three_years(write):
@@ -115,3 +117,24 @@ def test_param_arrays_shapes(write):
     assert p["hsf_build_mu_per_yr"].shape == (3, 4)
     assert p["hsf_build_mu_per_yr"][0].tolist() == [0, 0, 70, 70]  # default before the first year given
     assert p["crops.area_share"].shape == (3, 7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(build=st.floats(0, 3e6), extra=st.floats(0, 3e6), trend=st.floats(-0.02, 0.03), seed=st.integers(0, 2**32))
+def test_more_hsf_never_less_grain_in_the_same_random_stream(build, extra, trend, seed):
+    """Monotone lever: building more HSF cannot lower any year's output, whatever the weather draws."""
+    from agrosim.batch import Design
+
+    sc = _shanxi()
+    draws = Design(runs=8, seed=seed).per_run(sc, 0, 8)
+    outputs = []
+    for b in (build, build + extra):
+        per_run = dict(draws, **{"land_grain.hsf_build_mu_per_yr": np.full(8, b),
+                                 "land_grain.yield_trend_per_yr": np.full(8, trend)})
+        outputs.append(simulate(sc, 8, per_run).data["grain_output"])
+    assert np.all(outputs[1] >= outputs[0] * (1 - 1e-12))
+
+
+@functools.cache
+def _shanxi():
+    return load_scenario(ROOT / "scenarios" / "shanxi_grain_2025.yaml")

@@ -82,7 +82,7 @@ def balances(kind: HerdKind) -> tuple[Balance, ...]:
 
 FLOWS = ("born_head", "males_sold_at_birth_head", "weaned_head", "kept_head", "to_finishing_head", "weaned_sold_head",
          "entered_breeding_head", "culled_head", "finished_head", "bought_head", "bought_wanted_head",
-         "deaths_head", "outbreak_loss_head", "excess_sold_head", "capacity_added_places") + tuple(
+         "deaths_head", "outbreak_loss_head", "excess_sold_head", "capacity_added_places", "breeder_years") + tuple(
     f"{c}_{w}_head" for c in CLASSES for w in ("deaths", "outbreak", "excess"))
 
 
@@ -137,26 +137,24 @@ def _pool_target(r: Rates, target_b, growth_m):
 
 
 def _stationary(r: Rates, breeders, bought_per_yr, kind: HerdKind) -> dict:
-    """Stationary stocks (end of month) and yearly flows for a breeding herd of `breeders`."""
-    born = r.births * breeders * (r.fs if kind.males_sold_at_birth else 1.0)
-    young = born / -np.expm1(-(r.a_y + r.h_y))
+    """Stationary stocks (end of month) and yearly flows (FLOWS names) for `breeders` breeders."""
+    births = r.births * breeders
+    born = births * (r.fs if kind.males_sold_at_birth else 1.0)
     weaned = born * r.a_y / (r.a_y + r.h_y)
-    weaned_f = weaned * (1.0 if kind.males_sold_at_birth else r.fs)
     pool = _pool_target(r, breeders, 0.0)
     keep = pool * -np.expm1(-(r.a_r + r.h_r)) - (bought_per_yr / 12.0 if kind.bought_into == "replacements" else 0.0)
-    out = {"breeders_head": breeders, "young_head": young, "replacements_head": pool,
-           "finishing_head": np.zeros_like(young), "keep": keep, "weaned_f": weaned_f}
     q_b = -np.expm1(-(r.h_bd + r.h_bc))
-    culled = breeders * q_b * r.h_bc / (r.h_bd + r.h_bc)
-    finished = np.zeros_like(young)
-    if kind.finishing:
-        inflow = weaned - keep + (bought_per_yr / 12.0 if kind.bought_into == "finishing" else 0.0)
-        out["finishing_head"] = inflow / -np.expm1(-(r.a_f + r.h_f))
-        finished = inflow * r.a_f / (r.a_f + r.h_f)
+    zero = np.zeros_like(born)
+    inflow_f = weaned - keep + (bought_per_yr / 12.0 if kind.bought_into == "finishing" else 0.0)
+    out = {"breeders_head": breeders, "young_head": born / -np.expm1(-(r.a_y + r.h_y)), "replacements_head": pool,
+           "finishing_head": inflow_f / -np.expm1(-(r.a_f + r.h_f)) if kind.finishing else zero,
+           "keep": keep, "weaned_f": weaned * (1.0 if kind.males_sold_at_birth else r.fs),
+           "born_head": 12.0 * born, "males_sold_at_birth_head": 12.0 * (births - born),
+           "culled_head": 12.0 * breeders * q_b * r.h_bc / (r.h_bd + r.h_bc),
+           "finished_head": 12.0 * inflow_f * r.a_f / (r.a_f + r.h_f) if kind.finishing else zero,
+           "weaned_sold_head": zero if kind.finishing else 12.0 * (weaned - keep),
+           "bought_head": bought_per_yr + zero, "breeder_years": breeders + zero}
     out["herd_head"] = sum(out[f"{c}_head"] for c in CLASSES)
-    out["culled_per_yr"] = 12.0 * culled
-    out["finished_per_yr"] = 12.0 * finished
-    out["born_per_yr"] = 12.0 * r.births * breeders
     return out
 
 
@@ -176,11 +174,18 @@ def steady(p: Mapping[str, np.ndarray], kind: HerdKind) -> dict:
         if key is None:
             value = given
         else:
-            f0 = zero[key] if key != "slaughter" else zero["culled_per_yr"] + zero["finished_per_yr"]
-            f1 = one[key] if key != "slaughter" else one["culled_per_yr"] + one["finished_per_yr"]
+            f0 = zero[key] if key != "slaughter" else zero["culled_head"] + zero["finished_head"]
+            f1 = one[key] if key != "slaughter" else one["culled_head"] + one["finished_head"]
             value = (given - f0) / (f1 - f0)
         b = np.where(given > 0, value, b)
     return _stationary(r, b, bought, kind)
+
+
+def base_flows(p: Mapping[str, np.ndarray], kind: HerdKind) -> dict:
+    """Yearly flows of the stationary base-year herd, reported in the base year (whose step flows are zero)."""
+    st = steady(p, kind)
+    zero = np.zeros_like(st["herd_head"])
+    return {k: st.get(k, zero) for k in FLOWS}
 
 
 def init(p: Mapping[str, np.ndarray], kind: HerdKind):
@@ -237,6 +242,7 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind):
             "capacity_places": s["capacity_places"] + f["capacity_added_places"],
             "target_breeders_head": target,
         }
+        f["breeder_years"] = b1 / 12.0
         herd = sum(new[f"{c}_head"] for c in CLASSES)
         f["bought_wanted_head"] = wanted_m + 0.0 * herd
         f["bought_head"] = np.clip(np.minimum(wanted_m, new["capacity_places"] - herd), 0.0, None)

@@ -50,7 +50,7 @@ class Design:
                                                 len(scenario.years)).items():
                 sector, name = path.split(".", 1)
                 spec = next(p for p in BY_NAME[sector].params if p.name == name)
-                base = time_row(scenario, spec, path)[1:]
+                base = time_row(scenario, spec, path, with_events=False)[1:]
                 values[path] = 1 - (1 - base[None, :]) * (1 - loss)
         for name, pts in self.points.items():
             values[name] = np.asarray(pts)[idx // reps]

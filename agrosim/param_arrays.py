@@ -34,7 +34,7 @@ def _combine(path: str, own: np.ndarray, event: np.ndarray) -> np.ndarray:
     return own * event
 
 
-def time_row(scenario: Scenario, spec, path: str) -> np.ndarray:
+def time_row(scenario: Scenario, spec, path: str, with_events: bool = True) -> np.ndarray:
     """(years,) values of a time-varying parameter, with the scenario's event schedules applied."""
     years = scenario.years
     pv = scenario.params[path.split(".", 1)[0]][spec.name].value
@@ -43,8 +43,12 @@ def time_row(scenario: Scenario, spec, path: str) -> np.ndarray:
         row = _schedule(pv, years, before)
     else:
         row = np.full(len(years), float(pv))
-    event = scenario.events.schedules.get(path) if scenario.events else None
+    event = _event_row(scenario, path) if with_events else None
     return row if event is None else _combine(path, row, event)
+
+
+def _event_row(scenario: Scenario, path: str) -> np.ndarray | None:
+    return scenario.events.schedules.get(path) if scenario.events else None
 
 
 def sector_arrays(scenario: Scenario, sector: Sector, n: int,
@@ -66,6 +70,9 @@ def sector_arrays(scenario: Scenario, sector: Sector, n: int,
             out[f"{table.name}.{spec.name}"] = np.broadcast_to(row, (n, len(table.keys))).copy()
     for name, arr in (per_run or {}).items():
         _apply_per_run(out, sector, name, np.asarray(arr, dtype=float))
+        event = _event_row(scenario, f"{sector.name}.{name}")
+        if event is not None:  # per-run values replace the parameter, not the events acting on it
+            out[name][:, 1:] = _combine(name, out[name][:, 1:], event[1:])
     return out
 
 

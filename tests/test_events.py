@@ -65,3 +65,18 @@ def test_event_errors_are_input_errors(write):
         load_scenario(write("e.yaml", data))
     text = str(exc.value)
     assert "droughts.0.year" in text and "outbreaks.0.sector" in text and "projects.0" in text
+
+
+def test_drought_still_applies_when_weather_is_uncertain(write):
+    """Per-run weather draws replace the parameter; the drought acts on top of each draw."""
+    from agrosim.batch import Design
+
+    data = small_grain(weather_yield_factor={2021: 1.0})
+    data["uncertainty"] = {"land_grain.weather_yield_factor": {"dist": "uniform", "low": 0.9, "high": 1.1,
+                                                               "per_year": True}}
+    plain = load_scenario(write("p.yaml", data))
+    data["droughts"] = [{"year": 2022, "yield_loss": "50 %"}]
+    dry = load_scenario(write("d.yaml", data))
+    runs = [simulate(sc, 50, Design(runs=50, seed=4).per_run(sc, 0, 50)) for sc in (plain, dry)]
+    ratio = runs[1].data["grain_output"] / runs[0].data["grain_output"]
+    np.testing.assert_allclose(ratio, np.tile([1, 1, 0.5, 1], (50, 1)), rtol=1e-12)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
-from scipy import stats
+from scipy import special, stats
 
 from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.rng import uniform
@@ -56,22 +56,25 @@ class Distribution:
         if self.dist == "uniform":
             return a["low"] + u * (a["high"] - a["low"])
         if self.dist == "triangular":
-            width = a["high"] - a["low"]
-            return stats.triang.ppf(u, (a["mode"] - a["low"]) / width, loc=a["low"], scale=width)
+            lo, mode, hi = a["low"], a["mode"], a["high"]
+            cut = (mode - lo) / (hi - lo)
+            return np.where(u < cut, lo + np.sqrt(u * (hi - lo) * (mode - lo)),
+                            hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode)))
         if self.dist == "pert":
             width = a["high"] - a["low"]
             alpha = 1 + 4 * (a["mode"] - a["low"]) / width
             beta = 1 + 4 * (a["high"] - a["mode"]) / width
-            return a["low"] + width * stats.beta.ppf(u, alpha, beta)
+            return a["low"] + width * special.betaincinv(alpha, beta, u)
         if self.dist == "normal":
             lo, hi = a.get("low"), a.get("high")
             if lo is None and hi is None:
-                return stats.norm.ppf(u, a["mean"], a["sd"])
-            lo = -np.inf if lo is None else (lo - a["mean"]) / a["sd"]
-            hi = np.inf if hi is None else (hi - a["mean"]) / a["sd"]
-            return stats.truncnorm.ppf(u, lo, hi, loc=a["mean"], scale=a["sd"])
+                return a["mean"] + a["sd"] * special.ndtri(u)
+            p_lo = 0.0 if lo is None else special.ndtr((lo - a["mean"]) / a["sd"])
+            p_hi = 1.0 if hi is None else special.ndtr((hi - a["mean"]) / a["sd"])
+            x = a["mean"] + a["sd"] * special.ndtri(p_lo + u * (p_hi - p_lo))
+            return np.clip(x, -np.inf if lo is None else lo, np.inf if hi is None else hi)
         if self.dist == "lognormal":
-            return a["median"] * np.exp(a["sigma"] * stats.norm.ppf(u))
+            return a["median"] * np.exp(a["sigma"] * special.ndtri(u))
         cum = np.cumsum(a["weights"]) / np.sum(a["weights"])
         return np.asarray(a["values"])[np.minimum(np.searchsorted(cum, u), len(cum) - 1)]
 

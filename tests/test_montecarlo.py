@@ -116,3 +116,24 @@ def test_bad_distributions_refused(write, spec, fragment):
     with pytest.raises(InputError) as exc:
         load_scenario(write("bad.yaml", uncertain(uncertainty=spec)))
     assert fragment in str(exc.value)
+
+
+def test_inverse_cdfs_match_scipy():
+    """The fast closed-form/special-function ppfs equal scipy.stats' reference ones."""
+    from scipy import stats
+
+    from agrosim.uncertainty import Distribution
+
+    u = np.linspace(0.001, 0.999, 999)
+    cases = [
+        (Distribution("x", "triangular", {"low": 1, "mode": 2, "high": 5}), stats.triang.ppf(u, 0.25, loc=1, scale=4)),
+        (Distribution("x", "pert", {"low": 1, "mode": 2, "high": 5}), 1 + 4 * stats.beta.ppf(u, 2, 4)),
+        (Distribution("x", "normal", {"mean": 1, "sd": 0.06, "low": 0.6, "high": 1.2}),
+         stats.truncnorm.ppf(u, -0.4 / 0.06, 0.2 / 0.06, loc=1, scale=0.06)),
+        (Distribution("x", "normal", {"mean": 1, "sd": 0.5}), stats.norm.ppf(u, 1, 0.5)),
+        (Distribution("x", "lognormal", {"median": 2, "sigma": 0.3}), stats.lognorm.ppf(u, 0.3, scale=2)),
+        (Distribution("x", "choice", {"values": [1, 2, 3], "weights": [1, 1, 2]}),
+         np.select([u <= 0.25, u <= 0.5], [1, 2], 3)),
+    ]
+    for dist, ref in cases:
+        np.testing.assert_allclose(dist.ppf(u), ref, rtol=1e-10, atol=1e-12, err_msg=dist.dist)

@@ -50,11 +50,13 @@ class MonteCarlo:
 
 def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: int | None = None,
                 chunk_size: int = 10_000, workers: int = 1, scheduler: str | None = None,
-                work_root: str | Path = "reports", progress: bool = False) -> MonteCarlo:
-    """Sample the scenario's uncertainty for `runs` runs; resumable (chunks kept under work_root/.work)."""
+                work_root: str | Path = "reports", progress: bool = False,
+                observed: dict[int, dict[str, float]] | None = None) -> MonteCarlo:
+    """Sample the scenario's uncertainty for `runs` runs; resumable (chunks kept under work_root/.work).
+    `observed` ({year: {indicator: internal value}}) is assimilated in every run (re-forecasts)."""
     sc = _load(scenario)
     check_batch_size(runs or sc.runs, chunk_size, len(sc.years))
-    design = Design(runs=runs or sc.runs, seed=sc.seed if seed is None else seed)
+    design = Design(runs=runs or sc.runs, seed=sc.seed if seed is None else seed, observed=observed)
     store = Path(work_root) / ".work" / f"{sc.name}-{design.key(sc)}"
     chunks = run_batch(sc, design, store, chunk_size, workers, scheduler, progress)
     results = load_results(sc, chunks, sorted({t.indicator for t in sc.targets}))
@@ -81,8 +83,9 @@ def _load(scenario: Scenario | str | Path) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
 
-def run(scenario: Scenario | str | Path) -> Run:
-    """Run a scenario (object or file path) deterministically and evaluate its targets."""
+def run(scenario: Scenario | str | Path, observed: dict[int, dict[str, float]] | None = None) -> Run:
+    """Run a scenario (object or file path) deterministically and evaluate its targets;
+    `observed` years are assimilated (re-forecast)."""
     sc = _load(scenario)
-    results = simulate(sc, n=1)
+    results = simulate(sc, n=1, observed=observed)
     return Run(sc, results, evaluate(sc.targets, results))

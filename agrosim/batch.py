@@ -40,6 +40,7 @@ class Design:
     seed: int = 0
     points: dict[str, np.ndarray] = field(default_factory=dict)
     reps: int | None = None
+    observed: dict[int, dict[str, float]] | None = None  # assimilated each run (re-forecasts)
 
     def per_run(self, scenario: Scenario, start: int, stop: int) -> dict[str, np.ndarray]:
         idx = np.arange(start, stop)
@@ -59,7 +60,7 @@ class Design:
     def key(self, scenario: Scenario) -> str:
         """Hash of everything that determines the numbers: a different job never reuses chunks."""
         h = hashlib.sha256(yaml.safe_dump(scenario.resolved, allow_unicode=True, sort_keys=True).encode())
-        h.update(json.dumps([self.runs, self.seed, self.reps]).encode())
+        h.update(json.dumps([self.runs, self.seed, self.reps, self.observed], sort_keys=True).encode())
         for name in sorted(self.points):
             h.update(name.encode())
             h.update(np.ascontiguousarray(self.points[name], dtype=float).tobytes())
@@ -73,7 +74,7 @@ def chunk_ranges(runs: int, chunk_size: int) -> list[tuple[int, int]]:
 def chunk_table(scenario: Scenario, design: Design, start: int, stop: int) -> pa.Table:
     """Wide table of one chunk: run, the varied inputs (`in:param`), and `indicator|year` columns."""
     per_run = design.per_run(scenario, start, stop)
-    res = simulate(scenario, n=stop - start, per_run=per_run, run_offset=start)
+    res = simulate(scenario, n=stop - start, per_run=per_run, run_offset=start, observed=design.observed)
     cols: dict[str, np.ndarray] = {"run": res.runs}
     for name, arr in per_run.items():
         if arr.ndim == 1:

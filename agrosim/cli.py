@@ -11,7 +11,8 @@ import pandas as pd
 from agrosim.errors import InputError, ModelError
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
-COMMANDS = ("run", "mc", "solve", "sweep", "sensitivity", "discover", "batch", "validate", "list")
+COMMANDS = ("run", "mc", "solve", "sweep", "sensitivity", "discover", "batch", "track", "reforecast", "calibrate",
+            "backtest", "validate", "list")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--runs", type=_positive, default=None, help="Monte Carlo runs per scenario (default: one run)")
     p_batch.add_argument("--seed", type=_non_negative, default=None)
     _batch_options(p_batch)
+    from agrosim.cli_observed import add_parsers
+
+    add_parsers(sub, _batch_options)
     p_val = sub.add_parser("validate", help="check a scenario without running it")
     p_val.add_argument("scenario", help="scenario YAML file")
     sub.add_parser("list", help="list bundled scenarios and region parameter files")
@@ -157,9 +161,11 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "run")
     args = build_parser().parse_args(argv)
     from agrosim.cli_analysis import cmd_batch, cmd_discover, cmd_sensitivity, cmd_solve, cmd_sweep
+    from agrosim.cli_observed import cmd_backtest, cmd_calibrate, cmd_reforecast, cmd_track
 
     handler = {"run": _cmd_run, "mc": _cmd_mc, "solve": cmd_solve, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
-               "discover": cmd_discover, "batch": cmd_batch, "validate": _cmd_validate, "list": _cmd_list}[args.command]
+               "discover": cmd_discover, "batch": cmd_batch, "track": cmd_track, "reforecast": cmd_reforecast,
+               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "validate": _cmd_validate, "list": _cmd_list}[args.command]
     try:
         return handler(args)
     except InputError as exc:

@@ -309,14 +309,19 @@ def _events(merged: dict, head, sectors: list[str], col: _Collector, uncertain: 
     return plan(years, parsed["projects"], parsed["outbreaks"], parsed["droughts"], budget)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Load, merge and validate a scenario file; raise InputError listing every problem."""
+def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
+    """Load, merge and validate a scenario file; raise InputError listing every problem.
+
+    `overrides` are dotted key paths applied last, as from the command line (e.g. {"end_year": 2030}).
+    """
     path = Path(path)
     origins: Origins = {}
     top = str(path.resolve())
     merged = _load_chain(path, (), origins)
     own = read_yaml(path)
     merged["name"] = own.get("name") or path.stem
+    if overrides:
+        merged = _apply_overrides(merged, overrides, origins, "command line")
     col = _Collector(origins, top)
     col.unknown_keys(merged, TOP_KEYS, ())
     try:

@@ -60,6 +60,11 @@ class Sector:
     step: Callable[[Arrays, Mapping[str, np.ndarray], int], tuple[Arrays, Arrays]]
     report: Callable[[Arrays, Arrays, Mapping[str, np.ndarray], int], Arrays]
     check: Callable[[Mapping[str, np.ndarray]], list[tuple[str, str, str]]] = field(default=lambda p: [])
+    #: assimilate(state, params, t, observed {indicator: (n,) internal units}) -> state: set the
+    #: stocks an observation pins down (re-forecasting from observed years)
+    assimilate: Callable[[Arrays, Mapping[str, np.ndarray], int, Mapping[str, np.ndarray]], Arrays] | None = None
+    #: the indicators `assimilate` accepts
+    observable: tuple[str, ...] = ()
 
     def param_specs(self) -> dict[str, ParamSpec]:
         """All parameter specs by flat name; table params are named `table.param`."""

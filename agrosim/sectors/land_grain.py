@@ -92,6 +92,7 @@ def init(p):
         "crop_area_mu": crop_area,
         "grain_area_shortfall_mu": shortfall,
         "hsf_share_base": _hsf_share(hsf, crop_area),
+        "yield_level": np.ones_like(land),
     }
     return state, {k: np.zeros_like(land) for k in _ZERO_FLOWS}
 
@@ -126,10 +127,7 @@ def step(s, p, t):
 
 def report(s, f, p, t):
     crop_area = s["crop_area_mu"]
-    share = _hsf_share(s["hsf_area_mu"], crop_area)
-    uplift = p["hsf_yield_uplift"]
-    factor = ((1.0 + p["yield_trend_per_yr"]) ** t * (1.0 + uplift * share) / (1.0 + uplift * s["hsf_share_base"])
-              * yearly(p, "weather_yield_factor", t))
+    factor = _yield_factor(s, p, t)
     crop_out = crop_area * p["crops.base_yield_kg_per_mu"] * p["crops.grain_equiv"] * factor[:, None]
     area, output = crop_area.sum(axis=1), crop_out.sum(axis=1)
     out = {
@@ -143,6 +141,39 @@ def report(s, f, p, t):
         out[f"sown_area_{crop}"] = crop_area[:, k]
         out[f"grain_output_{crop}"] = crop_out[:, k]
     return out
+
+
+def _yield_factor(s, p, t):
+    """Yield relative to the base year: trend × HSF uplift × weather × level set by observations."""
+    uplift = p["hsf_yield_uplift"]
+    share = _hsf_share(s["hsf_area_mu"], s["crop_area_mu"])
+    return ((1.0 + p["yield_trend_per_yr"]) ** t * (1.0 + uplift * share) / (1.0 + uplift * s["hsf_share_base"])
+            * yearly(p, "weather_yield_factor", t) * s["yield_level"])
+
+
+OBSERVABLE = ("cultivated_land", "hsf_area", "grain_sown_area", "grain_output")
+
+
+def assimilate(s, p, t, obs):
+    """Pin the state to observed values: land and HSF stocks directly, grain area by scaling every
+    crop (shares kept), and output through the yield level, which then persists into later years."""
+    s = dict(s)
+    if "cultivated_land" in obs:
+        s["cultivated_land_mu"] = obs["cultivated_land"]
+    if "hsf_area" in obs:
+        s["hsf_area_mu"] = np.minimum(obs["hsf_area"], s["cultivated_land_mu"])
+    if "grain_sown_area" in obs:
+        area = s["crop_area_mu"].sum(axis=1)
+        scale = np.divide(obs["grain_sown_area"], area, out=np.ones_like(area), where=area > 0)
+        s["crop_area_mu"] = s["crop_area_mu"] * scale[:, None]
+        s["grain_area_demand_mu"] = obs["grain_sown_area"]
+        s["grain_area_shortfall_mu"] = np.zeros_like(area)
+    if "grain_output" in obs:
+        crop_out = s["crop_area_mu"] * p["crops.base_yield_kg_per_mu"] * p["crops.grain_equiv"]
+        model = crop_out.sum(axis=1) * _yield_factor(s, p, t)
+        s["yield_level"] = s["yield_level"] * np.divide(obs["grain_output"], model, out=np.ones_like(model),
+                                                        where=model > 0)
+    return s
 
 
 def check(p):
@@ -162,5 +193,5 @@ def check(p):
 SECTOR = Sector(
     name="land_grain", title_en="Land and grain", title_zh="耕地与粮食",
     params=PARAMS, tables=(CROP_TABLE,), balances=BALANCES, indicators=INDICATORS,
-    init=init, step=step, report=report, check=check,
+    init=init, step=step, report=report, check=check, assimilate=assimilate, observable=OBSERVABLE,
 )

@@ -1,0 +1,142 @@
+"""Plans against what happened: milestone tracking, re-forecasting from observed years,
+calibration of trend parameters by least squares, and backtests of the model's own forecasts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+
+from agrosim.analysis.levers import Lever
+from agrosim.config.scenario import Scenario, Target
+from agrosim.engine import simulate
+from agrosim.observed import by_year
+from agrosim.units import from_internal
+
+PATHS = ("linear", "growth")
+
+
+def implied_path(base: float, target: float, base_year: int, target_year: int, year: int, kind: str) -> float:
+    """The plan's implied value in `year`: a straight line, or constant growth, from base to target."""
+    frac = (year - base_year) / (target_year - base_year)
+    if kind == "growth" and base > 0 and target > 0:
+        return base * (target / base) ** frac
+    return base + (target - base) * frac
+
+
+def _status(tg: Target, observed: float, implied: float, tolerance: float) -> str:
+    if tg.kind == "stable_at":
+        ok = observed >= tg.value * (1 - 1e-9) and (tg.upper is None or observed <= tg.upper * (1 + 1e-9))
+        return "on track" if ok else "behind"
+    sign = -1.0 if tg.kind == "at_most" else 1.0
+    rel = sign * (observed - implied) / abs(implied) if implied else 0.0
+    if tg.kind == "about":
+        return "on track" if abs(rel) <= tolerance else ("ahead" if rel > 0 else "behind")
+    return "ahead" if rel > tolerance else ("behind" if rel < -tolerance else "on track")
+
+
+def track(scenario: Scenario, observed: pd.DataFrame, path: str = "linear", tolerance: float = 0.02) -> pd.DataFrame:
+    """Per target and observed year: implied milestone, observed value, status, and the yearly
+    growth now needed from that observation to reach the target on time (values in target units)."""
+    base_run = simulate(scenario, 1)
+    rows = []
+    for tg in scenario.targets:
+        obs = observed[observed.indicator == tg.indicator].set_index("year")["value"]
+        base_obs = obs.get(scenario.base_year)
+        base = float(base_obs) if base_obs is not None else float(base_run.data[tg.indicator][0, 0])
+        show = lambda v: float(from_internal(v, tg.unit_written))  # noqa: E731 - tiny local formatter
+        for year, value in obs.items():
+            if not scenario.base_year < year <= tg.year:
+                continue
+            implied = tg.value if tg.kind == "stable_at" else implied_path(base, tg.value, scenario.base_year,
+                                                                          tg.year, year, path)
+            left = tg.year - year
+            needed = (tg.value / value) ** (1 / left) - 1 if left > 0 and value > 0 and tg.value > 0 else np.nan
+            rows.append({"target": tg.id, "indicator": tg.indicator, "year": int(year), "unit": tg.unit_written,
+                         "observed": show(value), "implied": show(implied), "target_value": tg.value_written,
+                         "target_year": tg.year, "status": _status(tg, float(value), implied, tolerance),
+                         "growth_needed_per_yr": needed, "path": "constant" if tg.kind == "stable_at" else path})
+    return pd.DataFrame(rows)
+
+
+def backtest(scenario: Scenario, observed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Errors of a run from the base year against observed later years: per point, and per
+    indicator MAPE and bias (both in % of the observed value)."""
+    res = simulate(scenario, 1)
+    points = []
+    for row in observed.itertuples():
+        if row.year <= scenario.base_year or row.year not in res.years:
+            continue
+        model = float(res.data[row.indicator][0, res.year_index(row.year)])
+        spec = res.indicators[row.indicator]
+        points.append({"indicator": row.indicator, "year": int(row.year), "unit": spec.display_unit,
+                       "observed": float(from_internal(row.value, spec.display_unit)),
+                       "model": float(from_internal(model, spec.display_unit)),
+                       "error_pct": 100 * (model - row.value) / row.value})
+    pts = pd.DataFrame(points, columns=["indicator", "year", "unit", "observed", "model", "error_pct"])
+    summary = pts.groupby("indicator").agg(points=("year", "size"),
+                                           mape_pct=("error_pct", lambda e: float(np.mean(np.abs(e)))),
+                                           bias_pct=("error_pct", "mean")).reset_index()
+    return pts, summary
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Least-squares estimates with standard errors, and the fit's relative residuals."""
+
+    params: list[str]
+    units: list[str]
+    values: np.ndarray
+    std_errors: np.ndarray
+    residuals: pd.DataFrame
+    rms_relative: float
+    points: int
+    valid: list[tuple[float, float]]  # physical bounds of each parameter
+
+
+def calibrate(scenario: Scenario, observed: pd.DataFrame, levers: list[Lever]) -> Fit:
+    """Fit the levers so the model's relative errors against observed later years are smallest."""
+    obs = observed[(observed.year > scenario.base_year) & observed.year.isin(scenario.years)]
+    if obs.empty:
+        raise ValueError("no observed values after the base year within the scenario's horizon")
+    cols = np.array([scenario.years.index(y) for y in obs.year])
+    inds = list(obs.indicator)
+    target = obs.value.to_numpy(dtype=float)
+
+    def model(x: np.ndarray) -> np.ndarray:
+        res = simulate(scenario, 1, {lv.path: np.array([v]) for lv, v in zip(levers, x)})
+        return np.array([res.data[i][0, c] for i, c in zip(inds, cols)])
+
+    x0 = np.clip([lv.current for lv in levers], [lv.low for lv in levers], [lv.high for lv in levers])
+    fit = least_squares(lambda x: (model(x) - target) / target, x0,
+                        bounds=([lv.low for lv in levers], [lv.high for lv in levers]), x_scale="jac")
+    m, p = len(target), len(levers)
+    dof = max(m - p, 1)
+    s2 = float(fit.fun @ fit.fun) / dof
+    try:
+        cov = np.linalg.inv(fit.jac.T @ fit.jac) * s2
+        se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    except np.linalg.LinAlgError:
+        se = np.full(p, np.nan)
+    resid = obs[["indicator", "year"]].assign(relative_residual=fit.fun).reset_index(drop=True)
+    return Fit([lv.path for lv in levers], [lv.spec.unit for lv in levers], fit.x, se, resid,
+               float(np.sqrt(np.mean(fit.fun ** 2))), m, [(lv.spec.lo, lv.spec.hi) for lv in levers])
+
+
+def calibrated_yaml(scenario_file: str, fit: Fit, observed_file: str, name: str) -> dict:
+    """A scenario that extends the original and sets the fitted values, saying what was fitted to what."""
+    data: dict = {"name": name, "title": f"calibrated from {observed_file}", "extends": scenario_file}
+    for path, unit, value, se, (lo, hi) in zip(fit.params, fit.units, fit.values, fit.std_errors, fit.valid):
+        sector, key = path.split(".", 1)
+        node = data.setdefault(sector, {})
+        *tables, leaf = key.split(".")
+        for t in tables:
+            node = node.setdefault(t, {})
+        entry = {"value": f"{value:.6g} {unit}", "assumption": True,
+                 "note": (f"least-squares fit to {fit.points} observed points in {observed_file} "
+                          f"(RMS relative residual {fit.rms_relative:.3%}; standard error {se:.3g} {unit})")}
+        if np.isfinite(se) and se > 0:
+            entry["range"] = [f"{max(value - 2 * se, lo):.6g} {unit}", f"{min(value + 2 * se, hi):.6g} {unit}"]
+        node[leaf] = entry
+    return data

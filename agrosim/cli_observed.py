@@ -1,0 +1,141 @@
+"""Command handlers for observed data: track, reforecast, calibrate, backtest."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import yaml
+
+from agrosim.analysis.levers import lever
+from agrosim.config import load_scenario
+from agrosim.errors import InputError, Problem
+from agrosim.observed import by_year, load_observed
+from agrosim.report.writer import atomic_folder, save, write_resolved
+
+
+def add_parsers(sub, batch_options) -> None:
+    """Subcommands track, reforecast, calibrate, backtest."""
+    p = sub.add_parser("track", help="observed values against the plan's implied path: on track, behind, ahead")
+    p.add_argument("scenario")
+    p.add_argument("--observed", required=True, help="CSV: region, indicator, year, value, unit, source")
+    p.add_argument("--path", choices=("linear", "growth"), default="linear",
+                   help="implied path from base to target: straight line or constant growth")
+    p.add_argument("--tolerance", type=float, default=0.02, help="relative band counted as on track (0.02)")
+    p.add_argument("--out", default="reports")
+    p = sub.add_parser("reforecast", help="start from the observed years and project on (deterministic or MC)")
+    p.add_argument("scenario")
+    p.add_argument("--observed", required=True)
+    p.add_argument("--to", type=int, default=None, help="last year to project (default: the scenario's end year)")
+    p.add_argument("--runs", type=int, default=None, help="Monte Carlo runs (default: one deterministic run)")
+    p.add_argument("--seed", type=int, default=None)
+    batch_options(p)
+    p = sub.add_parser("calibrate", help="fit trend parameters to observed series by least squares")
+    p.add_argument("scenario")
+    p.add_argument("--observed", required=True)
+    p.add_argument("--fit", action="append", required=True, help="parameter path to fit, repeatable; PATH=LOW:HIGH")
+    p.add_argument("--write", default=None, help="calibrated scenario file to write (default: reports/<name>-calibration/)")
+    p.add_argument("--out", default="reports")
+    p = sub.add_parser("backtest", help="error of a run from the base year against observed years (MAPE, bias)")
+    p.add_argument("scenario")
+    p.add_argument("--observed", required=True)
+    p.add_argument("--out", default="reports")
+
+
+def cmd_track(args: argparse.Namespace) -> int:
+    from agrosim.analysis.tracking import track
+
+    sc = load_scenario(args.scenario)
+    table = track(sc, load_observed(args.observed, sc), args.path, args.tolerance)
+    if table.empty:
+        print("no observed values fall between the base year and a target year")
+    else:
+        print(table[["target", "year", "observed", "implied", "unit", "status", "growth_needed_per_yr"]]
+              .to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
+    with atomic_folder(Path(args.out), f"{sc.name}-tracking") as tmp:
+        write_resolved(tmp, sc)
+        table.to_csv(tmp / "tracking.csv", index=False)
+    return 0
+
+
+def cmd_reforecast(args: argparse.Namespace) -> int:
+    from agrosim.api import monte_carlo, run
+
+    overrides = {"end_year": args.to} if args.to else None
+    sc = load_scenario(args.scenario, overrides)
+    obs = by_year(load_observed(args.observed, sc))
+    ignored = sorted({i for year in obs.values() for i in year} - _observable(sc))
+    if ignored:
+        print("not assimilated (no sector takes them as state): " + ", ".join(ignored))
+    sc.name = f"{sc.name}-reforecast"
+    if args.runs:
+        done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+                           work_root=args.out, progress=True, observed=obs)
+    else:
+        done = run(sc, observed=obs)
+    folder = done.write(args.out)
+    cols = [c for c in ("target", "year", "target_value", "projected", "unit", "verdict", "p_met") if c in done.verdicts]
+    print(done.verdicts[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
+    print(f"report written to {folder}")
+    return 0
+
+
+def _observable(sc) -> set[str]:
+    from agrosim.sectors import BY_NAME
+
+    return {i for s in sc.sectors for i in BY_NAME[s].observable}
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from agrosim.analysis.levers import parse_range
+    from agrosim.analysis.tracking import calibrate, calibrated_yaml
+
+    sc = load_scenario(args.scenario)
+    observed = load_observed(args.observed, sc)
+    levers = []
+    for item in args.fit:
+        path, _, rng = item.partition("=")
+        low, high, _ = parse_range(rng) if rng else (None, None, None)
+        levers.append(lever(sc, path.strip(), low, high))
+    try:
+        fit = calibrate(sc, observed, levers)
+    except ValueError as exc:
+        raise InputError([Problem(args.observed, "", str(exc), "observed values after the base year")]) from None
+    for path, unit, value, se in zip(fit.params, fit.units, fit.values, fit.std_errors):
+        print(f"{path} = {value:.6g} {unit} (standard error {se:.3g})")
+    print(f"{fit.points} points, RMS relative residual {fit.rms_relative:.3%}")
+    name = f"{sc.name}_calibrated"
+    with atomic_folder(Path(args.out), f"{sc.name}-calibration") as tmp:
+        write_resolved(tmp, sc)
+        fit.residuals.to_csv(tmp / "residuals.csv", index=False)
+        target = Path(args.write) if args.write else tmp / f"{name}.yaml"
+        extends = Path(sc.file) if target.is_absolute() else Path(sc.file).resolve()
+        data = calibrated_yaml(_relative(extends, target), fit, str(args.observed), name)
+        (tmp / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        if args.write:
+            target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    print(f"calibrated scenario: {args.write or Path(args.out) / (sc.name + '-calibration') / (name + '.yaml')}")
+    return 0
+
+
+def _relative(path: Path, written_to: Path) -> str:
+    """`path` as an extends reference from the folder the new file will live in."""
+    import os
+
+    return os.path.relpath(path.resolve(), Path(written_to).resolve().parent)
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from agrosim.analysis.tracking import backtest
+    from agrosim.report.tracking_charts import backtest_chart
+
+    sc = load_scenario(args.scenario)
+    points, summary = backtest(sc, load_observed(args.observed, sc))
+    print(summary.to_string(index=False, float_format=lambda v: f"{v:.2f}") if not summary.empty
+          else "no observed values after the base year")
+    with atomic_folder(Path(args.out), f"{sc.name}-backtest") as tmp:
+        write_resolved(tmp, sc)
+        points.to_csv(tmp / "backtest_points.csv", index=False)
+        summary.to_csv(tmp / "backtest_summary.csv", index=False)
+        for ind in summary.indicator:
+            save(backtest_chart(points[points.indicator == ind], ind), tmp / f"backtest_{ind}.png")
+    return 0

@@ -12,7 +12,7 @@ from agrosim.errors import InputError, ModelError
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
 COMMANDS = ("run", "mc", "solve", "sweep", "sensitivity", "discover", "batch", "track", "reforecast", "calibrate",
-            "backtest", "validate", "list")
+            "backtest", "allocate", "validate", "list")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--runs", type=_positive, default=None, help="Monte Carlo runs per scenario (default: one run)")
     p_batch.add_argument("--seed", type=_non_negative, default=None)
     _batch_options(p_batch)
+    p_alloc = sub.add_parser("allocate", help="split a budget across the scenario's investments to meet the most targets")
+    p_alloc.add_argument("scenario", help="scenario YAML file with an `investments:` section")
+    p_alloc.add_argument("--budget", required=True, help="total budget with unit, e.g. '4.38 亿元'")
+    p_alloc.add_argument("--years", default=None, help="FIRST-LAST years the budget is spent over, evenly (default: all)")
+    p_alloc.add_argument("--objective", choices=("expected-targets-met", "joint-probability", "min-probability"),
+                         default="expected-targets-met")
+    p_alloc.add_argument("--targets", default=None, help="comma-separated target ids (default: all)")
+    p_alloc.add_argument("--min-share", action="append", help="GROUP=SHARE, e.g. industry=0.6 (repeatable)")
+    p_alloc.add_argument("--max-share", action="append", help="INVESTMENT=SHARE cap (repeatable)")
+    p_alloc.add_argument("--plan-shares", action="append", help="the plan's own split NAME=SHARE,... to compare")
+    p_alloc.add_argument("--runs", type=_positive, default=300, help="Monte Carlo runs per candidate split")
+    p_alloc.add_argument("--step", type=_probability, default=0.05, help="grid step of the shares (default 0.05)")
+    p_alloc.add_argument("--seed", type=_non_negative, default=None)
+    p_alloc.add_argument("--out", default="reports")
     from agrosim.cli_observed import add_parsers
 
     add_parsers(sub, _batch_options)
@@ -160,12 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and argv[0].endswith((".yaml", ".yml")):
         argv.insert(0, "run")
     args = build_parser().parse_args(argv)
-    from agrosim.cli_analysis import cmd_batch, cmd_discover, cmd_sensitivity, cmd_solve, cmd_sweep
+    from agrosim.cli_analysis import cmd_allocate, cmd_batch, cmd_discover, cmd_sensitivity, cmd_solve, cmd_sweep
     from agrosim.cli_observed import cmd_backtest, cmd_calibrate, cmd_reforecast, cmd_track
 
     handler = {"run": _cmd_run, "mc": _cmd_mc, "solve": cmd_solve, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
                "discover": cmd_discover, "batch": cmd_batch, "track": cmd_track, "reforecast": cmd_reforecast,
-               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "validate": _cmd_validate, "list": _cmd_list}[args.command]
+               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "validate": _cmd_validate, "list": _cmd_list}[args.command]
     try:
         return handler(args)
     except InputError as exc:

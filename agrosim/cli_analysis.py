@@ -170,3 +170,66 @@ def cmd_discover(args: argparse.Namespace) -> int:
         trajectory_table(boxes).to_csv(tmp / f"prim_{tid}.csv", index=False)
     remove_store(mc.chunks[0].parent)
     return 0
+
+
+def cmd_allocate(args: argparse.Namespace) -> int:
+    """Split a budget across the scenario's `investments:` to maximise the objective."""
+    from agrosim.analysis.allocate import BudgetProblem, recommend
+    from agrosim.config.spec import ParamSpec, parse_scalar
+    from agrosim.report.allocation_chart import allocation_chart
+
+    sc = load_scenario(args.scenario)
+    if not sc.investments:
+        raise InputError([Problem(sc.file, "investments", "no investments",
+                                  "an `investments:` section: name: {param, cost, ...}")])
+    try:
+        total = parse_scalar(args.budget, ParamSpec("budget", "yuan", "budget", lo=0))
+    except ValueError as exc:
+        raise InputError([Problem("command line", "--budget", *str(exc).split("; expected ", 1))]) from None
+    first, last = sc.years[1], sc.years[-1]
+    if args.years:
+        a, _, b = args.years.partition("-")
+        first, last = int(a), int(b or a)
+    if not sc.years[1] <= first <= last <= sc.years[-1]:
+        raise InputError([Problem("command line", "--years", args.years, f"years within {sc.years[1]}-{sc.years[-1]}")])
+    years = list(range(first, last + 1))
+    names = [i.name for i in sc.investments]
+    groups = {i.group for i in sc.investments}
+    min_share = _shares(args.min_share, groups, "--min-share", "a group of the investments")
+    max_share = _shares(args.max_share, set(names), "--max-share", "an investment name")
+    plan = _shares(args.plan_shares, set(names), "--plan-shares", "an investment name") or None
+    targets = args.targets.split(",") if args.targets else [t.id for t in sc.targets]
+    for tid in targets:
+        _target_id(sc, tid)
+    problem = BudgetProblem(sc.investments, {y: total / len(years) for y in years}, min_share, max_share)
+    try:
+        tables = recommend(sc, problem, targets, args.objective, args.runs,
+                           sc.seed if args.seed is None else args.seed, args.step, plan)
+    except ValueError as exc:
+        raise InputError([Problem("command line", "--min-share/--max-share", str(exc), "constraints some split meets")]) from None
+    print(tables["allocation"][["lever", "share", "money_10k_yuan"]].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    print(tables["probabilities"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    with atomic_folder(Path(args.out), f"{sc.name}-allocation") as tmp:
+        write_resolved(tmp, sc)
+        for name, table in tables.items():
+            table.to_csv(tmp / f"{name}.csv", index=False)
+        save(allocation_chart(tables["allocation"], tables["probabilities"], f"{sc.name}: {args.objective}"),
+             tmp / "allocation.png")
+    print(f"written to {Path(args.out) / (sc.name + '-allocation')}")
+    return 0
+
+
+def _shares(items: list[str] | None, allowed: set, flag: str, what: str) -> dict[str, float]:
+    out = {}
+    for item in items or []:
+        for part in item.split(","):
+            key, _, value = part.partition("=")
+            try:
+                share = float(value)
+            except ValueError:
+                share = -1.0
+            if key not in allowed or not 0 <= share <= 1:
+                raise InputError([Problem("command line", flag, repr(part), f"NAME=SHARE with NAME {what} "
+                                          f"({', '.join(sorted(str(a) for a in allowed))}) and 0 ≤ SHARE ≤ 1")])
+            out[key] = share
+    return out

@@ -12,6 +12,7 @@ from agrosim.config.scenario import Scenario, Target, TargetModel, TopLevel
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.investments import parse_investment
 from agrosim.events import CAPACITY_PARAM, LOSS_PARAM, parse_drought, parse_outbreak, parse_project, plan
 from agrosim.param_arrays import sector_arrays
 from agrosim.paths import bundled_params_dir
@@ -20,7 +21,7 @@ from agrosim.uncertainty import correlation_matrix, parse_distribution
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
-            "droughts", *BY_NAME)
+            "droughts", "investments", *BY_NAME)
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
@@ -309,6 +310,29 @@ def _events(merged: dict, head, sectors: list[str], col: _Collector, uncertain: 
     return plan(years, parsed["projects"], parsed["outbreaks"], parsed["droughts"], budget)
 
 
+def _investments(raw: Any, sectors: list[str], col: _Collector, uncertain: set[str]) -> list:
+    if raw in (None, {}):
+        return []
+    if not isinstance(raw, dict):
+        col.add(("investments",), repr(raw), "a mapping name: {param, cost, ...}")
+        return []
+    known = param_paths(sectors)
+    out = []
+    for name, item in raw.items():
+        try:
+            inv = parse_investment(str(name), item, known.get(item.get("param")) if isinstance(item, dict) else None)
+        except (ValueError, ValidationError, AttributeError) as exc:
+            found, _, expected = _split(exc) if not isinstance(exc, AttributeError) else (repr(item), "", "")
+            col.add(("investments", name), found, expected or "a mapping {param, cost, cap, lag_years, group, source}")
+            continue
+        if inv.param in uncertain:
+            col.add(("investments", name, "param"), f"'{inv.param}', which also has a distribution",
+                    "a parameter that is not uncertain")
+            continue
+        out.append(inv)
+    return out
+
+
 def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     """Load, merge and validate a scenario file; raise InputError listing every problem.
 
@@ -358,11 +382,13 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
         if t.from_year is not None and not head.base_year < t.from_year <= t.year:
             col.add(("targets", t.id, "from_year"), str(t.from_year), f"a year in {head.base_year + 1}..{t.year}")
     events = _events(merged, head, list(params), col, {d.param for d in dists})
+    investments = _investments(merged.get("investments"), list(params), col, {d.param for d in dists})
     if col.problems:
         raise InputError(col.problems)
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,
                         end_year=head.end_year, seed=head.seed, runs=head.runs, params=params, targets=targets,
-                        resolved=dict(merged), uncertainty=dists, correlation=corr, events=events)
+                        resolved=dict(merged), uncertainty=dists, correlation=corr, events=events,
+                        investments=investments)
     for name in params:
         for key, found, expected in BY_NAME[name].check(sector_arrays(scenario, BY_NAME[name], 1)):
             col.add(tuple(key.split(".")), found, expected)

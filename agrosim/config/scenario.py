@@ -88,6 +88,7 @@ class Scenario:
     uncertainty: list = field(default_factory=list)
     correlation: Any = None
     events: Any = None  # agrosim.events.EventPlan
+    investments: list = field(default_factory=list)  # agrosim.investments.Investment
 
     @property
     def years(self) -> list[int]:

@@ -1,0 +1,196 @@
+"""Where should the money go: split a budget across investable levers to maximise the targets met.
+
+An investment turns money into more of a yearly driver: `amount = money / cost` added to a
+time-varying parameter (HSF mu built, pig places coming online …), optionally capped per year
+and delayed by `lag_years`. Candidate splits are evaluated on a grid over the simplex of shares
+(default step 5 %, then 1 % around the best), all candidates × runs in one vectorised batch with
+common random numbers, so two splits are compared on the same draws.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from agrosim.batch import Design
+from agrosim.config.scenario import Scenario
+from agrosim.engine import simulate
+from agrosim.param_arrays import time_row
+from agrosim.sectors import BY_NAME
+from agrosim.investments import Investment
+from agrosim.targets import met_runs
+
+OBJECTIVES = ("expected-targets-met", "joint-probability", "min-probability")
+MAX_RUNS_PER_CALL = 200_000
+
+
+@dataclass(frozen=True)
+class BudgetProblem:
+    """Budget (yuan per simulated year), levers and constraints on their shares."""
+
+    investments: list[Investment]
+    budget_by_year: dict[int, float]
+    min_group_share: dict[str, float]
+    max_share: dict[str, float]
+
+
+def spend_arrays(scenario: Scenario, problem: BudgetProblem, shares: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-run parameter rows (candidates, years-1) for a matrix of shares (candidates, levers)."""
+    years = scenario.years
+    out: dict[str, np.ndarray] = {}
+    for j, inv in enumerate(problem.investments):
+        if inv.param not in out:
+            sector, name = inv.param.split(".", 1)
+            spec = next(p for p in BY_NAME[sector].params if p.name == name)
+            base = time_row(scenario, spec, inv.param, with_events=False)[1:]
+            out[inv.param] = np.broadcast_to(base, (len(shares), len(years) - 1)).copy()
+        for year, money in problem.budget_by_year.items():
+            amount = shares[:, j] * money / inv.cost_yuan
+            if inv.cap_per_yr is not None:
+                amount = np.minimum(amount, inv.cap_per_yr)
+            k = years.index(year) + inv.lag_years
+            if k < len(years):
+                out[inv.param][:, k - 1] += amount
+    return out
+
+
+def feasible(problem: BudgetProblem, shares: np.ndarray) -> np.ndarray:
+    """Rows whose shares sum to at most 1 and respect group minimums and per-lever maximums."""
+    ok = shares.sum(axis=1) <= 1 + 1e-9
+    for group, floor in problem.min_group_share.items():
+        cols = [j for j, inv in enumerate(problem.investments) if inv.group == group]
+        ok &= shares[:, cols].sum(axis=1) >= floor - 1e-9
+    for j, inv in enumerate(problem.investments):
+        if inv.name in problem.max_share:
+            ok &= shares[:, j] <= problem.max_share[inv.name] + 1e-9
+    return ok
+
+
+def simplex_grid(levers: int, step: float) -> np.ndarray:
+    """Every split of the whole budget into multiples of `step`."""
+    k = round(1 / step)
+    rows = [c for c in itertools.product(range(k + 1), repeat=levers - 1) if sum(c) <= k]
+    return np.array([list(c) + [k - sum(c)] for c in rows], dtype=float) / k
+
+
+def score(scenario: Scenario, problem: BudgetProblem, shares: np.ndarray, targets: list[str], runs: int, seed: int,
+          kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(objective per candidate, P(met) per candidate and target) on common random numbers:
+    every candidate sees the same `runs` draws."""
+    tgs = [t for t in scenario.targets if t.id in targets]
+    p_met = np.empty((len(shares), len(tgs)))
+    joint = np.empty(len(shares))
+    per_call = max(1, MAX_RUNS_PER_CALL // runs)
+    for a in range(0, len(shares), per_call):
+        block = shares[a:a + per_call]
+        design = Design(runs=len(block) * runs, seed=seed, reps=runs)
+        per_run = design.per_run(scenario, 0, design.runs)
+        for path, rows in spend_arrays(scenario, problem, block).items():
+            per_run[path] = np.repeat(rows, runs, axis=0)
+        res = simulate(scenario, design.runs, per_run)
+        met = np.stack([met_runs(t, res).reshape(len(block), runs) for t in tgs], axis=-1)
+        p_met[a:a + len(block)] = met.mean(axis=1)
+        joint[a:a + len(block)] = met.all(axis=-1).mean(axis=1)
+    if kind == "expected-targets-met":
+        return p_met.sum(axis=1), p_met
+    if kind == "min-probability":
+        return p_met.min(axis=1), p_met
+    return joint, p_met
+
+
+@dataclass(frozen=True)
+class Allocation:
+    shares: np.ndarray
+    objective: float
+    p_met: np.ndarray
+
+
+def optimise(scenario: Scenario, problem: BudgetProblem, targets: list[str], kind: str, runs: int, seed: int,
+             step: float = 0.05) -> Allocation:
+    """Best feasible split: a simplex grid, then a finer grid (step/5) within ±step of the best."""
+    d = len(problem.investments)
+    cands = simplex_grid(d, step)
+    cands = cands[feasible(problem, cands)]
+    if len(cands) == 0:
+        raise ValueError("no split satisfies the share constraints")
+    obj, p = score(scenario, problem, cands, targets, runs, seed, kind)
+    best = int(np.argmax(obj))
+    if d <= 4:
+        fine = simplex_grid(d, step / 5)
+        near = fine[np.all(np.abs(fine - cands[best]) <= step + 1e-9, axis=1) & feasible(problem, fine)]
+        obj2, p2 = score(scenario, problem, near, targets, runs, seed, kind)
+        if obj2.max() > obj[best] + 1e-12:
+            j = int(np.argmax(obj2))
+            return Allocation(near[j], float(obj2[j]), p2[j])
+    return Allocation(cands[best], float(obj[best]), p[best])
+
+
+def marginal_values(scenario, problem, alloc: Allocation, targets, kind, runs, seed, delta_yuan: float) -> pd.DataFrame:
+    """Change of the objective per 万元 when `delta_yuan` more (spread over the budget years) goes to
+    one lever, the rest of the allocation unchanged (finite difference on common random numbers)."""
+    total = sum(problem.budget_by_year.values())
+    rows = []
+    for j, inv in enumerate(problem.investments):
+        bigger = replace(problem, budget_by_year={y: m * (total + delta_yuan) / total
+                                                  for y, m in problem.budget_by_year.items()})
+        shares = alloc.shares * total / (total + delta_yuan)
+        shares[j] += delta_yuan / (total + delta_yuan)
+        obj, _ = score(scenario, bigger, shares[None, :], targets, runs, seed, kind)
+        rows.append({"lever": inv.name, "objective_gain": float(obj[0] - alloc.objective),
+                     "per_10k_yuan": float(obj[0] - alloc.objective) / (delta_yuan / 1e4)})
+    return pd.DataFrame(rows)
+
+
+def scaled(problem: BudgetProblem, budget_factor: float = 1.0, cost_factor: float = 1.0) -> BudgetProblem:
+    """The same problem with the budget and/or every investment's cost scaled."""
+    return replace(problem, budget_by_year={y: m * budget_factor for y, m in problem.budget_by_year.items()},
+                   investments=[replace(i, cost_yuan=i.cost_yuan * cost_factor) for i in problem.investments])
+
+
+def budget_curve(scenario, problem, targets, kind, runs, seed, factors=(0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0),
+                 step: float = 0.1) -> pd.DataFrame:
+    """Best objective as the budget scales; `saturated` marks budgets that reach the best value seen."""
+    rows = []
+    for f in factors:
+        alloc = optimise(scenario, scaled(problem, budget_factor=f), targets, kind, runs, seed, step)
+        rows.append({"budget_factor": f, "budget_yuan": f * sum(problem.budget_by_year.values()),
+                     "objective": alloc.objective})
+    table = pd.DataFrame(rows)
+    table["saturated"] = table.objective >= table.objective.max() - 1e-9
+    return table
+
+
+def recommend(scenario: Scenario, problem: BudgetProblem, targets: list[str], kind: str, runs: int, seed: int,
+              step: float = 0.05, plan_shares: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+    """Everything `agrosim allocate` reports, as tables."""
+    names = [i.name for i in problem.investments]
+    best = optimise(scenario, problem, targets, kind, runs, seed, step)
+    total = sum(problem.budget_by_year.values())
+    compare = {"recommended": best.shares, "even split": np.full(len(names), 1 / len(names))}
+    if plan_shares:
+        compare["plan"] = np.array([plan_shares.get(n, 0.0) for n in names])
+    probs = {}
+    for label, shares in compare.items():
+        obj, p = score(scenario, problem, shares[None, :], targets, runs, seed, kind)
+        probs[label] = (obj[0], p[0])
+    tg_ids = [t.id for t in scenario.targets if t.id in targets]
+    prob_table = pd.DataFrame({"target": tg_ids + ["objective"],
+                               **{label: list(p) + [o] for label, (o, p) in probs.items()}})
+    alloc_table = pd.DataFrame({
+        "lever": names, "share": best.shares, "money_10k_yuan": best.shares * total / 1e4,
+        "param": [i.param for i in problem.investments], "cost_yuan_per_unit": [i.cost_yuan for i in problem.investments],
+        "group": [i.group for i in problem.investments], "source": [i.source for i in problem.investments]})
+    cost_rows = []
+    for factor in (0.75, 1.0, 1.25):
+        alt = optimise(scenario, scaled(problem, cost_factor=factor), targets, kind, runs, seed, step)
+        cost_rows.append({"cost_factor": factor, "objective": alt.objective,
+                          **{f"share:{n}": s for n, s in zip(names, alt.shares)}})
+    return {
+        "allocation": alloc_table,
+        "probabilities": prob_table,
+        "marginal": marginal_values(scenario, problem, best, targets, kind, runs, seed, delta_yuan=0.01 * total),
+        "budget_curve": budget_curve(scenario, problem, targets, kind, runs, seed),
+        "cost_sensitivity": pd.DataFrame(cost_rows),
+    }

@@ -42,7 +42,7 @@ def test_same_numbers_on_a_dask_local_cluster(shanxi, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     design = Design(runs=300, seed=7)
     serial = table(run_batch(shanxi, design, tmp_path / "a", chunk_size=300, progress=False))
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cl:
         on_dask = table(run_batch(shanxi, design, tmp_path / "d", chunk_size=64, scheduler=cl.scheduler_address,
                                   progress=False))
     pd.testing.assert_frame_equal(serial, on_dask)

@@ -68,9 +68,15 @@ def test_lever_errors(write):
     with pytest.raises(InputError, match="did you mean 'land_grain.hsf_build_mu_per_yr'"):
         lever(sc, "land_grain.hsf_bild_mu_per_yr", "0 亩", "1 亩")
     with pytest.raises(InputError, match="range"):
-        lever(sc, "land_grain.hsf_build_mu_per_yr")  # no range given or documented
+        lever(sc, "land_grain.hsf_build_mu_per_yr")  # no range given or documented, and a value of 0
     with pytest.raises(InputError, match="unit of mass"):
         lever(sc, "land_grain.hsf_build_mu_per_yr", "0 吨", "1 吨")
+
+
+def test_lever_range_falls_back_to_three_times_the_value(write):
+    sc = load_scenario(write("b.yaml", small_grain()))  # builds 50 亩 a year
+    lv = lever(sc, "land_grain.hsf_build_mu_per_yr")
+    assert (lv.low, lv.current, lv.high) == (0.0, 50.0, 150.0)
 
 
 def test_sweep_grid_matches_closed_form(write, tmp_path):

@@ -31,7 +31,8 @@ def current_value(scenario: Scenario, path: str) -> float:
 
 
 def lever(scenario: Scenario, path: str, low: str | float | None = None, high: str | float | None = None) -> Lever:
-    """Resolve a lever; the range defaults to the parameter's documented range, then its plausible range."""
+    """Resolve a lever; the range defaults to the parameter's documented range, then its plausible
+    range, then 0 … 3 × the scenario's value for a non-negative parameter."""
     specs = param_paths(scenario.sectors)
     if path not in specs:
         raise InputError([Problem("command line", path, f"unknown parameter '{path}'{did_you_mean(path, specs)}",
@@ -39,6 +40,9 @@ def lever(scenario: Scenario, path: str, low: str | float | None = None, high: s
     spec = specs[path]
     sector, local = path.split(".", 1)
     documented = scenario.params[sector][local].range or spec.plausible
+    current = current_value(scenario, path)
+    if documented is None and spec.lo >= 0 and current > 0:
+        documented = (0.0, 3.0 * current)
     try:
         lo = parse_scalar(low, spec) if low is not None else (documented[0] if documented else None)
         hi = parse_scalar(high, spec) if high is not None else (documented[1] if documented else None)
@@ -49,7 +53,7 @@ def lever(scenario: Scenario, path: str, low: str | float | None = None, high: s
         raise InputError([Problem("command line", path, f"range {lo!r}..{hi!r}",
                                   "a range low < high, given as LOW:HIGH (e.g. '50 万亩/年:300 万亩/年') "
                                   "or documented as `range:` in the parameter file")])
-    return Lever(path, spec, current_value(scenario, path), lo, hi)
+    return Lever(path, spec, current, lo, hi)
 
 
 def parse_range(text: str) -> tuple[str, str, int | None]:

@@ -32,3 +32,35 @@ def test_readme_python_example_runs(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "shanxi_grain_2025" / "targets.csv").is_file()
+
+
+def _doc_commands():
+    import shlex
+
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        if "reference" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        for block in text.split("```bash\n")[1:]:
+            for line in block.split("```", 1)[0].splitlines():
+                if line.startswith("agrosim "):
+                    yield page.relative_to(ROOT).as_posix(), shlex.split(line)[1:]
+
+
+DOC_COMMANDS = list(_doc_commands())
+
+
+def test_docs_have_runnable_examples():
+    assert len(DOC_COMMANDS) >= 12
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("page,args", DOC_COMMANDS, ids=[f"{p}:{a[0]}:{i}" for i, (p, a) in enumerate(DOC_COMMANDS)])
+def test_documented_command_runs(page, args, tmp_path, monkeypatch, capsys):
+    from agrosim.cli import main
+
+    monkeypatch.chdir(ROOT)
+    extra = [] if args[0] in ("validate", "list") else ["--out", str(tmp_path)]
+    assert main(args + extra) == 0, f"{page}: agrosim {' '.join(args)}\n{capsys.readouterr().err}"

@@ -27,8 +27,8 @@ class Run:
     def frame(self) -> pd.DataFrame:
         return self.results.to_frame()
 
-    def write(self, out_root: str | Path = "reports") -> Path:
-        return write_report(Path(out_root), self.scenario, self.results, self.verdicts)
+    def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
+        return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang)
 
 
 @dataclass
@@ -40,10 +40,12 @@ class MonteCarlo:
     verdicts: pd.DataFrame
     bands: pd.DataFrame
     chunks: list[Path]
+    seed: int | None = None
 
-    def write(self, out_root: str | Path = "reports") -> Path:
+    def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
         """Write the report and move the run files into it; the work folder is then removed."""
-        folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks)
+        folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks,
+                              lang, self.seed)
         remove_store(self.chunks[0].parent)
         return folder
 
@@ -60,7 +62,7 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: 
     store = Path(work_root) / ".work" / f"{sc.name}-{design.key(sc)}"
     chunks = run_batch(sc, design, store, chunk_size, workers, scheduler, progress)
     results = load_results(sc, chunks, sorted({t.indicator for t in sc.targets}))
-    return MonteCarlo(sc, results, target_table(sc, results), bands(sc, chunks), chunks)
+    return MonteCarlo(sc, results, target_table(sc, results), bands(sc, chunks), chunks, design.seed)
 
 
 MAX_RUNS = 10**9

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from agrosim.errors import InputError, ModelError
+from agrosim.errors import InputError, ModelError, Problem
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
 COMMANDS = ("run", "mc", "solve", "sweep", "sensitivity", "discover", "batch", "track", "reforecast", "calibrate",
-            "backtest", "allocate", "validate", "list")
+            "backtest", "allocate", "report", "serve", "validate", "list")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,10 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_run = sub.add_parser("run", help="run a scenario, print target verdicts, write reports/<name>/")
     p_run.add_argument("scenario", help="scenario YAML file")
     p_run.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
+    _lang_option(p_run)
     p_mc = sub.add_parser("mc", help="Monte Carlo over the scenario's uncertainty: P(met) per target and jointly")
     p_mc.add_argument("scenario", help="scenario YAML file")
     p_mc.add_argument("--runs", type=_positive, default=None, help="number of runs (default: the scenario's runs)")
     p_mc.add_argument("--seed", type=_non_negative, default=None, help="master seed (default: the scenario's seed)")
+    _lang_option(p_mc)
     _batch_options(p_mc)
     p_solve = sub.add_parser("solve", help="the lever value at which a target is met (or met with probability ≥ p)")
     p_solve.add_argument("scenario", help="scenario YAML file")
@@ -88,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     from agrosim.cli_observed import add_parsers
 
     add_parsers(sub, _batch_options)
+    p_report = sub.add_parser("report", help="redraw charts, report.html and results.xlsx of a report folder")
+    p_report.add_argument("folder", help="report folder, e.g. reports/shanxi_grain_2025")
+    _lang_option(p_report)
+    p_serve = sub.add_parser("serve", help="live what-if explorer in the browser (needs the 'serve' extra)")
+    p_serve.add_argument("scenario", help="scenario YAML file")
+    p_serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    p_serve.add_argument("--port", type=_non_negative, default=0, help="port (default 0: a free one)")
+    p_serve.add_argument("--runs", type=_positive, default=2000, help="Monte Carlo runs per change (default 2000)")
+    p_serve.add_argument("--out", default="reports", help="folder for saved scenarios and exported reports")
     p_val = sub.add_parser("validate", help="check a scenario without running it")
     p_val.add_argument("scenario", help="scenario YAML file")
     sub.add_parser("list", help="list bundled scenarios and region parameter files")
@@ -115,6 +126,10 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of charts and report (default: en)")
+
+
 def _batch_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
     p.add_argument("--workers", type=_positive, default=1, help="local worker processes (default 1)")
@@ -129,9 +144,11 @@ def _verdict_table(verdicts: pd.DataFrame) -> str:
 
 def _cmd_run(args) -> int:
     from agrosim.api import run
+    from agrosim.report.lang import check_lang
 
+    check_lang(args.lang)
     result = run(args.scenario)
-    folder = result.write(args.out)
+    folder = result.write(args.out, args.lang)
     print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
           f"{result.scenario.base_year}–{result.scenario.end_year}")
     print(_verdict_table(result.verdicts))
@@ -141,14 +158,34 @@ def _cmd_run(args) -> int:
 
 def _cmd_mc(args) -> int:
     from agrosim.api import monte_carlo
+    from agrosim.report.lang import check_lang
 
+    check_lang(args.lang)
     mc = monte_carlo(args.scenario, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True)
-    folder = mc.write(args.out)
+    folder = mc.write(args.out, args.lang)
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high"]]
     print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
     print(f"\nreport written to {folder}")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from agrosim.report.writer import rebuild_report
+
+    folder = rebuild_report(Path(args.folder), args.lang)
+    print(f"report.html, results.xlsx and charts rebuilt in {folder}")
+    return 0
+
+
+def _cmd_serve(args) -> int:
+    try:
+        from agrosim.explorer.app import serve
+    except ModuleNotFoundError as exc:
+        raise InputError([Problem("command line", "serve", f"a missing package ({exc.name})",
+                                  "the explorer's extra installed: pip install -e '.[serve]'")]) from None
+    serve(args.scenario, args.host, args.port, args.runs, args.out)
     return 0
 
 
@@ -179,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
 
     handler = {"run": _cmd_run, "mc": _cmd_mc, "solve": cmd_solve, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
                "discover": cmd_discover, "batch": cmd_batch, "track": cmd_track, "reforecast": cmd_reforecast,
-               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "validate": _cmd_validate, "list": _cmd_list}[args.command]
+               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "report": _cmd_report, "serve": _cmd_serve, "validate": _cmd_validate, "list": _cmd_list}[args.command]
     try:
         return handler(args)
     except InputError as exc:

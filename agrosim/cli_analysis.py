@@ -11,7 +11,7 @@ from agrosim.batch import remove_store
 from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.report.charts import feasibility_map, tornado
-from agrosim.report.writer import atomic_folder, save, write_resolved
+from agrosim.report.writer import atomic_folder, save, write_comparison, write_resolved
 
 
 def _target_id(scenario, target: str) -> str:
@@ -116,7 +116,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not folder.is_dir() or not files:
         raise InputError([Problem(str(folder), "", "no .yaml scenarios" if folder.is_dir() else "no such folder",
                                   "a folder of scenario YAML files")])
-    rows, failed = [], []
+    rows, failed, reports = [], [], {}
     for path in files:
         try:
             if args.runs:
@@ -131,6 +131,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             continue
         verdicts = done.verdicts.assign(scenario=done.scenario.name, region=done.scenario.region.id)
         rows.append(verdicts)
+        reports[done.scenario.name] = report
         print(f"{path.name}: {len(done.scenario.targets)} targets → {report}")
     if rows:
         summary = pd.concat(rows, ignore_index=True)
@@ -138,6 +139,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 "verdict", "p_met", "p_low", "p_high", "source"]
         with atomic_folder(Path(args.out), f"batch-{folder.resolve().name}") as tmp:
             summary[[c for c in cols if c in summary]].to_csv(tmp / "summary.csv", index=False)
+            write_comparison(tmp, reports)
         print(f"summary: {Path(args.out) / ('batch-' + folder.resolve().name) / 'summary.csv'}")
     return 2 if failed else 0
 

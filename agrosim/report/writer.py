@@ -1,12 +1,20 @@
-"""Write a report folder atomically: build everything in a temporary folder, then swap it in."""
+"""Write a report folder atomically: build everything in a temporary folder, then swap it in.
+
+A report folder holds the data (scenario.resolved.yaml, results.csv or bands.csv + runs/, targets.csv,
+metadata.json) and what is drawn from it (charts/, report.html, results.xlsx); `rebuild_report`
+redraws the latter from the former without running the model.
+"""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import tempfile
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Mapping
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -14,10 +22,17 @@ import yaml
 
 from agrosim.config.scenario import Scenario
 from agrosim.errors import InputError, Problem
-from agrosim.report.charts import trajectory
+from agrosim.report import charts
+from agrosim.report.excel import write_workbook
+from agrosim.report.html import build_context, render
+from agrosim.report.lang import chart_context, check_lang, label
+from agrosim.report.tables import (assumptions, grain_decomposition, indicators_wide, provenance, quantile_table,
+                                   results_from_frame, series)
 from agrosim.results import Results
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+#: drawn from the data, so rebuilt rather than carried over by `rebuild_report`
+_DRAWN = {"charts", "report.html", "results.xlsx", "targets.csv", "metadata.json"}
 
 
 def report_dir(out_root: Path, name: str) -> Path:
@@ -42,28 +57,124 @@ def atomic_folder(out_root: Path, name: str):
 
 
 def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame,
-                 bands: pd.DataFrame | None = None, chunks: list[Path] | None = None) -> Path:
-    """Write resolved scenario, results, targets table and one chart per target; return the folder.
+                 bands: pd.DataFrame | None = None, chunks: list[Path] | None = None, lang: str = "en",
+                 seed: int | None = None) -> Path:
+    """Write the data, charts, report.html and results.xlsx into reports/<name>/; return the folder.
 
     A deterministic run writes the tidy `results.csv`; a Monte Carlo writes `bands.csv` (percentiles
     per indicator and year) and links its chunk files into `runs/` (wide Parquet, one row per run).
     """
+    check_lang(lang)
+    frame = results.to_frame() if chunks is None else None
+    quant = bands if bands is not None else quantile_table(frame)
+    import agrosim
+
+    meta = {"agrosim_version": agrosim.__version__, "seed": scenario.seed if seed is None else seed,
+            "runs": results.n, "created": _now(), "scenario_file": str(scenario.file)}
     with atomic_folder(out_root, scenario.name) as tmp:
         write_resolved(tmp, scenario)
-        if chunks is None:
-            results.to_frame().to_csv(tmp / "results.csv", index=False, encoding="utf-8")
+        if frame is not None:
+            frame.to_csv(tmp / "results.csv", index=False, encoding="utf-8")
         if bands is not None:
             bands.to_csv(tmp / "bands.csv", index=False, encoding="utf-8")
         if chunks:
             (tmp / "runs").mkdir()
             for path in chunks:
                 os.link(path, tmp / "runs" / path.name)
-        verdicts.to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
-        charts = tmp / "charts"
-        charts.mkdir()
-        for target, row in zip(scenario.targets, verdicts.itertuples()):
-            save(trajectory(results, target, row.verdict), charts / f"{target.id}.png")
+        _render(tmp, scenario, verdicts, quant, meta, lang)
     return report_dir(Path(out_root), scenario.name)
+
+
+def rebuild_report(folder: Path, lang: str = "en") -> Path:
+    """Recompute the targets table from the saved runs and redraw charts, report.html and results.xlsx
+    of a report folder, without running the model."""
+    from agrosim.analysis.probability import bands, load_results, target_table
+    from agrosim.config import load_scenario
+    from agrosim.targets import evaluate
+
+    check_lang(lang)
+    folder = Path(folder).resolve()
+    chunks = sorted((folder / "runs").glob("*.parquet"))
+    has_data = bool(chunks) or (folder / "results.csv").is_file()
+    if not (folder / "scenario.resolved.yaml").is_file() or not has_data:
+        raise InputError([Problem(str(folder), "", "no scenario.resolved.yaml with results.csv or runs/*.parquet",
+                                  "a report folder written by `agrosim run` or `agrosim mc`")])
+    scenario = load_scenario(folder / "scenario.resolved.yaml")
+    if chunks:
+        results = load_results(scenario, chunks, sorted({t.indicator for t in scenario.targets}))
+        verdicts = target_table(scenario, results)
+        quant = pd.read_csv(folder / "bands.csv") if (folder / "bands.csv").is_file() else bands(scenario, chunks)
+    else:
+        frame = pd.read_csv(folder / "results.csv")
+        results = results_from_frame(scenario, frame)
+        verdicts = evaluate(scenario.targets, results)
+        quant = quantile_table(frame)
+    meta_file = folder / "metadata.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    meta = {"agrosim_version": "", "seed": scenario.seed, "created": "", "scenario_file": "", **meta, "runs": results.n}
+    with atomic_folder(folder.parent, folder.name) as tmp:
+        for item in folder.iterdir():
+            if item.name in _DRAWN:
+                continue
+            if item.is_dir():
+                shutil.copytree(item, tmp / item.name, copy_function=os.link)
+            else:
+                shutil.copy2(item, tmp / item.name)
+        _render(tmp, scenario, verdicts, quant, meta, lang)
+    return folder
+
+
+def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.DataFrame, meta: dict,
+            lang: str) -> None:
+    """targets.csv, metadata.json, charts/, results.xlsx and report.html from the tables."""
+    meta = dict(meta, lang=lang, generated=_now())
+    verdicts.to_csv(folder / "targets.csv", index=False, encoding="utf-8")
+    (folder / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    out = folder / "charts"
+    out.mkdir()
+    figures: dict[str, list[tuple[Path, str]]] = {}
+    decompositions = {}
+    rows = verdicts.set_index("target")
+    have = set(quant["indicator"])
+    with chart_context(lang):
+        save(charts.scorecard(verdicts, lang), out / "scorecard.png")
+        figures["scorecard"] = [(out / "scorecard.png", "")]
+        for tg in scenario.targets:
+            name = label(lang, tg.en, tg.zh)
+            path = out / f"{tg.id}.png"
+            save(charts.trajectory(series(quant, tg.indicator, tg.unit_written), tg, rows.loc[tg.id], lang), path)
+            figures[tg.id] = [(path, f"{name} ({tg.id})")]
+            if tg.indicator == "grain_output" and {"grain_output", "grain_sown_area"} <= have:
+                decompositions[tg.id] = table = grain_decomposition(quant, tg)
+                path = out / f"decomposition_{tg.id}.png"
+                save(charts.decomposition(table, name, lang), path)
+                figures[tg.id].append((path, f"{name}: Δ = Δarea × Y0 + A1 × Δyield"))
+    params, sources = assumptions(scenario), provenance(scenario)
+    write_workbook(folder / "results.xlsx", verdicts, indicators_wide(scenario, quant), params, sources, meta)
+    html = render(build_context(scenario, verdicts, quant, figures, params, sources, meta, decompositions, lang))
+    (folder / "report.html").write_text(html, encoding="utf-8")
+
+
+def write_comparison(folder: Path, reports: Mapping[str, Path], lang: str = "en") -> list[Path]:
+    """comparison_<indicator>.png for every targeted indicator shared by two or more report folders."""
+    from agrosim.config import load_scenario
+
+    tables, targets = {}, {}
+    for name, path in reports.items():
+        data = path / "bands.csv" if (path / "bands.csv").is_file() else path / "results.csv"
+        tables[name] = quantile_table(pd.read_csv(data))
+        for tg in load_scenario(path / "scenario.resolved.yaml").targets:
+            targets.setdefault(tg.indicator, {})[name] = tg
+    written = []
+    with chart_context(lang):
+        for indicator, by_name in targets.items():
+            if len(by_name) < 2:
+                continue
+            tg = next(iter(by_name.values()))
+            path = folder / f"comparison_{indicator}.png"
+            save(charts.comparison({n: tables[n] for n in by_name}, indicator, label(lang, tg.en, tg.zh), lang, tg), path)
+            written.append(path)
+    return written
 
 
 def write_resolved(folder: Path, scenario: Scenario) -> None:
@@ -74,8 +185,12 @@ def write_resolved(folder: Path, scenario: Scenario) -> None:
 def save(fig, path: Path) -> None:
     """Save a figure as PNG and SVG and free it."""
     fig.savefig(path)
-    fig.savefig(path.with_suffix(".svg"))
+    fig.savefig(path.with_suffix(".svg"), metadata={"Date": None})
     plt.close(fig)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _swap_in(tmp: Path, final: Path) -> None:

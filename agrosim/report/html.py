@@ -1,0 +1,209 @@
+"""The self-contained HTML report: a jinja2 template filled with tables and base64-embedded charts."""
+from __future__ import annotations
+
+import base64
+import io
+import math
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from agrosim.config.scenario import Scenario
+from agrosim.report.charts import light
+from agrosim.report.lang import cjk_font_file, label, t, unit
+from agrosim.sectors import BY_NAME
+
+WORDS = {
+    "en": {
+        "summary": "Summary", "targets": "Targets", "target": "Target", "year": "Year", "kind": "Kind",
+        "target_value": "Target value", "projected": "Projected", "gap": "Gap", "gap_pct": "Gap %",
+        "p_met": "P(met) [95 % interval]", "verdict": "Verdict", "first": "First year reached", "source": "Source",
+        "indicators": "Indicators", "indicator": "Indicator", "unit": "Unit", "assumptions": "Assumptions",
+        "parameter": "Parameter", "value": "Value", "assumption": "Assumption", "range": "Plausible range",
+        "note": "Note", "set_in": "Set in", "uncertainty": "Monte Carlo distribution",
+        "provenance": "Where the targets come from", "seed": "Seed file", "line": "Line", "quote": "Quote",
+        "published": "Published source", "metadata": "Run", "deterministic": "one deterministic run",
+        "mc": "Monte Carlo, {runs:,} runs", "headline_run": "{met} of {n} targets met in a deterministic run.",
+        "headline_mc": "{met} of {n} targets met in at least half of {runs:,} runs.",
+        "groups": "{likely} likely (P ≥ 0.8), {uncertain} uncertain (0.5 ≤ P < 0.8), {unlikely} unlikely (P < 0.5).",
+        "joint": "All targets met together: P = {p:.3f} [{lo:.3f}–{hi:.3f}].",
+        "missed_list": "Missed", "no_targets": "No targets in this sector.", "median_note": "median of runs",
+        "range_note": "5th–95th percentile", "assumption_flag": "yes: not given by the plan",
+        "decomp_text": "Output moves from {q0:,.1f} ({y0}) to {q1:,.1f} {unit} ({y1}): area change {area:+,.1f}, "
+                       "yield change {yld:+,.1f} (sequential: Δoutput = Δarea × base yield + area × Δyield, "
+                       "medians). Against the target of {target:,.6g} that leaves {gap:+,.1f}.",
+        "generated": "Report generated", "created": "Model run", "version": "agrosim version", "seed_key": "Seed",
+        "runs": "Runs", "scenario_file": "Scenario file", "lang": "Language",
+    },
+    "zh": {
+        "summary": "摘要", "targets": "目标", "target": "目标", "year": "年份", "kind": "类型",
+        "target_value": "目标值", "projected": "预测值", "gap": "差距", "gap_pct": "差距 %",
+        "p_met": "实现概率 [95 % 区间]", "verdict": "结论", "first": "首次达到年份", "source": "出处",
+        "indicators": "指标", "indicator": "指标", "unit": "单位", "assumptions": "假设与参数",
+        "parameter": "参数", "value": "取值", "assumption": "假设", "range": "合理范围",
+        "note": "说明", "set_in": "来源层级", "uncertainty": "蒙特卡洛分布",
+        "provenance": "目标出处", "seed": "文件", "line": "行", "quote": "原文",
+        "published": "公开资料", "metadata": "运行信息", "deterministic": "单次确定性模拟",
+        "mc": "蒙特卡洛模拟 {runs:,} 次", "headline_run": "{n} 项目标中 {met} 项实现（确定性模拟）。",
+        "headline_mc": "{n} 项目标中 {met} 项在至少一半的 {runs:,} 次模拟中实现。",
+        "groups": "很可能实现 {likely} 项 (P ≥ 0.8)，不确定 {uncertain} 项 (0.5 ≤ P < 0.8)，不太可能 {unlikely} 项 (P < 0.5)。",
+        "joint": "全部目标同时实现的概率：P = {p:.3f} [{lo:.3f}–{hi:.3f}]。",
+        "missed_list": "未实现", "no_targets": "本部门没有目标。", "median_note": "模拟中位数",
+        "range_note": "第5–95百分位", "assumption_flag": "是：规划未给出",
+        "decomp_text": "产量从 {q0:,.1f}（{y0}年）变为 {q1:,.1f} {unit}（{y1}年）：面积变化贡献 {area:+,.1f}，"
+                       "单产变化贡献 {yld:+,.1f}（顺序分解：Δ产量 = Δ面积 × 基期单产 + 面积 × Δ单产，取中位数）。"
+                       "与目标 {target:,.6g} 相比差距为 {gap:+,.1f}。",
+        "generated": "报告生成时间", "created": "模拟时间", "version": "agrosim 版本", "seed_key": "随机种子",
+        "runs": "模拟次数", "scenario_file": "情景文件", "lang": "语言",
+    },
+}
+
+_ENV = jinja2.Environment(loader=jinja2.PackageLoader("agrosim.report", "templates"),
+                          autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
+
+
+def _num(value, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, str):
+        return value
+    return f"{value:,.{digits}f}"
+
+
+_ENV.filters["num"] = _num
+
+
+def data_uri(png: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+
+
+def summary(targets: pd.DataFrame, lang: str) -> dict:
+    """Headline counts: targets met, by probability band, and the joint probability."""
+    w = WORDS[lang]
+    rows = targets[targets["target"] != "ALL"]
+    runs = int(rows["runs"].max()) if len(rows) else 1
+    met = int(rows["verdict"].astype(str).str.startswith("met").sum())
+    lines = []
+    if runs > 1:
+        headline = w["headline_mc"].format(met=met, n=len(rows), runs=runs)
+        p = rows["p_met"].astype(float)
+        lines.append(w["groups"].format(likely=int((p >= 0.8).sum()), uncertain=int(((p >= 0.5) & (p < 0.8)).sum()),
+                                        unlikely=int((p < 0.5).sum())))
+        joint = targets[targets["target"] == "ALL"]
+        if len(joint):
+            j = joint.iloc[0]
+            lines.append(w["joint"].format(p=float(j.p_met), lo=float(j.p_low), hi=float(j.p_high)))
+    else:
+        headline = w["headline_run"].format(met=met, n=len(rows))
+    missed = [f"{label(lang, r.label_en, r.label_zh)} ({r.gap_pct:+.1f} %)" for r in rows.itertuples()
+              if not str(r.verdict).startswith("met")]
+    if missed:
+        lines.append(f"{w['missed_list']}: " + "; ".join(missed))
+    return {"headline": headline, "lines": lines}
+
+
+def target_rows(targets: pd.DataFrame, lang: str) -> list[dict]:
+    """Targets table rows for the template, with their traffic-light colour."""
+    out = []
+    for r in targets[targets["target"] != "ALL"].itertuples():
+        out.append({"id": r.target, "label": label(lang, r.label_en, r.label_zh), "year": r.year,
+                    "kind": t(lang, r.kind), "target_value": r.target_value, "unit": unit(lang, r.unit),
+                    "projected": r.projected, "gap": r.gap, "gap_pct": r.gap_pct, "runs": int(r.runs),
+                    "p": f"{r.p_met:.3f} [{r.p_low:.3f}–{r.p_high:.3f}]" if r.runs > 1 else "",
+                    "verdict": t(lang, "met" if str(r.verdict).startswith("met") else "missed")
+                    + (f" ({t(lang, 'aspirational')})" if r.aspirational is True else ""),
+                    "colour": light(r.p_met, r.runs, r.verdict),
+                    "first": "" if pd.isna(r.first_year_reached) else int(r.first_year_reached),
+                    "source": r.source if isinstance(r.source, str) else ""})
+    return out
+
+
+def indicator_rows(scenario: Scenario, sector: str, quant: pd.DataFrame, lang: str) -> list[dict]:
+    """Each indicator of a sector: base-year value and end-year median with its 5–95 % range."""
+    rows = []
+    for spec in BY_NAME[sector].indicators:
+        table = quant[quant["indicator"] == spec.name].set_index("year")
+        if table.empty:
+            continue
+        first, last = table.loc[scenario.base_year], table.loc[scenario.end_year]
+        spread = f"{_num(last.p5)} – {_num(last.p95)}" if last.p95 > last.p5 else ""
+        rows.append({"label": label(lang, spec.en, spec.zh), "unit": unit(lang, str(last.unit)),
+                     "base": first.p50, "end": last.p50, "spread": spread})
+    return rows
+
+
+def render(context: dict) -> str:
+    """report.html text from the template, with the CJK glyphs it uses embedded as a font subset."""
+    template = _ENV.get_template("report.html.j2")
+    text = template.render(font_css="", **context)
+    return template.render(font_css=cjk_font_face(text), **context)
+
+
+def cjk_font_face(text: str) -> str:
+    """An @font-face with just the CJK glyphs of `text` (base64 OpenType), so Chinese shows without a
+    system font; empty when the text has none or no CJK font is available."""
+    chars = "".join(sorted({c for c in text if ord(c) >= 0x2E80}))
+    path = cjk_font_file() if chars else None
+    if path is None:
+        return ""
+    options = subset.Options()
+    options.layout_features = ["*"]
+    font = TTFont(path, fontNumber=0)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'@font-face {{ font-family: "agrosim CJK"; font-weight: 100 900; src: url(data:font/otf;base64,{data}) format("opentype"); }}'
+
+
+
+def build_context(scenario: Scenario, targets: pd.DataFrame, quant: pd.DataFrame, charts: dict,
+                  assumptions: pd.DataFrame, provenance: pd.DataFrame, metadata: dict, decompositions: dict,
+                  lang: str) -> dict:
+    """Everything the template shows. `charts`: 'scorecard' and target id → list of (PNG path, caption)."""
+    w = WORDS[lang]
+    runs = int(metadata["runs"])
+    by_sector: dict[str, list] = {s: [] for s in scenario.sectors}
+    ind_sector = {i.name: s for s in scenario.sectors for i in BY_NAME[s].indicators}
+    rows = target_rows(targets, lang)
+    for row, tg in zip(rows, scenario.targets):
+        by_sector[ind_sector[tg.indicator]].append((row, tg))
+    sections = []
+    for name, items in by_sector.items():
+        sector = BY_NAME[name]
+        figures = []
+        for _, tg in items:
+            figures += [{"uri": data_uri(p), "caption": c} for p, c in charts.get(tg.id, [])]
+        sections.append({"name": name, "title": label(lang, sector.title_en, sector.title_zh),
+                         "alt": sector.title_en if lang == "zh" else sector.title_zh,
+                         "targets": [r for r, _ in items], "figures": figures,
+                         "notes": [_decomp_text(decompositions[tg.id], lang) for _, tg in items if tg.id in decompositions],
+                         "indicators": indicator_rows(scenario, name, quant, lang)})
+    region = scenario.region
+    return {
+        "lang": lang, "w": w, "title": scenario.title or scenario.name, "name": scenario.name,
+        "region": f"{region.zh} {region.en}" if lang == "zh" else f"{region.en} ({region.zh})",
+        "years": f"{scenario.base_year}–{scenario.end_year}",
+        "kind": w["mc"].format(runs=runs) if runs > 1 else w["deterministic"],
+        "summary": summary(targets, lang), "scorecard": data_uri(charts["scorecard"][0][0]),
+        "targets": rows, "sections": sections,
+        "assumptions": assumptions.to_dict("records"),
+        "provenance": provenance.astype(object).where(provenance.notna(), None).to_dict("records"),
+        "metadata": [(w[k], metadata[m]) for k, m in (("version", "agrosim_version"), ("seed_key", "seed"),
+                                                       ("runs", "runs"), ("created", "created"),
+                                                       ("generated", "generated"), ("scenario_file", "scenario_file"),
+                                                       ("lang", "lang"))],
+    }
+
+
+def _decomp_text(table: pd.DataFrame, lang: str) -> str:
+    v = table.set_index("item")["value"]
+    return WORDS[lang]["decomp_text"].format(
+        q0=v["base"], q1=v["projected"], y0=int(table["year"].iloc[0]), y1=int(table["year"].iloc[-1]),
+        unit=unit(lang, table["unit"].iloc[0]), area=v["area_effect"], yld=v["yield_effect"], target=v["target"],
+        gap=v["gap"])

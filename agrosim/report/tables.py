@@ -1,0 +1,158 @@
+"""Tidy tables the charts, the workbook and the HTML report are drawn from."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from agrosim.config.scenario import Scenario, Target
+from agrosim.results import Results
+from agrosim.sectors import BY_NAME
+from agrosim.units import display_unit, parse_unit
+
+QUANTILES = ("p5", "p25", "p50", "p75", "p95")
+
+
+def quantile_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """indicator, year, unit, mean, p5…p95 per indicator and year, from a tidy results table
+    (one row per run) or from a Monte Carlo bands table (returned as it is)."""
+    if "p50" in frame:
+        return frame
+    groups = frame.groupby(["indicator", "year", "unit"], sort=False)["value"]
+    table = groups.mean().rename("mean").to_frame()
+    for q in QUANTILES:
+        table[q] = groups.quantile(int(q[1:]) / 100)
+    return table.reset_index()
+
+
+def convert(values, unit_from: str, unit_to: str):
+    """A value (or array) written in `unit_from` shown in `unit_to` (same dimension)."""
+    return values * parse_unit(unit_from).factor / parse_unit(unit_to).factor
+
+
+def series(quant: pd.DataFrame, indicator: str, unit: str) -> pd.DataFrame:
+    """One indicator's yearly quantiles (year, p5…p95) in `unit`."""
+    rows = quant[quant["indicator"] == indicator].sort_values("year")
+    out = rows[["year"]].reset_index(drop=True)
+    for q in QUANTILES:
+        out[q] = convert(rows[q].to_numpy(float), rows["unit"].iloc[0], unit)
+    return out
+
+
+def results_from_frame(scenario: Scenario, frame: pd.DataFrame) -> Results:
+    """Results (internal units) rebuilt from a saved tidy results table."""
+    specs = {i.name: i for s in scenario.sectors for i in BY_NAME[s].indicators}
+    names = [n for n in frame["indicator"].unique() if n in specs]
+    runs = np.sort(frame["run"].unique())
+    data = {}
+    for name in names:
+        rows = frame[frame["indicator"] == name]
+        wide = rows.pivot(index="run", columns="year", values="value").reindex(index=runs, columns=scenario.years)
+        data[name] = convert(wide.to_numpy(float), rows["unit"].iloc[0], specs[name].unit)
+    return Results(scenario.name, scenario.region.id, scenario.years, {n: specs[n] for n in names}, data, runs)
+
+
+def sector_of(scenario: Scenario) -> dict[str, str]:
+    """indicator → sector name, for the scenario's sectors."""
+    return {i.name: s for s in scenario.sectors for i in BY_NAME[s].indicators}
+
+
+def indicators_wide(scenario: Scenario, quant: pd.DataFrame, column: str = "p50") -> pd.DataFrame:
+    """One row per indicator (sector, labels, unit), one column per year: the median (or `column`)."""
+    specs = {i.name: (s, i) for s in scenario.sectors for i in BY_NAME[s].indicators}
+    wide = quant.pivot_table(index=["indicator", "unit"], columns="year", values=column, sort=False).reset_index()
+    wide.columns = [str(c) for c in wide.columns]
+    wide.insert(0, "sector", [specs[i][0] if i in specs else "" for i in wide["indicator"]])
+    wide.insert(2, "label_en", [specs[i][1].en if i in specs else "" for i in wide["indicator"]])
+    wide.insert(3, "label_zh", [specs[i][1].zh if i in specs else "" for i in wide["indicator"]])
+    return wide
+
+
+def grain_decomposition(quant: pd.DataFrame, target: Target) -> pd.DataFrame:
+    """Grain output change from the base year to the target year, split sequentially into
+    area effect (A1 − A0)·Y0 and yield effect A1·(Y1 − Y0), with Y = output ÷ sown area (medians);
+    the two add up exactly to Q1 − Q0, and (Q0 − target) + area + yield = gap in the target year."""
+    unit = target.unit_written
+    out = series(quant, "grain_output", unit).set_index("year")["p50"]
+    area = series(quant, "grain_sown_area", "亩").set_index("year")["p50"]
+    y0, y1 = int(out.index.min()), target.year
+    q0, q1, a0, a1 = out[y0], out[y1], area[y0], area[y1]
+    yield0 = q0 / a0 if a0 else 0.0
+    yield1 = q1 / a1 if a1 else 0.0
+    rows = [("base", y0, q0), ("area_effect", y1, (a1 - a0) * yield0), ("yield_effect", y1, a1 * (yield1 - yield0)),
+            ("projected", y1, q1), ("target", y1, target.value_written), ("gap", y1, q1 - target.value_written)]
+    return pd.DataFrame(rows, columns=["item", "year", "value"]).assign(unit=unit)
+
+
+def source_text(src) -> str:
+    """A Source as one line: seed file, line and quote, or the publication."""
+    if src is None:
+        return ""
+    text = f"{src.seed} L{src.line}: 「{src.quote}」" if src.seed else (src.published or "")
+    return f"{text} ({src.note})" if src.note else text
+
+
+def short_source(text: str, line_format: str = "L{line}") -> str:
+    """'000_9a17….txt L141: 「…」' → '000 L141'; other sources → 'published'."""
+    match = re.match(r"^([^_\s]+)\S*\.txt L(\d+)", text or "")
+    if match:
+        return f"{match.group(1)} {line_format.format(line=match.group(2))}"
+    return "published" if text else ""
+
+
+def provenance(scenario: Scenario) -> pd.DataFrame:
+    """Where every target comes from: seed file, line and quote, or the publication."""
+    rows = []
+    for tg in scenario.targets:
+        src = tg.source
+        rows.append({"target": tg.id, "label_en": tg.en, "label_zh": tg.zh,
+                     "seed": src.seed if src else None, "line": src.line if src else None,
+                     "quote": src.quote if src else None, "published": src.published if src else None,
+                     "note": src.note if src else None})
+    return pd.DataFrame(rows, columns=["target", "label_en", "label_zh", "seed", "line", "quote", "published", "note"])
+
+
+def assumptions(scenario: Scenario) -> pd.DataFrame:
+    """Every parameter of the scenario: value in the unit the plans use, source, assumption flag,
+    plausible range, note, Monte Carlo distribution, and whether the scenario sets it or the model default holds."""
+    uncertain = scenario.resolved.get("uncertainty") or {}
+    rows = []
+    for sector in scenario.sectors:
+        specs = BY_NAME[sector].param_specs()
+        for name, pv in scenario.params[sector].items():
+            parts = name.split(".")
+            spec = specs[f"{parts[0]}.{parts[-1]}" if len(parts) == 3 else name]
+            shown = display_unit(spec.unit)
+            dist = uncertain.get(f"{sector}.{name}")
+            rows.append({
+                "sector": sector, "parameter": name, "label_zh": spec.zh, "description": spec.description,
+                "value": _value_text(pv.value, spec.unit, shown), "unit": shown,
+                "source": source_text(pv.source) or (f"model default: {spec.source}" if spec.source else ""),
+                "assumption": bool(pv.assumption),
+                "range": "" if pv.range is None else " – ".join(_num(convert(v, spec.unit, shown)) for v in pv.range),
+                "note": pv.note or "",
+                "set_in": "scenario" if _is_set(scenario.resolved.get(sector), parts) else "default",
+                "uncertainty": ", ".join(f"{k} {v}" for k, v in dist.items()) if isinstance(dist, dict) else "",
+            })
+    return pd.DataFrame(rows)
+
+
+def _num(value: float) -> str:
+    return f"{value:,.6g}"
+
+
+def _value_text(value, unit_from: str, unit_to: str):
+    """A constant as a number; a schedule as '2021: 0.88; 2024: 1'."""
+    if isinstance(value, dict):
+        return "; ".join(f"{y}: {_num(convert(v, unit_from, unit_to))}" for y, v in sorted(value.items()))
+    return float(convert(value, unit_from, unit_to))
+
+
+def _is_set(section, parts: list[str]) -> bool:
+    node = section
+    for part in parts:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True

@@ -90,16 +90,17 @@ class EventPlan:
 
 _FRACTION = ParamSpec("loss", "1", "share lost", lo=0, hi=1)
 _MONEY = ParamSpec("cost", "yuan", "cost", lo=0)
-_HEADS = ParamSpec("places", "head", "places", lo=0)
 
 
-def parse_project(raw: dict, base_year: int) -> Project:
+def parse_project(raw: dict, base_year: int, places_unit: str = "head") -> Project:
+    """A project; `places` in the unit of its sector's capacity (head, box …)."""
     m = ProjectModel.model_validate(raw)
     if m.start <= base_year:
         raise ValueError(f"start {m.start}; expected a year after the base year {base_year}")
     cost = parse_scalar(m.cost, _MONEY) if m.cost is not None else 0.0
     month = (m.start - base_year - 1) * 12 + m.start_month - 1
-    return Project(m.name, m.sector, parse_scalar(m.places, _HEADS), cost, month, m.build_months)
+    places = parse_scalar(m.places, ParamSpec("places", places_unit, "places", lo=0))
+    return Project(m.name, m.sector, places, cost, month, m.build_months)
 
 
 def parse_outbreak(raw: dict) -> Outbreak:

@@ -15,10 +15,12 @@ from agrosim.sectors import BY_NAME
 from agrosim.sectors.base import Sector
 
 
-def _schedule(value: dict[int, float], years: list[int], before: float) -> np.ndarray:
+def _schedule(value: dict[int, float], years: list[int], before: float, pulse: bool = False) -> np.ndarray:
+    """Yearly row of a schedule: each value held until the next year given, or, for a pulse,
+    only in its own year with `before` (the default) elsewhere."""
     out, current = np.empty(len(years)), before
     for i, year in enumerate(years):
-        current = value.get(year, current)
+        current = value.get(year, before if pulse else current)
         out[i] = current
     return out
 
@@ -40,7 +42,7 @@ def time_row(scenario: Scenario, spec, path: str, with_events: bool = True) -> n
     pv = scenario.params[path.split(".", 1)[0]][spec.name].value
     if isinstance(pv, dict):
         before = spec.default if spec.default is not None else next(iter(pv.values()))
-        row = _schedule(pv, years, before)
+        row = _schedule(pv, years, before, spec.is_pulse)
     else:
         row = np.full(len(years), float(pv))
     event = _event_row(scenario, path) if with_events else None

@@ -58,6 +58,8 @@ def scenario_page() -> str:
             parts.append(f"\n### `{sector.name}.{table.name}.<row>`\n\nRows: {', '.join(f'`{k}`' for k in table.keys)}. "
                          f"{table.description}\n\n{cols}\n")
             parts.extend(_row(p, p.name) + "\n" for p in table.params)
+            for row, defaults in table.row_defaults.items():
+                parts.append(f"\nRow `{row}` defaults: " + ", ".join(f"`{k}` = {v:g}" for k, v in defaults.items()) + ".\n")
         parts.append("\nIndicators: " + ", ".join(f"`{i.name}` ({i.display_unit}, {i.zh})" for i in sector.indicators)
                      + ".\n")
     return "".join(parts)

@@ -21,7 +21,7 @@ from agrosim.uncertainty import correlation_matrix, parse_distribution
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
-            "droughts", "investments", *BY_NAME)
+            "droughts", "investments", "sectors", *BY_NAME)
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
@@ -45,7 +45,8 @@ def _merge(base: dict, top: dict, origins: Origins, file: str, prefix: tuple = (
     out = dict(base)
     for key, value in top.items():
         path = prefix + (key,)
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and not _is_leaf(value):
+        whole = path[:1] != ("targets",) and (_is_leaf(value) or _is_leaf(out.get(key)))
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and not whole:
             out[key] = _merge(out[key], value, origins, file, path)
         else:
             out[key] = copy.deepcopy(value)
@@ -55,9 +56,10 @@ def _merge(base: dict, top: dict, origins: Origins, file: str, prefix: tuple = (
     return out
 
 
-def _is_leaf(value: dict) -> bool:
-    """A documented parameter ({value: …, source: …}) replaces as a whole rather than merging."""
-    return "value" in value
+def _is_leaf(value: Any) -> bool:
+    """A documented parameter ({value: …, source: …}) replaces, and is replaced, as a whole rather
+    than merging (a schedule over a documented value replaces it). Targets merge field by field."""
+    return isinstance(value, dict) and "value" in value
 
 
 def _apply_overrides(data: dict, overrides: Any, origins: Origins, file: str) -> dict:
@@ -165,14 +167,15 @@ def _sector_params(section: Any, sector, col: _Collector) -> dict[str, ParamValu
                 col.unknown_keys(row, [p.name for p in table.params], tpath + (key,))
             for spec in table.params:
                 flat = f"{table.name}.{key}.{spec.name}"
+                default = table.row_defaults.get(key, {}).get(spec.name, spec.default)
                 if row is not None and spec.name in row:
                     value = col.value(row[spec.name], spec, tpath + (key, spec.name))
                     if value is not None:
                         out[flat] = value
-                elif row is not None and spec.default is None:
+                elif row is not None and default is None:
                     col.add(tpath + (key, spec.name), "nothing", f"a value for required key '{spec.name}'")
-                else:
-                    out[flat] = ParamValue(spec.default if (row is not None and spec.default is not None) else 0.0)
+                else:  # an omitted row takes no part (zeros); a listed row takes its defaults
+                    out[flat] = ParamValue(default if row is not None else 0.0)
     return out
 
 
@@ -274,7 +277,11 @@ def _events(merged: dict, head, sectors: list[str], col: _Collector, uncertain: 
                 found, _, expected = str(exc).partition("; expected ")
                 col.add(("budget", year), found, expected)
     parsed = {"projects": [], "outbreaks": [], "droughts": []}
-    parsers = {"projects": lambda r: parse_project(r, head.base_year), "outbreaks": parse_outbreak,
+    def places_unit(raw: Any) -> str:
+        spec = known.get(f"{raw.get('sector')}.{CAPACITY_PARAM}") if isinstance(raw, dict) else None
+        return spec.unit.split("/")[0] if spec else "head"
+
+    parsers = {"projects": lambda r: parse_project(r, head.base_year, places_unit(r)), "outbreaks": parse_outbreak,
                "droughts": parse_drought}
     for key, parse in parsers.items():
         items = merged.get(key) or []
@@ -333,6 +340,29 @@ def _investments(raw: Any, sectors: list[str], col: _Collector, uncertain: set[s
     return out
 
 
+def _active_sectors(merged: dict, col: _Collector) -> list[str]:
+    """The sector sections present, or the subset named by `sectors: [...]` (a grain-only run of a
+    region file that also holds herds, say)."""
+    present = [name for name in BY_NAME if name in merged]
+    chosen = merged.get("sectors")
+    if chosen is None:
+        return present
+    if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+        col.add(("sectors",), repr(chosen), "a list of sector names, e.g. [land_grain]")
+        return present
+    for i, name in enumerate(chosen):
+        if name not in present:
+            col.add(("sectors", i), f"'{name}'{did_you_mean(name, present)}",
+                    "a sector with a section in the scenario: " + ", ".join(present))
+    return [name for name in present if name in chosen]
+
+
+def _targets_of(models: dict, active: list[str]) -> dict:
+    """Targets on indicators of active sectors, plus any on unknown indicators (reported later)."""
+    owner = {i.name: s.name for s in BY_NAME.values() for i in s.indicators}
+    return {tid: m for tid, m in models.items() if m is None or owner.get(m.indicator, active[0] if active else None) in active}
+
+
 def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     """Load, merge and validate a scenario file; raise InputError listing every problem.
 
@@ -364,10 +394,11 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     if not head.base_year < head.end_year <= head.base_year + MAX_YEARS:
         col.add(("end_year",), str(head.end_year),
                 f"a year after base_year {head.base_year} and at most {MAX_YEARS} years after it")
-    params = {name: _sector_params(merged[name], sector, col) for name, sector in BY_NAME.items() if name in merged}
+    active = _active_sectors(merged, col)
+    params = {name: _sector_params(merged[name], sector, col) for name, sector in BY_NAME.items() if name in active}
     if not params:
         col.add((), "no sector sections", "at least one of: " + ", ".join(BY_NAME))
-    targets = _targets(head.targets, list(params), col)
+    targets = _targets(_targets_of(head.targets, active), list(params), col)
     dists, pairs = _uncertainty(merged.get("uncertainty"), merged.get("correlations"), list(params), col)
     corr = None
     if pairs:

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from agrosim.units import UnitError, parse_quantity, parse_unit
 
+PULSE_NAMES = ("capacity_added_places_per_yr", "outbreak_loss_fraction")
+
 _EXAMPLES = {
     "area": "4695 万亩", "mass": "1365 万吨", "mass/area": "303 kg/亩", "money": "1.5 亿元",
     "money/area": "1500 元/亩", "area/time": "164 万亩/年", "money/time": "100 亿元/年",
@@ -26,6 +28,7 @@ class ParamSpec:
 
     `lo`/`hi` bound what is physically valid (input outside is refused); `plausible` is the range a
     default may take (for sensitivity work), and `source` names where the default comes from.
+    `pulse` makes a yearly schedule apply only in the years it names (see `is_pulse`).
     """
 
     name: str
@@ -38,6 +41,14 @@ class ParamSpec:
     time_varying: bool = False
     source: str = ""
     plausible: tuple[float, float] | None = None
+    pulse: bool | None = None
+
+    @property
+    def is_pulse(self) -> bool:
+        """A schedule of a pulse parameter applies only in the years it names (default elsewhere);
+        other schedules hold each value until the next year given. Event parameters
+        (capacity_added_places_per_yr, outbreak_loss_fraction) are pulses unless declared otherwise."""
+        return self.pulse if self.pulse is not None else self.name in PULSE_NAMES
 
     @property
     def dimension(self) -> str:

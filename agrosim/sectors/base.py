@@ -23,6 +23,8 @@ class TableSpec:
     keys: tuple[str, ...]
     params: tuple[ParamSpec, ...]
     description: str = ""
+    #: defaults that differ by row, e.g. {"italian": {"honey_kg_per_box": 40.0}}; else the spec's default
+    row_defaults: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

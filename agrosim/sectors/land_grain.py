@@ -41,8 +41,9 @@ PARAMS = (
       default=0.0, lo=0, hi=1),
     P("yield_trend_per_yr", "1/yr", "Yield growth per year from varieties, inputs and management.",
       "单产年增长率", default=0.0, lo=-0.2, hi=0.2),
-    P("weather_yield_factor", "1", "Weather multiplier on all crops' yield (1 = normal, 0.9 = 10 % loss).",
-      "气象单产系数", default=1.0, lo=0, hi=2, time_varying=True),
+    P("weather_yield_factor", "1", "Weather multiplier on all crops' yield (1 = normal, 0.9 = 10 % loss); "
+      "a schedule applies only in the years it names.", "气象单产系数", default=1.0, lo=0, hi=2, time_varying=True,
+      pulse=True),
 )
 
 CROP_TABLE = TableSpec("crops", CROPS, (

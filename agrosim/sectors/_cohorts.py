@@ -1,0 +1,60 @@
+"""Monthly cohort pipelines shared by the pig and layer sectors.
+
+A pipeline is an (n, A) array: column a holds the animals that have completed a months in the
+stage (column 0 = entered this month). Each month the animals die at a per-age survival, the
+survivors age by one month, and those reaching their exit age leave. A stage of `months` that is
+not a whole number is left by 1 − frac(months) of a cohort at floor(months) and by the rest one
+month later, so the mean stay is exactly `months`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def n_ages(months: np.ndarray) -> int:
+    """Cohort columns needed to hold every animal of a stage lasting `months` (n,) before it exits."""
+    return int(np.floor(np.max(months))) + 1
+
+
+def exit_shares(months: np.ndarray, ages: int) -> np.ndarray:
+    """(n, ages + 1): share of a cohort leaving on reaching age a (a = 0 … ages)."""
+    a = np.arange(ages + 1)[None, :]
+    whole = np.floor(months)[:, None]
+    frac = (months - np.floor(months))[:, None]
+    return np.where(a < whole, 0.0, np.where(a == whole, 1.0 - frac, 1.0))
+
+
+def advance(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray):
+    """One month of a pipeline: (aged cohorts with column 0 empty, deaths by age (n, A), exits (n,)).
+
+    `survival` is (n, A) or broadcastable; `exits` is `exit_shares(...)` of shape (n, A + 1), whose
+    last column must be 1 (nobody outstays the pipeline).
+    """
+    alive = cohorts * survival
+    shifted = np.concatenate([np.zeros_like(alive[:, :1]), alive], axis=1)
+    leaving = shifted * exits
+    return (shifted - leaving)[:, :-1], cohorts - alive, leaving.sum(axis=1)
+
+
+def stationary(inflow: np.ndarray, survival: np.ndarray, exits: np.ndarray, ages: int):
+    """End-of-month cohorts (n, A) of a pipeline fed `inflow` (n,) a month for ever, and its exits a month."""
+    survival = np.broadcast_to(survival, (inflow.shape[0], ages))
+    c = np.zeros((inflow.shape[0], ages))
+    c[:, 0] = inflow
+    for a in range(1, ages):
+        c[:, a] = c[:, a - 1] * survival[:, a - 1] * (1.0 - exits[:, a])
+    out = c * survival * exits[:, 1:]
+    return c, out.sum(axis=1)
+
+
+def competing(stock: np.ndarray, hazards: list[np.ndarray]) -> list[np.ndarray]:
+    """Exits in one month from competing monthly hazards: stock × (1 − e^−Σh), split by hazard."""
+    total = sum(hazards)
+    gone = stock * -np.expm1(-total)
+    share = np.divide(gone, total, out=np.zeros_like(gone), where=total > 0)
+    return [share * h for h in hazards]
+
+
+def hazard(fraction_per_yr: np.ndarray) -> np.ndarray:
+    """Monthly hazard that removes `fraction_per_yr` of a stock over a year."""
+    return -np.log1p(-np.minimum(fraction_per_yr, 1 - 1e-12)) / 12.0

@@ -1,0 +1,332 @@
+"""Shared monthly stage model of the herd sectors (dairy, beef, sheep).
+
+Stages: breeding females B, young before weaning Y, replacement females reared for breeding R and,
+where the herd finishes its own stock, finishing stock F. Each stage is one compartment left at
+monthly hazards (1/duration for moving on; −ln(1 − r)/12 for an annual death or cull fraction r),
+with competing exits split in proportion to their hazards, so survival to weaning is exactly
+1 − young mortality. Order within a month: (first month only) outbreak loss and new places come
+online; exits from the stocks at the start of the month; births from breeders at the start of the
+month; replacements kept from the weaned females by a pipeline rule (below); purchases into the
+free places; animals above the places sold.
+
+Replacement rule: the breeding herd follows a planned path T (growing at the planned rate; an
+outbreak does not lower it, so the herd rebuilds). Weaned females are kept until the replacement
+pool reaches the size that supplies T × (exit rate + growth) entries a month, plus the current
+shortfall of breeders below T. At T = B and zero growth this is the stationary herd of `steady`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+
+from agrosim.config.spec import ParamSpec as P
+from agrosim.sectors.base import Balance, yearly
+
+CLASSES = ("breeders", "young", "replacements", "finishing")
+
+
+@dataclass(frozen=True)
+class HerdKind:
+    """How one herd sector maps onto the stage model: its parameter names and options.
+
+    `names` maps roles to the sector's parameter names: base_stock, base_breeders, base_slaughter
+    (optional), female_share, young_months, young_mortality, rearing_months, rearing_death,
+    breeder_death, breeder_cull, finishing_months, finishing_death (when `finishing`), bought,
+    breeder_growth, spare.
+    """
+
+    names: Mapping[str, str]
+    births_per_breeder_per_yr: Callable[[Mapping[str, np.ndarray]], np.ndarray]
+    males_sold_at_birth: bool
+    finishing: bool
+    bought_into: str  # "replacements" or "finishing"
+    sell_order: tuple[str, ...]  # stages sold first when the herd exceeds its places
+
+
+def capacity_params(unit_word: str) -> tuple[P, ...]:
+    """Places and event parameters every herd declares (contract: capacity and outbreaks)."""
+    return (
+        P("spare_capacity_share", "1", f"Empty places in the base year as a share of the base-year {unit_word} stock.",
+          "基期空余栏位比例", default=0.0, lo=0, hi=5, plausible=(0.0, 0.3),
+          source="assumption: plans give no place counts; 0 means the herd fills its places in the base year"),
+        P("capacity_added_places_per_yr", "head/yr", "Places coming online in that year (filled by the event layer).",
+          "新增栏位", default=0.0, lo=0, time_varying=True,
+          source="scenario or event layer (investment projects); 0 without projects"),
+        P("outbreak_loss_fraction", "1", "Share of every stage lost at the start of that year (disease outbreak).",
+          "疫病损失比例", default=0.0, lo=0, hi=1, time_varying=True, plausible=(0.0, 0.5),
+          source="scenario or event layer; 0 without an outbreak"),
+    )
+
+
+def balances(kind: HerdKind) -> tuple[Balance, ...]:
+    """Per-stage balances plus the whole herd and the places."""
+    bought_r = ("bought_head",) if kind.bought_into == "replacements" else ()
+    bought_f = ("bought_head",) if kind.bought_into == "finishing" else ()
+    loss = lambda c: (f"{c}_deaths_head", f"{c}_outbreak_head", f"{c}_excess_head")  # noqa: E731
+    out = [
+        Balance("breeders_head", ("entered_breeding_head",), ("culled_head",) + loss("breeders")),
+        Balance("young_head", ("born_head",), ("weaned_head",) + loss("young")),
+        Balance("replacements_head", ("kept_head",) + bought_r, ("entered_breeding_head",) + loss("replacements")),
+        Balance("herd_head", ("born_head", "bought_head"),
+                ("deaths_head", "culled_head", "finished_head", "weaned_sold_head", "outbreak_loss_head",
+                 "excess_sold_head")),
+        Balance("capacity_places", ("capacity_added_places",)),
+    ]
+    if kind.finishing:
+        out.insert(3, Balance("finishing_head", ("to_finishing_head",) + bought_f, ("finished_head",) + loss("finishing")))
+    return tuple(out)
+
+
+FLOWS = ("born_head", "males_sold_at_birth_head", "weaned_head", "kept_head", "to_finishing_head", "weaned_sold_head",
+         "entered_breeding_head", "culled_head", "finished_head", "bought_head", "bought_wanted_head",
+         "deaths_head", "outbreak_loss_head", "excess_sold_head", "capacity_added_places", "breeder_years") + tuple(
+    f"{c}_{w}_head" for c in CLASSES for w in ("deaths", "outbreak", "excess"))
+
+
+def _hazard(fraction_per_yr: np.ndarray) -> np.ndarray:
+    """Monthly hazard giving the annual fraction lost (fractions of 1 are capped just below 1)."""
+    return -np.log1p(-np.minimum(fraction_per_yr, 1 - 1e-12)) / 12.0
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Monthly rates derived from the parameters, each (n,)."""
+
+    births: np.ndarray      # young per breeder per month (all sexes)
+    fs: np.ndarray          # female share of births
+    a_y: np.ndarray         # weaning hazard
+    h_y: np.ndarray         # young death hazard
+    a_r: np.ndarray         # hazard of entering the breeding herd
+    h_r: np.ndarray
+    h_bd: np.ndarray        # breeder death hazard
+    h_bc: np.ndarray        # breeder cull hazard
+    a_f: np.ndarray         # finishing hazard (to slaughter)
+    h_f: np.ndarray
+
+
+def rates(p: Mapping[str, np.ndarray], kind: HerdKind) -> Rates:
+    nm = kind.names
+    young_m, mort = p[nm["young_months"]], p[nm["young_mortality"]]
+    zero = np.zeros_like(young_m)
+    return Rates(
+        births=kind.births_per_breeder_per_yr(p) / 12.0, fs=p[nm["female_share"]],
+        a_y=1.0 / young_m, h_y=np.minimum(mort, 1 - 1e-12) / ((1 - np.minimum(mort, 1 - 1e-12)) * young_m),
+        a_r=1.0 / p[nm["rearing_months"]], h_r=_hazard(p[nm["rearing_death"]]),
+        h_bd=_hazard(p[nm["breeder_death"]]), h_bc=_hazard(p[nm["breeder_cull"]]),
+        a_f=1.0 / p[nm["finishing_months"]] if kind.finishing else zero,
+        h_f=_hazard(p[nm["finishing_death"]]) if kind.finishing else zero,
+    )
+
+
+def _exit_fractions(hazards: list[np.ndarray]) -> list[np.ndarray]:
+    """Competing exits in one month: share of the stock leaving by each cause, (1 − e^−Σh) × h / Σh."""
+    total = sum(hazards)
+    gone = -np.expm1(-total)
+    share = np.divide(gone, total, out=np.zeros_like(gone), where=total > 0)
+    return [share * h for h in hazards]
+
+
+def _pool_target(r: Rates, target_b, growth_m):
+    """Replacement pool that supplies target_b × (breeder exit fraction + growth) entries a month."""
+    q_b = -np.expm1(-(r.h_bd + r.h_bc))
+    q_r = -np.expm1(-(r.a_r + r.h_r))
+    return target_b * (q_b + growth_m) * (r.a_r + r.h_r) / (r.a_r * q_r)
+
+
+def _stationary(r: Rates, breeders, bought_per_yr, kind: HerdKind) -> dict:
+    """Stationary stocks (end of month) and yearly flows (FLOWS names) for `breeders` breeders."""
+    births = r.births * breeders
+    born = births * (r.fs if kind.males_sold_at_birth else 1.0)
+    weaned = born * r.a_y / (r.a_y + r.h_y)
+    pool = _pool_target(r, breeders, 0.0)
+    keep = pool * -np.expm1(-(r.a_r + r.h_r)) - (bought_per_yr / 12.0 if kind.bought_into == "replacements" else 0.0)
+    zero = np.zeros_like(born)
+    inflow_f = weaned - keep + (bought_per_yr / 12.0 if kind.bought_into == "finishing" else 0.0)
+    out = {"breeders_head": breeders, "young_head": born / -np.expm1(-(r.a_y + r.h_y)), "replacements_head": pool,
+           "finishing_head": inflow_f / -np.expm1(-(r.a_f + r.h_f)) if kind.finishing else zero,
+           "keep": keep, "weaned_f": weaned * (1.0 if kind.males_sold_at_birth else r.fs),
+           "born_head": 12.0 * born, "males_sold_at_birth_head": 12.0 * (births - born),
+           "culled_head": 12.0 * breeders * _exit_fractions([r.h_bd, r.h_bc])[1],
+           "finished_head": 12.0 * inflow_f * r.a_f / (r.a_f + r.h_f) if kind.finishing else zero,
+           "weaned_sold_head": zero if kind.finishing else 12.0 * (weaned - keep),
+           "bought_head": bought_per_yr + zero, "breeder_years": breeders + zero}
+    out["herd_head"] = sum(out[f"{c}_head"] for c in CLASSES)
+    return out
+
+
+def steady(p: Mapping[str, np.ndarray], kind: HerdKind) -> dict:
+    """Stationary herd consistent with whichever base figure the region gives (stock, breeders or
+    slaughter): every stock is affine in the breeders B, so B = (given − value at B=0) / slope."""
+    nm = kind.names
+    r = rates(p, kind)
+    bought = yearly(p, nm["bought"], 0)
+    zero, one = _stationary(r, 0.0 * bought, bought, kind), _stationary(r, 1.0 + 0.0 * bought, bought, kind)
+    b = np.zeros_like(bought)
+    for role, key in (("base_stock", "herd_head"), ("base_breeders", None), ("base_slaughter", "slaughter")):
+        name = nm.get(role)
+        if name is None:
+            continue
+        given = p[name]
+        if key is None:
+            value = given
+        else:
+            f0 = zero[key] if key != "slaughter" else zero["culled_head"] + zero["finished_head"]
+            f1 = one[key] if key != "slaughter" else one["culled_head"] + one["finished_head"]
+            value = (given - f0) / (f1 - f0)
+        b = np.where(given > 0, value, b)
+    return _stationary(r, b, bought, kind)
+
+
+def base_flows(p: Mapping[str, np.ndarray], kind: HerdKind) -> dict:
+    """Yearly flows of the stationary base-year herd, reported in the base year (whose step flows are zero)."""
+    st = steady(p, kind)
+    zero = np.zeros_like(st["herd_head"])
+    return {k: st.get(k, zero) for k in FLOWS}
+
+
+def init(p: Mapping[str, np.ndarray], kind: HerdKind):
+    st = steady(p, kind)
+    state = {f"{c}_head": np.maximum(st[f"{c}_head"], 0.0) for c in CLASSES}  # < 0 only where check() objects
+    state["herd_head"] = sum(state[f"{c}_head"] for c in CLASSES)
+    herd = state["herd_head"]
+    state["capacity_places"] = herd * (1.0 + p[kind.names["spare"]])
+    state["target_breeders_head"] = state["breeders_head"].copy()
+    state["growth_limit_per_yr"] = max_breeder_growth_per_yr(p, kind)  # constant parameters: computed once
+    return state, {k: np.zeros_like(herd) for k in FLOWS}
+
+
+def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind):
+    """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month])."""
+    nm = kind.names
+    r = rates(p, kind)
+    growth_m = (1.0 + yearly(p, nm["breeder_growth"], t)) ** (1 / 12) - 1.0
+    wanted_m = yearly(p, nm["bought"], t) / 12.0
+    k_b, k_y, k_r, k_f = (_exit_fractions(h) for h in ([r.h_bd, r.h_bc], [r.h_y, r.a_y], [r.h_r, r.a_r],
+                                                         [r.h_f, r.a_f]))
+    pool_per_target = _pool_target(r, 1.0, growth_m)
+    female_kept_share = r.fs if kind.males_sold_at_birth else 1.0  # share of births entering `young`
+    weaned_female_share = 1.0 if kind.males_sold_at_birth else r.fs
+    zero = np.zeros_like(s["herd_head"])
+    total = dict.fromkeys(FLOWS, zero)
+    months = []
+    for m in range(12):
+        f = dict.fromkeys(FLOWS, zero)  # entries are replaced, never changed in place
+        if m == 0:
+            frac = yearly(p, "outbreak_loss_fraction", t)
+            for c in CLASSES:
+                f[f"{c}_outbreak_head"] = s[f"{c}_head"] * frac
+            f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t)
+        b0 = s["breeders_head"] - f["breeders_outbreak_head"]
+        y0 = s["young_head"] - f["young_outbreak_head"]
+        r0 = s["replacements_head"] - f["replacements_outbreak_head"]
+        f0 = s["finishing_head"] - f["finishing_outbreak_head"]
+        f["breeders_deaths_head"], f["culled_head"] = b0 * k_b[0], b0 * k_b[1]
+        f["young_deaths_head"], f["weaned_head"] = y0 * k_y[0], y0 * k_y[1]
+        f["replacements_deaths_head"], f["entered_breeding_head"] = r0 * k_r[0], r0 * k_r[1]
+        f["finishing_deaths_head"], f["finished_head"] = f0 * k_f[0], f0 * k_f[1]
+        births = r.births * b0
+        f["born_head"] = births * female_kept_share
+        f["males_sold_at_birth_head"] = births - f["born_head"]
+        weaned_f = f["weaned_head"] * weaned_female_share
+
+        target = s["target_breeders_head"] * (1.0 + growth_m)
+        b1 = b0 - f["breeders_deaths_head"] - f["culled_head"] + f["entered_breeding_head"]
+        r1 = r0 - f["replacements_deaths_head"] - f["entered_breeding_head"]
+        pool = pool_per_target * target + np.maximum(target - b1, 0.0)
+        planned_r = wanted_m if kind.bought_into == "replacements" else 0.0
+        f["kept_head"] = np.clip(pool - r1 - planned_r, 0.0, weaned_f)
+        rest = f["weaned_head"] - f["kept_head"]
+        f["to_finishing_head" if kind.finishing else "weaned_sold_head"] = rest
+        new = {
+            "breeders_head": b1,
+            "young_head": y0 - f["young_deaths_head"] - f["weaned_head"] + f["born_head"],
+            "replacements_head": r1 + f["kept_head"],
+            "finishing_head": f0 - f["finishing_deaths_head"] - f["finished_head"] + f["to_finishing_head"],
+            "capacity_places": s["capacity_places"] + f["capacity_added_places"],
+            "target_breeders_head": target, "growth_limit_per_yr": s["growth_limit_per_yr"],
+        }
+        f["breeder_years"] = b1 / 12.0
+        herd = sum(new[f"{c}_head"] for c in CLASSES)
+        f["bought_wanted_head"] = wanted_m + 0.0 * herd
+        f["bought_head"] = np.clip(np.minimum(wanted_m, new["capacity_places"] - herd), 0.0, None)
+        new[f"{kind.bought_into}_head"] = new[f"{kind.bought_into}_head"] + f["bought_head"]
+        over = np.maximum(herd + f["bought_head"] - new["capacity_places"], 0.0)
+        for c in kind.sell_order:
+            sold = np.minimum(new[f"{c}_head"], over)
+            f[f"{c}_excess_head"] = sold
+            new[f"{c}_head"] = new[f"{c}_head"] - sold
+            over = over - sold
+        for what, key in (("deaths", "deaths_head"), ("outbreak", "outbreak_loss_head"), ("excess", "excess_sold_head")):
+            f[key] = sum(f[f"{c}_{what}_head"] for c in CLASSES)
+        new["herd_head"] = sum(new[f"{c}_head"] for c in CLASSES)
+        s = new
+        months.append((dict(new), f))
+        for k in FLOWS:
+            total[k] = total[k] + f[k]
+    return s, total, months
+
+
+def step(s, p, t, kind: HerdKind):
+    new, flows, _ = step_months(s, p, t, kind)
+    return new, flows
+
+
+def annual_matrix(r: Rates) -> np.ndarray:
+    """(n, 3, 3) map of (breeders, female young, replacements) over one year with no culls,
+    every weaned female kept, no purchases and no capacity limit: the biological speed limit."""
+    n = r.births.shape[0]
+    m = np.zeros((n, 3, 3))
+    q_y = -np.expm1(-(r.a_y + r.h_y))
+    q_r = -np.expm1(-(r.a_r + r.h_r))
+    m[:, 0, 0] = np.exp(-r.h_bd)
+    m[:, 0, 2] = q_r * r.a_r / (r.a_r + r.h_r)
+    m[:, 1, 0] = r.births * r.fs
+    m[:, 1, 1] = np.exp(-(r.a_y + r.h_y))
+    m[:, 2, 1] = q_y * r.a_y / (r.a_y + r.h_y)
+    m[:, 2, 2] = np.exp(-(r.a_r + r.h_r))
+    return np.linalg.matrix_power(m, 12)
+
+
+def max_breeder_growth_per_yr(p: Mapping[str, np.ndarray], kind: HerdKind) -> np.ndarray:
+    """Long-run growth rate of the breeding herd at the biological limit (dominant eigenvalue − 1)."""
+    return np.max(np.linalg.eigvals(annual_matrix(rates(p, kind))).real, axis=1) - 1.0
+
+
+def max_breeders_head(state: Mapping[str, np.ndarray], p: Mapping[str, np.ndarray], kind: HerdKind,
+                      years: int) -> np.ndarray:
+    """Upper bound on breeders `years` years after `state` (no culls, all females kept, no purchases,
+    no outbreak, unlimited places). Any target above it is biologically infeasible."""
+    r = rates(p, kind)
+    young_f = state["young_head"] * (1.0 if kind.males_sold_at_birth else r.fs)
+    x = np.stack([state["breeders_head"], young_f, state["replacements_head"]], axis=1)[:, :, None]
+    return (np.linalg.matrix_power(annual_matrix(r), years) @ x)[:, 0, 0]
+
+
+def breeders_reachable(state, p, kind: HerdKind, target_head: float, years: int) -> np.ndarray:
+    """(n,) booleans: can the breeding herd reach `target_head` within `years` at the biological limit?"""
+    return max_breeders_head(state, p, kind, years) >= target_head
+
+
+def check(p: Mapping[str, np.ndarray], kind: HerdKind, sector: str) -> list[tuple[str, str, str]]:
+    """Exactly one base figure; breeders able to replace themselves; a non-negative derived herd."""
+    nm = kind.names
+    given = [nm[k] for k in ("base_stock", "base_breeders", "base_slaughter") if k in nm and np.any(p[nm[k]] > 0)]
+    problems = []
+    if len(given) != 1:
+        options = ", ".join(nm[k] for k in ("base_stock", "base_breeders", "base_slaughter") if k in nm)
+        problems.append((sector, f"base figures given: {', '.join(given) or 'none'}", f"exactly one of {options}"))
+        return problems
+    st = steady(p, kind)
+    if np.any(st["keep"] < 0):
+        problems.append((f"{sector}.{nm['bought']}", "base-year purchases above the replacements the herd needs",
+                         "purchases of breeding stock at most the stationary replacement need"))
+    if np.any(st["keep"] > st["weaned_f"] * (1 + 1e-9)):
+        problems.append((f"{sector}.{nm['breeder_cull']}",
+                         "breeders that cannot replace themselves (replacements needed exceed weaned females)",
+                         "lower cull and death rates, or higher births and survival"))
+    if np.any(st["breeders_head"] < 0):
+        problems.append((f"{sector}.{given[0]}", "a base figure smaller than the purchases alone imply",
+                         "a larger base figure or smaller purchases in the base year"))
+    return problems

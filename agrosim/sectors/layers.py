@@ -1,0 +1,193 @@
+"""Laying hens: pullets by month since placement → laying flock by month in lay → spent hens, monthly.
+
+Order within a month: (first month only) outbreak loss on pullets and hens and new cage places;
+eggs = hens in lay at the start of the month × eggs per hen-year / 12; pullets and hens die and
+age; pullets completing `rearing_months` (rounded to whole months) move into free cages, the rest
+are sold (explicit outflow); hens completing `laying_months` leave as spent hens (slaughtered);
+day-old chicks are placed so that the flock in lay `rearing_months` ahead reaches the planned
+path (growing at `flock_growth_per_yr`, capped by the cages now available).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from agrosim.config.spec import ParamSpec as P
+from agrosim.sectors import _cohorts as co
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, yearly
+
+PARAMS = (
+    P("base_laying_hens_head", "head", "Hens in lay in the base year; 0 = not given.", "基期在产蛋鸡存栏",
+      default=0.0, lo=0, plausible=(0.0, np.inf),
+      source="region file; give this or base_egg_output_kg_per_yr (exactly one)"),
+    P("base_egg_output_kg_per_yr", "kg/yr", "Egg output in the base year; 0 = not given.", "基期禽蛋产量",
+      default=0.0, lo=0, plausible=(0.0, np.inf),
+      source="region file; give this or base_laying_hens_head (exactly one)"),
+    P("rearing_months", "month", "Day-old chick to start of lay (rounded to whole months).", "育雏育成期",
+      default=5.0, lo=1, hi=12, plausible=(4.0, 6.0),
+      source="unsure: commercial layer breed guides (e.g. Hy-Line, 京红/京粉) put onset of lay at about "
+             "18–22 weeks of age; recalled, not checked against a specific guide"),
+    P("laying_months", "month", "Months a hen stays in lay before she is culled as a spent hen.", "产蛋期",
+      default=13.0, lo=1, hi=36, plausible=(10.0, 18.0),
+      source="unsure: flocks are commonly depleted at about 72–80 weeks of age (≈ 12–14 months in lay), "
+             "longer with moulting; general industry knowledge, not a specific table"),
+    P("mortality_rearing", "1", "Share of chicks placed that die before the start of lay.", "育雏育成期死亡率",
+      default=0.05, lo=0, hi=0.9, plausible=(0.02, 0.1),
+      source="unsure: breed guides target ~2–4 % to 18 weeks; farm averages higher; wide range"),
+    P("mortality_laying", "1", "Share of hens housed that die during the laying period.", "产蛋期死亡率",
+      default=0.08, lo=0, hi=0.9, plausible=(0.04, 0.15),
+      source="unsure: breed guides show ~5–7 % to 80 weeks; farm averages higher; wide range"),
+    P("egg_kg_per_hen_yr", "kg/head", "Egg mass per hen in lay per year.", "只均年产蛋量",
+      default=17.0, lo=1, hi=30, plausible=(14.0, 20.0),
+      source="unsure: ~290 eggs × ~60 g ≈ 17 kg per hen in lay per year; breed standards are higher "
+             "(~19–21 kg), herd averages lower; not a published Chinese average"),
+    P("flock_growth_per_yr", "1/yr", "Planned growth of the laying flock per year (its target path).",
+      "蛋鸡存栏计划增长率", default=0.0, lo=-0.9, hi=10, time_varying=True, plausible=(-0.2, 0.3),
+      source="scenario (the plan's pace); 0 keeps the flock stable"),
+    P("spare_cages_share", "1", "Empty laying cages in the base year as a share of the base-year hens in lay.",
+      "基期空余笼位比例", default=0.0, lo=0, hi=5, plausible=(0.0, 0.3),
+      source="assumption: plans give no cage counts; 0 means the cages are full in the base year"),
+    P("capacity_added_places_per_yr", "head/yr", "Laying cage places coming online in that year (from January).",
+      "新增笼位", default=0.0, lo=0, time_varying=True, plausible=(0.0, np.inf),
+      source="scenario or event layer (investment projects); 0 without projects"),
+    P("outbreak_loss_fraction", "1", "Share of pullets and hens lost at the start of that year (e.g. avian influenza).",
+      "疫病损失比例", default=0.0, lo=0, hi=1, time_varying=True, plausible=(0.0, 0.5),
+      source="scenario or event layer; 0 without an outbreak"),
+)
+
+INDICATORS = (
+    I("laying_hens", "head", "万只", "Hens in lay at year end", "在产蛋鸡存栏"),
+    I("layer_flock", "head", "万只", "Layer flock at year end (pullets + hens in lay)", "蛋鸡存栏(含育成鸡)"),
+    I("egg_output", "kg", "万吨", "Egg output", "禽蛋产量"),
+    I("spent_hens_slaughtered", "head", "万只", "Spent hens slaughtered", "淘汰蛋鸡出栏"),
+    I("layer_chicks_placed", "head", "万只", "Day-old layer chicks placed", "蛋雏鸡补栏"),
+    I("pullets_sold_no_cage", "head", "万只", "Pullets sold for lack of laying cages", "笼位不足外销育成鸡"),
+    I("layer_cages", "head", "万只", "Laying cage places", "蛋鸡笼位"),
+)
+
+BALANCES = (
+    Balance("pullets_head", ("chicks_placed_head",),
+            ("pullet_deaths_head", "pullets_housed_head", "pullets_sold_head", "pullets_outbreak_head")),
+    Balance("hens_head", ("pullets_housed_head",), ("hen_deaths_head", "spent_hens_head", "hens_outbreak_head")),
+    Balance("cages_head", ("capacity_added_places",)),
+)
+
+FLOWS = ("chicks_placed_head", "pullet_deaths_head", "pullets_housed_head", "pullets_sold_head",
+         "pullets_outbreak_head", "hen_deaths_head", "spent_hens_head", "hens_outbreak_head", "eggs_kg",
+         "capacity_added_places")
+
+
+class _Rates:
+    """Monthly survival, exits and cohort shapes, each (n,) or (n, ages)."""
+
+    def __init__(self, p):
+        self.rear = np.maximum(np.round(p["rearing_months"]), 1.0)
+        self.rear_ages = int(self.rear.max())
+        self.rear_surv = ((1.0 - p["mortality_rearing"]) ** (1.0 / self.rear))[:, None]
+        self.rear_exit = co.exit_shares(self.rear, self.rear_ages)
+        lay = p["laying_months"]
+        self.lay_ages = co.n_ages(lay)
+        self.lay_surv = ((1.0 - p["mortality_laying"]) ** (1.0 / lay))[:, None]
+        self.lay_exit = co.exit_shares(lay, self.lay_ages)
+        self.to_lay = self.rear_surv[:, 0] ** self.rear   # share of chicks placed now in lay `rear` months on
+
+
+def _stationary(r: _Rates, hens):
+    """Stationary pullets and hens (end of month) with `hens` in lay; chicks placed a month."""
+    unit, _ = co.stationary(np.ones_like(hens), r.lay_surv, r.lay_exit, r.lay_ages)
+    chicks = hens / unit.sum(axis=1) / r.to_lay
+    pullets, _ = co.stationary(chicks, r.rear_surv, r.rear_exit, r.rear_ages)
+    hen_cohorts, spent = co.stationary(chicks * r.to_lay, r.lay_surv, r.lay_exit, r.lay_ages)
+    return pullets, hen_cohorts, chicks, spent
+
+
+def _state(pullets, hens, cages, target):
+    return {"pullet_cohorts_head": pullets, "hen_cohorts_head": hens, "pullets_head": pullets.sum(axis=1),
+            "hens_head": hens.sum(axis=1), "cages_head": cages, "hen_target_head": target}
+
+
+def init(p):
+    r = _Rates(p)
+    hens = np.where(p["base_laying_hens_head"] > 0, p["base_laying_hens_head"],
+                    p["base_egg_output_kg_per_yr"] / p["egg_kg_per_hen_yr"])
+    pullets, hen_cohorts, _, _ = _stationary(r, hens)
+    state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy())
+    return state, {k: np.zeros_like(hens) for k in FLOWS}
+
+
+def _flock_ahead(r: _Rates, pullets, hens):
+    """(n,) hens in lay `rear` months ahead from these cohorts, with no more chicks placed and no cage limit."""
+    out = np.zeros(pullets.shape[0])
+    for k in range(1, r.rear_ages + 1):
+        pullets, _, moved = co.advance(pullets, r.rear_surv, r.rear_exit)
+        hens, _, _ = co.advance(hens, r.lay_surv, r.lay_exit)
+        hens[:, 0] = moved
+        out = np.where(r.rear == k, hens.sum(axis=1), out)
+    return out
+
+
+def step_months(s, p, t):
+    """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month])."""
+    r = _Rates(p)
+    growth_m = (1.0 + yearly(p, "flock_growth_per_yr", t)) ** (1.0 / 12.0)
+    pullets, hens = s["pullet_cohorts_head"], s["hen_cohorts_head"]
+    cages, target = s["cages_head"], s["hen_target_head"]
+    total = {k: np.zeros_like(cages) for k in FLOWS}
+    months = []
+    for m in range(12):
+        f = {k: np.zeros_like(cages) for k in FLOWS}
+        if m == 0:
+            frac = yearly(p, "outbreak_loss_fraction", t)
+            f["pullets_outbreak_head"], pullets = pullets.sum(axis=1) * frac, pullets * (1.0 - frac[:, None])
+            f["hens_outbreak_head"], hens = hens.sum(axis=1) * frac, hens * (1.0 - frac[:, None])
+            f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + 0.0 * cages
+            cages = cages + f["capacity_added_places"]
+        f["eggs_kg"] = hens.sum(axis=1) * p["egg_kg_per_hen_yr"] / 12.0
+        pullets, deaths, moved = co.advance(pullets, r.rear_surv, r.rear_exit)
+        f["pullet_deaths_head"] = deaths.sum(axis=1)
+        hens, deaths, f["spent_hens_head"] = co.advance(hens, r.lay_surv, r.lay_exit)
+        f["hen_deaths_head"] = deaths.sum(axis=1)
+        f["pullets_housed_head"] = np.minimum(moved, np.maximum(cages - hens.sum(axis=1), 0.0))
+        f["pullets_sold_head"] = moved - f["pullets_housed_head"]
+        hens[:, 0] = f["pullets_housed_head"]
+
+        target = target * growth_m
+        wanted = np.minimum(target * growth_m ** r.rear, cages)
+        f["chicks_placed_head"] = np.maximum(wanted - _flock_ahead(r, pullets, hens), 0.0) / r.to_lay
+        pullets[:, 0] = f["chicks_placed_head"]
+        state = _state(pullets, hens, cages, target)
+        months.append((state, f))
+        for k in FLOWS:
+            total[k] = total[k] + f[k]
+    return months[-1][0], total, months
+
+
+def step(s, p, t):
+    new, flows, _ = step_months(s, p, t)
+    return new, flows
+
+
+def report(s, f, p, t):
+    if t == 0:
+        _, _, chicks, spent = _stationary(_Rates(p), s["hens_head"])
+        eggs, spent, chicks = s["hens_head"] * p["egg_kg_per_hen_yr"], 12.0 * spent, 12.0 * chicks
+    else:
+        eggs, spent, chicks = f["eggs_kg"], f["spent_hens_head"], f["chicks_placed_head"]
+    return {"laying_hens": s["hens_head"], "layer_flock": s["hens_head"] + s["pullets_head"], "egg_output": eggs,
+            "spent_hens_slaughtered": spent, "layer_chicks_placed": chicks,
+            "pullets_sold_no_cage": f["pullets_sold_head"], "layer_cages": s["cages_head"]}
+
+
+def check(p):
+    """Exactly one base figure."""
+    given = [k for k in ("base_laying_hens_head", "base_egg_output_kg_per_yr") if np.any(p[k] > 0)]
+    if len(given) != 1:
+        return [("layers", f"base figures given: {', '.join(given) or 'none'}",
+                 "exactly one of base_laying_hens_head, base_egg_output_kg_per_yr")]
+    return []
+
+
+SECTOR = Sector(
+    name="layers", title_en="Laying hens", title_zh="蛋鸡",
+    params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    init=init, step=step, report=report, check=check,
+)

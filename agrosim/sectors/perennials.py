@@ -1,0 +1,221 @@
+"""Herbal medicine and perennials (中药材、干果、水果): cultivated area by crop group and age cohort,
+plus wild-tended herb area (野生抚育) kept apart from cultivated land.
+
+Each year, cohorts age by one year (the last class holds all older area); a share `removal_per_yr`
+of every cohort is removed; root herbs (harvest_age_yr > 0) at or above their harvest age are dug
+(one harvest, output = area × plateau yield); a share `replant_share` of the dug and removed area is
+replanted at age 0, plus new planting. Bearing crops (harvest_age_yr = 0: shrubs and trees) yield
+every year by age:
+
+    yield(a) = 0 for a < first_yield_age;  Y × (a − f + 1) / (plateau_age − f + 1) up to Y at plateau_age
+
+All outputs are scaled by the yearly `yield_factor` (weather). A herb planted in year t is dug in
+year t + harvest_age and yields nothing before. Base-year area is spread evenly over ages
+0..base_age_span−1; the base-year root-herb output is the steady rotation, area / harvest age × Y.
+
+Group coefficients are flat parameters `<group>_<param>` (not a `TableSpec`) because each group
+needs its own defaults and a yearly planting schedule, which table parameters cannot carry.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from agrosim.config.spec import ParamSpec as P
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, yearly
+
+AGE_CLASSES = 40  # ages 0..39; the last class holds age 39 and older
+
+_UNSURE = "assumption from cultivation practice, no published figure checked; unsure, range kept wide"
+_UNUSED = "unused for root herbs (they yield once, at the harvest age)"
+_ROOT_AGE = "DESIGN.md: roots harvested after 2-3 years (cultivated); longer for wild-simulated stands"
+
+#: group -> (zh, herb?, harvest_age_yr, first_yield_age_yr, plateau_age_yr, plateau_yield_kg_per_mu,
+#:           yield range, yield source, base_age_span_yr)
+GROUPS = {
+    "astragalus": ("黄芪", True, 3, 3, 3, 200.0, (80.0, 400.0), f"dry root; {_UNSURE}", 3),
+    "codonopsis": ("党参", True, 3, 3, 3, 150.0, (60.0, 300.0), f"dry root; {_UNSURE}", 3),
+    "bupleurum": ("柴胡", True, 2, 2, 2, 60.0, (20.0, 150.0), f"dry root; {_UNSURE}", 2),
+    "scutellaria": ("黄芩", True, 2, 2, 2, 150.0, (60.0, 300.0), f"dry root; {_UNSURE}", 2),
+    "forsythia": ("连翘", True, 0, 3, 6, 60.0, (20.0, 200.0), f"dried fruit; {_UNSURE}", 10),
+    "cornus": ("山茱萸", True, 0, 5, 10, 100.0, (30.0, 300.0), f"dried flesh; {_UNSURE}", 20),
+    "walnut": ("核桃", False, 0, 4, 10, 40.0, (20.0, 150.0),
+               "in-shell nuts; Zuoquan walnut once reported at 18 000 ha and 7 000 t, about 26 kg/mu (third-party "
+               "web figure, notes/seed_003_004 §5.4) over all ages; plateau set above that; intensive orchards give several "
+               "times more (unsure)", 25),
+    "fruit": ("水果", False, 0, 3, 8, 2000.0, (800.0, 4000.0),
+              "fresh fruit; Shanxi's facility-fruit target 60万吨 on 30万亩 = 2 t/mu (000 L150 「设施水果面积达到"
+              "30万亩，产量达到60万吨左右」); open orchards assumed similar, unsure", 15),
+    "other_herbs": ("其他中药材", True, 0, 3, 5, 0.0, (0.0, 1000.0),
+                    "generic group: no default yield, give one when the group has area (check refuses 0)", 10),
+}
+HERBS = tuple(g for g, row in GROUPS.items() if row[1])
+
+
+def _group_params(g, zh, harvest, first, plateau, yld, yld_range, yld_src, span):
+    kind = "root herb" if harvest else "bearing crop"
+    return (
+        P(f"{g}_area_mu", "mu", f"Cultivated {g} area in the base year.", f"基期{zh}面积", default=0.0, lo=0,
+          source="region file; 0 = not grown"),
+        P(f"{g}_planted_mu_per_yr", "mu/yr", f"New {g} planting in that year (enters at age 0).", f"{zh}新植面积",
+          default=0.0, lo=0, time_varying=True, source="scenario lever; 0 = no new planting"),
+        P(f"{g}_harvest_age_yr", "yr", f"Age at which {g} is dug (root herbs); 0 = bears every year.",
+          f"{zh}采挖年限", default=float(harvest), lo=0, hi=AGE_CLASSES - 1,
+          plausible=(2.0, 5.0) if harvest else None, source=_ROOT_AGE if harvest else f"{kind}: yields yearly"),
+        P(f"{g}_first_yield_age_yr", "yr", f"First bearing age of {g} (bearing crops).", f"{zh}始果年龄",
+          default=float(first), lo=0, hi=AGE_CLASSES - 1,
+          plausible=None if harvest else (max(first - 2.0, 1.0), first + 3.0),
+          source=_UNUSED if harvest else f"DESIGN.md: shrubs and trees bear from year 3-5; {_UNSURE}"),
+        P(f"{g}_plateau_age_yr", "yr", f"Age from which {g} gives its full yield (bearing crops).", f"{zh}盛果年龄",
+          default=float(plateau), lo=0, hi=AGE_CLASSES - 1, plausible=None if harvest else (float(first), plateau + 5.0),
+          source=_UNUSED if harvest else _UNSURE),
+        P(f"{g}_plateau_yield_kg_per_mu", "kg/mu", f"{g} yield at plateau (root herbs: at harvest).",
+          f"{zh}盛产期亩产", default=yld, lo=0, plausible=yld_range, source=yld_src),
+        P(f"{g}_removal_per_yr", "1/yr", f"Share of the {g} area removed (grubbed, abandoned) per year.",
+          f"{zh}年退出率", default=0.0, lo=0, hi=1, plausible=(0.0, 0.1),
+          source="scenario lever; 0 = none removed (no published rate found)"),
+        P(f"{g}_replant_share", "1", f"Share of the {g} area dug or removed that is replanted the same year.",
+          f"{zh}更新补植比例", default=1.0, lo=0, hi=1, plausible=(0.0, 1.0),
+          source="assumption: land stays in the crop; no published rate found"),
+        P(f"{g}_base_age_span_yr", "yr", f"Base-year {g} area spread evenly over ages 0..span−1.",
+          f"{zh}基期林龄跨度", default=float(span), lo=1, hi=AGE_CLASSES,
+          plausible=None if harvest else (5.0, 30.0),
+          source="steady rotation (one cohort per year up to harvest)" if harvest else
+          "assumption: plans give no age structure; unsure, range kept wide"),
+    )
+
+
+PARAMS = tuple(x for g, row in GROUPS.items() for x in _group_params(g, row[0], *row[2:])) + (
+    P("wild_tended_mu", "mu", "Wild-tended herb area (野生抚育) in the base year, not cultivated land.",
+      "基期野生抚育面积", default=0.0, lo=0, source="region file; 0 = none"),
+    P("wild_tending_added_mu_per_yr", "mu/yr", "Wild stands newly brought under tending in that year.",
+      "新增野生抚育面积", default=0.0, lo=0, time_varying=True, source="scenario lever; 0 = none added"),
+    P("wild_tending_lapse_per_yr", "1/yr", "Share of the wild-tended area no longer tended per year.",
+      "野生抚育年退出率", default=0.0, lo=0, hi=1, plausible=(0.0, 0.1), source="scenario lever; 0 = none lapses"),
+    P("wild_yield_kg_per_mu", "kg/mu", "Herb gathered per mu of wild-tended stand per year (mainly forsythia).",
+      "野生抚育亩产", default=15.0, lo=0, plausible=(3.0, 60.0),
+      source=f"dried product; {_UNSURE} (wild stands are sparse, far below cultivated yields)"),
+    P("yield_factor", "1", "Weather multiplier on every perennial yield in that year (1 = normal).",
+      "气象单产系数", default=1.0, lo=0, hi=2, time_varying=True, plausible=(0.5, 1.2),
+      source="scenario or event layer; 1 = a normal year"),
+)
+
+INDICATORS = (
+    I("perennial_area", "mu", "万亩", "Perennial area incl. wild tending", "多年生作物面积(含野生抚育)"),
+    I("herb_area", "mu", "万亩", "Herb area incl. wild tending", "中药材面积(含野生抚育)"),
+    I("herb_area_cultivated", "mu", "万亩", "Cultivated herb area", "中药材种植面积"),
+    I("herb_area_wild_tended", "mu", "万亩", "Wild-tended herb area", "野生抚育面积"),
+    I("herb_output", "kg", "万吨", "Herb output incl. wild tending", "药材产量"),
+    I("herb_output_wild", "kg", "吨", "Herb output from wild tending", "野生抚育药材产量"),
+    I("perennial_planted", "mu", "万亩", "Area planted this year (new and replanted)", "当年栽植面积"),
+    I("herb_planted", "mu", "万亩", "Herb area planted this year (new and replanted)", "中药材当年栽植面积"),
+) + tuple(I(f"perennial_area_{g}", "mu", "万亩", f"Area: {g}", f"{row[0]}面积") for g, row in GROUPS.items()) \
+  + tuple(I(f"perennial_output_{g}", "kg", "吨", f"Output: {g}", f"{row[0]}产量") for g, row in GROUPS.items())
+
+BALANCES = (
+    Balance("area_mu", ("planted_mu", "replanted_mu"), ("harvested_mu", "removed_mu")),
+    Balance("wild_tended_mu", ("wild_added_mu",), ("wild_lapsed_mu",)),
+)
+
+_GROUP_FLOWS = ("planted_mu", "replanted_mu", "harvested_mu", "removed_mu", "output_kg")
+
+
+def _stack(p, param, t=None) -> np.ndarray:
+    """(n, groups) of one group parameter; time-varying ones at year index t."""
+    return np.stack([p[f"{g}_{param}"] if t is None else yearly(p, f"{g}_{param}", t) for g in GROUPS], axis=1)
+
+
+def yield_curve(p) -> np.ndarray:
+    """(n, groups, ages) kg/mu of a bearing crop by age (root herbs: yield at digging)."""
+    ages = np.arange(AGE_CLASSES, dtype=float)[None, None, :]
+    first = _stack(p, "first_yield_age_yr")[:, :, None]
+    plateau = np.maximum(_stack(p, "plateau_age_yr")[:, :, None], first)
+    ramp = np.clip((ages - first + 1.0) / (plateau - first + 1.0), 0.0, 1.0)
+    return ramp * _stack(p, "plateau_yield_kg_per_mu")[:, :, None]
+
+
+def init(p):
+    area = _stack(p, "area_mu").astype(float)
+    span = _stack(p, "base_age_span_yr")[:, :, None]
+    ages = np.arange(AGE_CLASSES, dtype=float)[None, None, :]
+    cohorts = area[:, :, None] * np.clip(span - ages, 0.0, 1.0) / span
+    wild = p["wild_tended_mu"].astype(float)
+    state = {"cohorts_mu": cohorts, "area_mu": area.copy(), "wild_tended_mu": wild}
+    flows = {k: np.zeros_like(area) for k in _GROUP_FLOWS}
+    flows.update(wild_added_mu=np.zeros_like(wild), wild_lapsed_mu=np.zeros_like(wild))
+    return state, flows
+
+
+def step(s, p, t):
+    old = s["cohorts_mu"]
+    aged = np.concatenate([np.zeros_like(old[:, :, :1]), old[:, :, :-2], old[:, :, -2:].sum(axis=2, keepdims=True)],
+                          axis=2)
+    removed = aged * _stack(p, "removal_per_yr")[:, :, None]
+    kept = aged - removed
+    harvest_age = _stack(p, "harvest_age_yr")[:, :, None]
+    ages = np.arange(AGE_CLASSES, dtype=float)[None, None, :]
+    dig = (harvest_age > 0) & (ages >= harvest_age)
+    harvested = np.where(dig, kept, 0.0)
+    standing = kept - harvested
+    factor = yearly(p, "yield_factor", t)[:, None]
+    curve = yield_curve(p)
+    roots = (harvested * _stack(p, "plateau_yield_kg_per_mu")[:, :, None]).sum(axis=2)
+    bearing = np.where(harvest_age > 0, 0.0, standing * curve).sum(axis=2)
+    replanted = _stack(p, "replant_share") * (removed.sum(axis=2) + harvested.sum(axis=2))
+    planted = _stack(p, "planted_mu_per_yr", t)
+    standing[:, :, 0] += replanted + planted
+    wild = s["wild_tended_mu"]
+    lapsed = wild * p["wild_tending_lapse_per_yr"]
+    added = yearly(p, "wild_tending_added_mu_per_yr", t)
+    new = {"cohorts_mu": standing, "wild_tended_mu": wild + added - lapsed,
+           "area_mu": s["area_mu"] + planted + replanted - harvested.sum(axis=2) - removed.sum(axis=2)}
+    flows = {"planted_mu": planted, "replanted_mu": replanted, "harvested_mu": harvested.sum(axis=2),
+             "removed_mu": removed.sum(axis=2), "output_kg": (roots + bearing) * factor,
+             "wild_added_mu": added, "wild_lapsed_mu": lapsed}
+    return new, flows
+
+
+def _base_output(s, p) -> np.ndarray:
+    """(n, groups) base-year output: steady rotation for root herbs, the age curve for bearing crops."""
+    harvest_age = _stack(p, "harvest_age_yr")
+    area = s["cohorts_mu"].sum(axis=2)
+    roots = area / np.where(harvest_age > 0, harvest_age, 1.0) * _stack(p, "plateau_yield_kg_per_mu")
+    bearing = (s["cohorts_mu"] * yield_curve(p)).sum(axis=2)
+    return np.where(harvest_age > 0, roots, bearing) * yearly(p, "yield_factor", 0)[:, None]
+
+
+def report(s, f, p, t):
+    herb = np.array([g in HERBS for g in GROUPS])
+    area, wild = s["area_mu"], s["wild_tended_mu"]
+    output = _base_output(s, p) if t == 0 else f["output_kg"]
+    wild_out = wild * p["wild_yield_kg_per_mu"] * yearly(p, "yield_factor", t)
+    planted = f["planted_mu"] + f["replanted_mu"]
+    out = {
+        "perennial_area": area.sum(axis=1) + wild, "herb_area": area[:, herb].sum(axis=1) + wild,
+        "herb_area_cultivated": area[:, herb].sum(axis=1), "herb_area_wild_tended": wild,
+        "herb_output": output[:, herb].sum(axis=1) + wild_out, "herb_output_wild": wild_out,
+        "perennial_planted": planted.sum(axis=1), "herb_planted": planted[:, herb].sum(axis=1),
+    }
+    for k, g in enumerate(GROUPS):
+        out[f"perennial_area_{g}"] = area[:, k]
+        out[f"perennial_output_{g}"] = output[:, k]
+    return out
+
+
+def check(p):
+    problems = []
+    for g in GROUPS:
+        grown = (p[f"{g}_area_mu"] > 0) | np.any(p[f"{g}_planted_mu_per_yr"] > 0, axis=1)
+        if np.any(grown & (p[f"{g}_plateau_yield_kg_per_mu"] <= 0)):
+            problems.append((f"perennials.{g}_plateau_yield_kg_per_mu", "0 kg/mu for a group with area",
+                             "a yield above 0 (give one with its source)"))
+        if np.any(p[f"{g}_plateau_age_yr"] < p[f"{g}_first_yield_age_yr"]):
+            problems.append((f"perennials.{g}_plateau_age_yr", f"{p[f'{g}_plateau_age_yr'].min():g} yr",
+                             f"at least {g}_first_yield_age_yr = {p[f'{g}_first_yield_age_yr'].max():g} yr"))
+    return problems
+
+
+SECTOR = Sector(
+    name="perennials", title_en="Herbal medicine and perennials", title_zh="中药材与多年生作物",
+    params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    init=init, step=step, report=report, check=check,
+)

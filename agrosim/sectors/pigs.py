@@ -1,0 +1,304 @@
+"""Pigs: breeding sows, replacement gilts and young pigs by month of age, in monthly sub-steps.
+
+Stages (end of month): sows that have farrowed S; gilts G[j] by months since selection (j = 0 … 5:
+about 2 months to first service, then a 114-day first gestation; they count as 能繁母猪 from
+service on and join S at first farrowing); young pigs Y[a] by month of age (a = 0: suckling
+piglets born this month; weaned at 1 month; marketed at `market_age_months`).
+
+Order within a month: (first month only) outbreak loss on every stage and new pen places;
+births = S × litters/12 × litter size; sow deaths and culls (competing monthly hazards); gilts age
+(losses culled), those completing the pipeline join S; young pigs die, age and reach market age;
+gilts kept from the market-age pigs by a pipeline rule; the rest are slaughtered; growers above
+the finisher places are sold as weaners, youngest first (explicit outflow, not 出栏).
+
+Gilt rule: the sow herd follows a planned path T (growing at `sow_herd_growth_per_yr`; an outbreak
+does not lower it, so the herd rebuilds). Each month enough gilts are kept that the projected
+sows six months ahead reach T six months ahead, at most the eligible females among market-age
+pigs. 出栏 = finishers slaughtered + sows culled + gilts culled.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from agrosim.config.spec import ParamSpec as P
+from agrosim.sectors import _cohorts as co
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, yearly
+
+GILT_MONTHS = 6       # selection (at market age, ~6 months) to first farrowing: ~2 months to service + 114 days
+MATED_FROM = 2        # gilts count as 能繁母猪 from first service, 2 months after selection
+FEMALE_SHARE = 0.5    # share of market-age pigs that are female
+
+_UNSURE = ("unsure: order of magnitude of Chinese herd-average benchmarks as commonly reported by industry "
+           "(e.g. 中国畜牧业协会 PSY/MSY surveys), not checked against a specific table; wide plausible range")
+
+PARAMS = (
+    P("base_sows_head", "head", "Breeding sows (能繁母猪, incl. mated gilts) in the base year; 0 = not given.",
+      "基期能繁母猪存栏", default=0.0, lo=0, plausible=(0.0, np.inf),
+      source="region file; give this or base_slaughter_head_per_yr (exactly one)"),
+    P("base_slaughter_head_per_yr", "head/yr", "Pigs slaughtered (出栏) in the base year; 0 = not given.",
+      "基期生猪出栏", default=0.0, lo=0, plausible=(0.0, np.inf),
+      source="region file; give this or base_sows_head (exactly one)"),
+    P("litters_per_sow_per_yr", "1/yr", "Litters per farrowed sow per year.", "母猪年产窝数",
+      default=2.1, lo=0.5, hi=3.0, plausible=(1.8, 2.4), source=_UNSURE),
+    P("litter_size_head", "head", "Piglets born alive per litter.", "窝产活仔数",
+      default=10.5, lo=1, hi=20, plausible=(9.0, 12.5), source=_UNSURE),
+    P("mortality_preweaning", "1", "Share of piglets born alive that die before weaning (at 1 month).",
+      "哺乳仔猪死亡率", default=0.12, lo=0, hi=0.9, plausible=(0.07, 0.2), source=_UNSURE),
+    P("mortality_finishing", "1", "Share of weaned pigs that die before market age.", "保育育肥死亡率",
+      default=0.07, lo=0, hi=0.9, plausible=(0.03, 0.12), source=_UNSURE),
+    P("market_age_months", "month", "Age at slaughter (出栏日龄), months from birth.", "出栏月龄",
+      default=6.0, lo=2, hi=12, plausible=(5.3, 7.0),
+      source="unsure: Chinese commercial pigs are typically marketed at about 160–200 days of age (~110–125 kg); "
+             "general industry knowledge, not a specific table"),
+    P("sow_cull_per_yr", "1/yr", "Share of sows culled for slaughter per year.", "母猪年淘汰率",
+      default=0.33, lo=0, hi=0.95, plausible=(0.25, 0.45), source=_UNSURE),
+    P("sow_mortality_per_yr", "1/yr", "Share of sows dying per year.", "母猪年死亡率",
+      default=0.05, lo=0, hi=0.9, plausible=(0.02, 0.12), source=_UNSURE),
+    P("gilt_loss_share", "1", "Share of gilts kept for breeding that are culled before their first litter.",
+      "后备母猪淘汰率", default=0.15, lo=0, hi=0.9, plausible=(0.05, 0.3), source=_UNSURE),
+    P("gilt_eligible_share", "1", "Share of female market-age pigs fit to keep as gilts (1 = every female).",
+      "可留种母猪比例", default=1.0, lo=0, hi=1, plausible=(0.2, 1.0),
+      source="biological upper bound (every female); in practice fewer commercial (三元) females are kept; "
+             "no published figure, assumption"),
+    P("carcass_kg_per_head", "kg/head", "Pork (carcass weight) per pig slaughtered, culled sows included.",
+      "头均猪肉产量", default=79.0, lo=1, hi=200, plausible=(75.0, 90.0),
+      source="NBS statistical communiqués: 2023 pork 5794万吨 / 72662万头 slaughtered = 79.7 kg; "
+             "2022 5541万吨 / 69995万头 = 79.2 kg"),
+    P("sow_herd_growth_per_yr", "1/yr", "Planned growth of the sow herd per year (its target path).",
+      "母猪存栏计划增长率", default=0.0, lo=-0.9, hi=10, time_varying=True, plausible=(-0.2, 0.3),
+      source="scenario (the plan's pace); 0 keeps the herd stable"),
+    P("spare_places_share", "1", "Empty finisher places in the base year as a share of the base-year growers.",
+      "基期空余栏位比例", default=0.0, lo=0, hi=5, plausible=(0.0, 0.3),
+      source="assumption: plans give no place counts; 0 means the pens are full in the base year"),
+    P("capacity_added_places_per_yr", "head/yr", "Finisher places coming online in that year (from January).",
+      "新增育肥栏位", default=0.0, lo=0, time_varying=True, plausible=(0.0, np.inf),
+      source="scenario or event layer (investment projects); 0 without projects"),
+    P("outbreak_loss_fraction", "1", "Share of every stage lost at the start of that year (e.g. ASF).",
+      "疫病损失比例", default=0.0, lo=0, hi=1, time_varying=True, plausible=(0.0, 0.5),
+      source="scenario or event layer; 0 without an outbreak"),
+)
+
+INDICATORS = (
+    I("pig_stock", "head", "万头", "Pigs in stock at year end", "生猪存栏"),
+    I("breeding_sows", "head", "万头", "Breeding sows at year end (incl. mated gilts)", "能繁母猪存栏"),
+    I("pigs_slaughtered", "head", "万头", "Pigs slaughtered in the year", "生猪出栏"),
+    I("pork_output", "kg", "万吨", "Pork output", "猪肉产量"),
+    I("pig_feeding_volume", "head", "万头", "Pig feeding volume (stock + slaughter)", "生猪饲养量"),
+    I("pig_weaners_blocked", "head", "万头", "Weaners sold or culled for lack of finisher places", "栏位不足外销仔猪"),
+    I("pig_places", "head", "万头", "Finisher places", "育肥栏位"),
+    I("sow_max_growth", "1/yr", "%/yr", "Biological speed limit of sow herd growth", "母猪存栏最大增长率"),
+)
+
+BALANCES = (
+    Balance("sows_head", ("gilts_entered_head",), ("sow_deaths_head", "sows_culled_head", "sows_outbreak_head")),
+    Balance("gilts_head", ("gilts_selected_head",), ("gilts_entered_head", "gilts_culled_head", "gilts_outbreak_head")),
+    Balance("young_head", ("born_head",), ("piglet_deaths_head", "finisher_deaths_head", "finishers_slaughtered_head",
+                                           "gilts_selected_head", "weaners_blocked_head", "young_outbreak_head")),
+    Balance("pigs_head", ("born_head",), ("deaths_head", "slaughtered_head", "weaners_blocked_head",
+                                          "outbreak_loss_head")),
+    Balance("places_head", ("capacity_added_places",)),
+)
+
+FLOWS = ("born_head", "piglet_deaths_head", "finisher_deaths_head", "market_age_head", "gilts_selected_head",
+         "finishers_slaughtered_head", "weaners_blocked_head", "sow_deaths_head", "sows_culled_head",
+         "gilts_culled_head", "gilts_entered_head", "sows_outbreak_head", "gilts_outbreak_head",
+         "young_outbreak_head", "outbreak_loss_head", "slaughtered_head", "deaths_head", "capacity_added_places")
+
+
+class _Rates:
+    """Monthly rates and cohort shapes derived from the parameters, each (n,) or (n, ages)."""
+
+    def __init__(self, p, max_policy: bool = False):
+        m = p["market_age_months"]
+        n = m.shape[0]
+        self.ages = co.n_ages(m)
+        s_f = (1.0 - p["mortality_finishing"]) ** (1.0 / (m - 1.0))
+        self.young_surv = np.concatenate(
+            [(1.0 - p["mortality_preweaning"])[:, None], np.repeat(s_f[:, None], self.ages - 1, axis=1)], axis=1)
+        self.young_exit = co.exit_shares(m, self.ages)
+        self.births = p["litters_per_sow_per_yr"] / 12.0 * p["litter_size_head"]
+        self.h_death = co.hazard(p["sow_mortality_per_yr"])
+        self.h_cull = np.zeros(n) if max_policy else co.hazard(p["sow_cull_per_yr"])
+        self.sow_surv = np.exp(-(self.h_death + self.h_cull))
+        self.gilt_surv = (1.0 - p["gilt_loss_share"]) ** (1.0 / GILT_MONTHS)
+        self.gilt_exit = co.exit_shares(np.full(n, float(GILT_MONTHS)), GILT_MONTHS)
+        self.gilt_share = FEMALE_SHARE * p["gilt_eligible_share"]
+
+
+def _stationary(r: _Rates, sows):
+    """Stationary herd (end of month) with `sows` farrowed sows: cohorts and yearly flows."""
+    young, market = co.stationary(sows * r.births, r.young_surv, r.young_exit, r.ages)
+    deaths, culls = co.competing(sows, [r.h_death, r.h_cull])
+    selected = (deaths + culls) / r.gilt_surv ** GILT_MONTHS
+    gilts = selected[:, None] * r.gilt_surv[:, None] ** np.arange(GILT_MONTHS)
+    gilt_culls = selected - (deaths + culls)
+    return {"sows": sows, "gilts": gilts, "young": young,
+            "slaughter": 12.0 * (market - selected + culls + gilt_culls),
+            "selected": selected, "market": market}
+
+
+def _base_sows(p, r: _Rates):
+    """Farrowed sows of the stationary herd matching the base figure given (sows or slaughter)."""
+    one = _stationary(r, np.ones_like(p["base_sows_head"]))
+    per_sow_breeding = 1.0 + one["gilts"][:, MATED_FROM:].sum(axis=1)
+    from_sows = p["base_sows_head"] / per_sow_breeding
+    from_slaughter = p["base_slaughter_head_per_yr"] / one["slaughter"]
+    return np.where(p["base_sows_head"] > 0, from_sows, from_slaughter)
+
+
+def _state(sows, gilts, young, places, target, max_growth):
+    return {"sows_head": sows, "gilt_cohorts_head": gilts, "young_cohorts_head": young,
+            "gilts_head": gilts.sum(axis=1), "young_head": young.sum(axis=1),
+            "pigs_head": sows + gilts.sum(axis=1) + young.sum(axis=1),
+            "places_head": places, "sow_target_head": target, "sow_max_growth_per_yr": max_growth}
+
+
+def init(p):
+    r = _Rates(p)
+    st = _stationary(r, _base_sows(p, r))
+    places = st["young"][:, 1:].sum(axis=1) * (1.0 + p["spare_places_share"])
+    state = _state(st["sows"], st["gilts"], st["young"], places, st["sows"].copy(), max_sow_growth_per_yr(p))
+    return state, {k: np.zeros_like(places) for k in FLOWS}
+
+
+def step_months(s, p, t):
+    """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month])."""
+    r = _Rates(p)
+    growth_m = (1.0 + yearly(p, "sow_herd_growth_per_yr", t)) ** (1.0 / 12.0)
+    sows, gilts, young = s["sows_head"], s["gilt_cohorts_head"], s["young_cohorts_head"]
+    places, target = s["places_head"], s["sow_target_head"]
+    total = {k: np.zeros_like(sows) for k in FLOWS}
+    months = []
+    ahead = r.gilt_surv[:, None] ** (GILT_MONTHS - np.arange(GILT_MONTHS)) * \
+        r.sow_surv[:, None] ** np.arange(GILT_MONTHS)
+    for m in range(12):
+        f = {k: np.zeros_like(sows) for k in FLOWS}
+        if m == 0:
+            frac = yearly(p, "outbreak_loss_fraction", t)
+            f["sows_outbreak_head"], sows = sows * frac, sows * (1.0 - frac)
+            f["gilts_outbreak_head"], gilts = gilts.sum(axis=1) * frac, gilts * (1.0 - frac[:, None])
+            f["young_outbreak_head"], young = young.sum(axis=1) * frac, young * (1.0 - frac[:, None])
+            f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + 0.0 * sows
+            places = places + f["capacity_added_places"]
+        born = sows * r.births
+        f["sow_deaths_head"], f["sows_culled_head"] = co.competing(sows, [r.h_death, r.h_cull])
+        gilts, gilt_losses, f["gilts_entered_head"] = co.advance(gilts, r.gilt_surv[:, None], r.gilt_exit)
+        f["gilts_culled_head"] = gilt_losses.sum(axis=1)
+        young, young_deaths, f["market_age_head"] = co.advance(young, r.young_surv, r.young_exit)
+        young[:, 0] = born
+        f["born_head"] = born
+        f["piglet_deaths_head"] = young_deaths[:, 0]
+        f["finisher_deaths_head"] = young_deaths[:, 1:].sum(axis=1)
+        sows = sows - f["sow_deaths_head"] - f["sows_culled_head"] + f["gilts_entered_head"]
+
+        target = target * growth_m
+        projected = sows * r.sow_surv ** GILT_MONTHS + (gilts[:, 1:] * ahead[:, 1:]).sum(axis=1)
+        need = np.maximum(target * growth_m ** GILT_MONTHS - projected, 0.0) / r.gilt_surv ** GILT_MONTHS
+        f["gilts_selected_head"] = np.minimum(need, r.gilt_share * f["market_age_head"])
+        gilts[:, 0] = f["gilts_selected_head"]
+        f["finishers_slaughtered_head"] = f["market_age_head"] - f["gilts_selected_head"]
+
+        over = np.maximum(young[:, 1:].sum(axis=1) - places, 0.0)
+        for a in range(1, r.ages):
+            sold = np.minimum(young[:, a], over)
+            young[:, a] -= sold
+            over = over - sold
+            f["weaners_blocked_head"] = f["weaners_blocked_head"] + sold
+
+        f["slaughtered_head"] = f["finishers_slaughtered_head"] + f["sows_culled_head"] + f["gilts_culled_head"]
+        f["deaths_head"] = f["sow_deaths_head"] + f["piglet_deaths_head"] + f["finisher_deaths_head"]
+        f["outbreak_loss_head"] = f["sows_outbreak_head"] + f["gilts_outbreak_head"] + f["young_outbreak_head"]
+        state = _state(sows, gilts, young, places, target, s["sow_max_growth_per_yr"])
+        months.append((state, f))
+        for k in FLOWS:
+            total[k] = total[k] + f[k]
+    return months[-1][0], total, months
+
+
+def step(s, p, t):
+    new, flows, _ = step_months(s, p, t)
+    return new, flows
+
+
+def report(s, f, p, t):
+    slaughter = f["slaughtered_head"] if t > 0 else _stationary(_Rates(p), s["sows_head"])["slaughter"]
+    return {
+        "pig_stock": s["pigs_head"],
+        "breeding_sows": s["sows_head"] + s["gilt_cohorts_head"][:, MATED_FROM:].sum(axis=1),
+        "pigs_slaughtered": slaughter,
+        "pork_output": slaughter * p["carcass_kg_per_head"],
+        "pig_feeding_volume": s["pigs_head"] + slaughter,
+        "pig_weaners_blocked": f["weaners_blocked_head"],
+        "pig_places": s["places_head"],
+        "sow_max_growth": s["sow_max_growth_per_yr"],
+    }
+
+
+# --- Biological speed limit: every eligible female kept, no sow culled, no places or outbreaks binding ---
+
+def _max_policy_matrix(p):
+    """(n, D, D) monthly map of [S, G_0…G_5, Y_0…Y_A−1] with all eligible gilts kept and no culls."""
+    r = _Rates(p, max_policy=True)
+    n, L, A = r.births.shape[0], GILT_MONTHS, r.ages
+    D = 1 + L + A
+    mat = np.zeros((n, D, D))
+    g, y = 1, 1 + L
+    mat[:, 0, 0] = r.sow_surv
+    mat[:, 0, g + L - 1] = r.gilt_surv
+    for j in range(1, L):
+        mat[:, g + j, g + j - 1] = r.gilt_surv
+    mat[:, y, 0] = r.births
+    for a in range(1, A):
+        mat[:, y + a, y + a - 1] = r.young_surv[:, a - 1] * (1.0 - r.young_exit[:, a])
+    market = r.young_surv * r.young_exit[:, 1:]          # (n, A): share of Y_a reaching market age next month
+    mat[:, g, y:] = r.gilt_share[:, None] * market
+    return mat, r
+
+
+def max_sow_growth_per_yr(p) -> np.ndarray:
+    """(n,) long-run growth rate of the sow herd at the biological limit: (dominant monthly eigenvalue)^12 − 1."""
+    mat, _ = _max_policy_matrix(p)
+    lam = np.max(np.abs(np.linalg.eigvals(mat)), axis=1)
+    return lam ** 12 - 1.0
+
+
+def max_slaughter_head_per_yr(state, p, years: int) -> np.ndarray:
+    """(n,) upper bound on 出栏 in the year `years` years after `state` (year-end): keep every eligible
+    gilt and cull no sow until then, then slaughter every market-age pig and every sow and gilt."""
+    mat, r = _max_policy_matrix(p)
+    z = np.concatenate([state["sows_head"][:, None], state["gilt_cohorts_head"],
+                        state["young_cohorts_head"]], axis=1)
+    for _ in range(12 * (years - 1)):
+        z = np.einsum("nij,nj->ni", mat, z)
+    bound = z[:, 0] + z[:, 1:1 + GILT_MONTHS].sum(axis=1)
+    market = r.young_surv * r.young_exit[:, 1:]
+    for _ in range(12):
+        bound = bound + (z[:, 1 + GILT_MONTHS:] * market).sum(axis=1)
+        z = np.einsum("nij,nj->ni", mat, z)
+    return bound
+
+
+def slaughter_reachable(state, p, target_head_per_yr: float, years: int) -> np.ndarray:
+    """(n,) booleans: False where biology alone rules out `target_head_per_yr` slaughtered in `years` years."""
+    return max_slaughter_head_per_yr(state, p, years) >= target_head_per_yr
+
+
+def check(p):
+    """Exactly one base figure; market age above the weaning month; enough females to replace the sows."""
+    given = [k for k in ("base_sows_head", "base_slaughter_head_per_yr") if np.any(p[k] > 0)]
+    if len(given) != 1:
+        return [("pigs", f"base figures given: {', '.join(given) or 'none'}",
+                 "exactly one of base_sows_head, base_slaughter_head_per_yr")]
+    r = _Rates(p)
+    one = _stationary(r, np.ones_like(p["base_sows_head"]))
+    if np.any(one["selected"] > r.gilt_share * one["market"]):
+        return [("pigs.gilt_eligible_share", "too few eligible females to replace the culled and dead sows",
+                 "a larger eligible share, or lower sow cull and death rates")]
+    return []
+
+
+SECTOR = Sector(
+    name="pigs", title_en="Pigs", title_zh="生猪",
+    params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    init=init, step=step, report=report, check=check,
+)

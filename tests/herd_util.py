@@ -1,0 +1,32 @@
+"""Helpers for the herd and bee tests: parameter arrays from the declared defaults, monthly balances."""
+from __future__ import annotations
+
+import numpy as np
+
+from agrosim.sectors import _herd
+
+
+def params(sector, n: int = 1, years: int = 6, **values) -> dict[str, np.ndarray]:
+    """Arrays for `sector` from its defaults; keyword values override (scalars, (n,) or (n, years))."""
+    out = {}
+    for spec in sector.params:
+        value = values.get(spec.name, spec.default if spec.default is not None else 0.0)
+        shape = (n, years) if spec.time_varying else (n,)
+        out[spec.name] = np.broadcast_to(np.asarray(value, dtype=float), shape).copy()
+    return out
+
+
+def assert_months_close(kind, state, months, rtol=1e-9):
+    """Every monthly sub-step closes each stage balance and the herd balance (births, purchases,
+    deaths, culls, slaughter, sales, outbreak), the herd is the sum of its stages, nothing is negative."""
+    prev = state
+    for new, f in months:
+        for bal in _herd.balances(kind):
+            expected = prev[bal.stock] + sum(f[k] for k in bal.inflows) - sum(f[k] for k in bal.outflows)
+            scale = np.maximum(np.abs(prev[bal.stock]), 1.0) + sum(np.abs(f[k]) for k in bal.inflows + bal.outflows)
+            assert np.all(np.abs(new[bal.stock] - expected) <= rtol * scale), bal.stock
+        stages = sum(new[f"{c}_head"] for c in _herd.CLASSES)
+        np.testing.assert_array_equal(new["herd_head"], stages)
+        for name, arr in list(new.items()) + list(f.items()):
+            assert np.all(arr >= -1e-9 * np.maximum(np.abs(prev["herd_head"]), 1.0)), name
+        prev = new

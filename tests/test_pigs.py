@@ -70,7 +70,8 @@ def test_hand_computed_flows_by_month():
 
 @pytest.mark.parametrize("given", [{"base_sows_head": 4e6}, {"base_sows_head": 0, "base_slaughter_head_per_yr": 6e7}])
 def test_default_steady_state_matches_national_ratios(given):
-    """Defaults: 出栏/存栏 and 出栏 per 能繁母猪 in the ranges of China's 2021–2023 statistics (≈1.5–1.7, ≈15–17.5)."""
+    """Defaults: 出栏/存栏 and 出栏 per 能繁母猪 in the ranges of China's 2021–2023 statistics
+    (≈1.5–1.7 and ≈15–17.5)."""
     res, _ = run(arrays(**given))
     ratio = res["pigs_slaughtered"] / res["pig_stock"]
     per_sow = res["pigs_slaughtered"] / res["breeding_sows"]

@@ -78,7 +78,8 @@ def step(s, p, t):
     deaths = placed * (1.0 - p["liveability"])
     available = s["broilers_head"] + placed - deaths - stock
     culled = available * yearly(p, "outbreak_loss_fraction", t)
-    flows = {"chicks_placed_head": placed, "broiler_deaths_head": deaths, "broilers_slaughtered_head": available - culled,
+    flows = {"chicks_placed_head": placed, "broiler_deaths_head": deaths,
+             "broilers_slaughtered_head": available - culled,
              "broilers_outbreak_head": culled, "capacity_added_places": added}
     return {"places_head": places, "broilers_head": stock}, flows
 

@@ -84,7 +84,8 @@ INDICATORS = (
     I("pigs_slaughtered", "head", "万头", "Pigs slaughtered in the year", "生猪出栏"),
     I("pork_output", "kg", "万吨", "Pork output", "猪肉产量"),
     I("pig_feeding_volume", "head", "万头", "Pig feeding volume (stock + slaughter)", "生猪饲养量"),
-    I("pig_weaners_blocked", "head", "万头", "Weaners sold or culled for lack of finisher places", "栏位不足外销仔猪"),
+    I("pig_weaners_blocked", "head", "万头", "Weaners sold or culled for lack of finisher places",
+      "栏位不足外销仔猪"),
     I("pig_places", "head", "万头", "Finisher places", "育肥栏位"),
     I("sow_max_growth", "1/yr", "%/yr", "Biological speed limit of sow herd growth", "母猪存栏最大增长率"),
 )

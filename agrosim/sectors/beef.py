@@ -10,6 +10,8 @@ breeding cows or slaughter. See `_herd.py` for the stage model.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from agrosim.config.spec import ParamSpec as P
 from agrosim.sectors import _herd
 from agrosim.sectors.base import IndicatorSpec as I, Sector
@@ -86,14 +88,6 @@ INDICATORS = (
 )
 
 
-def init(p):
-    return _herd.init(p, KIND)
-
-
-def step(s, p, t):
-    return _herd.step(s, p, t, KIND)
-
-
 def report(s, f, p, t):
     f = _herd.base_flows(p, KIND) if t == 0 else f
     slaughter = f["finished_head"] + f["culled_head"]
@@ -107,12 +101,9 @@ def report(s, f, p, t):
     }
 
 
-def check(p):
-    return _herd.check(p, KIND, "beef")
-
-
 SECTOR = Sector(
     name="beef", title_en="Beef cattle", title_zh="肉牛",
     params=PARAMS, tables=(), balances=_herd.balances(KIND), indicators=INDICATORS,
-    init=init, step=step, report=report, check=check,
+    init=partial(_herd.init, kind=KIND), step=partial(_herd.step, kind=KIND), report=report,
+    check=partial(_herd.check, kind=KIND, sector="beef"),
 )

@@ -8,6 +8,8 @@ total herd (奶牛存栏) or its cows. See `_herd.py` for the stage model.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from agrosim.config.spec import ParamSpec as P
 from agrosim.sectors import _herd
 from agrosim.sectors.base import IndicatorSpec as I, Sector
@@ -79,14 +81,6 @@ INDICATORS = (
 )
 
 
-def init(p):
-    return _herd.init(p, KIND)
-
-
-def step(s, p, t):
-    return _herd.step(s, p, t, KIND)
-
-
 def report(s, f, p, t):
     f = _herd.base_flows(p, KIND) if t == 0 else f
     return {
@@ -99,12 +93,9 @@ def report(s, f, p, t):
     }
 
 
-def check(p):
-    return _herd.check(p, KIND, "dairy")
-
-
 SECTOR = Sector(
     name="dairy", title_en="Dairy cattle", title_zh="奶牛",
     params=PARAMS, tables=(), balances=_herd.balances(KIND), indicators=INDICATORS,
-    init=init, step=step, report=report, check=check,
+    init=partial(_herd.init, kind=KIND), step=partial(_herd.step, kind=KIND), report=report,
+    check=partial(_herd.check, kind=KIND, sector="dairy"),
 )

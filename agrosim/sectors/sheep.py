@@ -10,6 +10,8 @@ notes/seed_001 conventions); mutton = 出栏 × carcass weight. See `_herd.py` f
 """
 from __future__ import annotations
 
+from functools import partial
+
 from agrosim.config.spec import ParamSpec as P
 from agrosim.sectors import _herd
 from agrosim.sectors.base import IndicatorSpec as I, Sector
@@ -87,14 +89,6 @@ INDICATORS = (
 )
 
 
-def init(p):
-    return _herd.init(p, KIND)
-
-
-def step(s, p, t):
-    return _herd.step(s, p, t, KIND)
-
-
 def report(s, f, p, t):
     f = _herd.base_flows(p, KIND) if t == 0 else f
     slaughter = f["finished_head"] + f["culled_head"]
@@ -108,12 +102,9 @@ def report(s, f, p, t):
     }
 
 
-def check(p):
-    return _herd.check(p, KIND, "sheep")
-
-
 SECTOR = Sector(
     name="sheep", title_en="Sheep and goats", title_zh="羊",
     params=PARAMS, tables=(), balances=_herd.balances(KIND), indicators=INDICATORS,
-    init=init, step=step, report=report, check=check,
+    init=partial(_herd.init, kind=KIND), step=partial(_herd.step, kind=KIND), report=report,
+    check=partial(_herd.check, kind=KIND, sector="sheep"),
 )

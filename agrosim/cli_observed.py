@@ -43,6 +43,7 @@ def add_parsers(sub, batch_options) -> None:
 
 def cmd_track(args: argparse.Namespace) -> int:
     from agrosim.analysis.tracking import track
+    from agrosim.report.tracking_charts import tracking_chart
 
     sc = load_scenario(args.scenario)
     table = track(sc, load_observed(args.observed, sc), args.path, args.tolerance)
@@ -54,6 +55,12 @@ def cmd_track(args: argparse.Namespace) -> int:
     with atomic_folder(Path(args.out), f"{sc.name}-tracking") as tmp:
         write_resolved(tmp, sc)
         table.to_csv(tmp / "tracking.csv", index=False)
+        for tg in sc.targets:
+            rows = table[table.target == tg.id]
+            if len(rows):
+                save(tracking_chart(rows, tg.kind, tg.en, tg.zh), tmp / f"tracking_{tg.id}.png")
+    print(f"written to {Path(args.out) / (sc.name + '-tracking')}; for a tracking section in a report: "
+          f"agrosim run {args.scenario} --observed {args.observed}")
     return 0
 
 
@@ -63,9 +70,6 @@ def cmd_reforecast(args: argparse.Namespace) -> int:
     overrides = {"end_year": args.to} if args.to else None
     sc = load_scenario(args.scenario, overrides)
     obs = by_year(load_observed(args.observed, sc))
-    ignored = sorted({i for year in obs.values() for i in year} - _observable(sc))
-    if ignored:
-        print("not assimilated (no sector takes them as state): " + ", ".join(ignored))
     sc.name = f"{sc.name}-reforecast"
     if args.runs:
         done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
@@ -77,12 +81,6 @@ def cmd_reforecast(args: argparse.Namespace) -> int:
     print(done.verdicts[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
     print(f"report written to {folder}")
     return 0
-
-
-def _observable(sc) -> set[str]:
-    from agrosim.sectors import BY_NAME
-
-    return {i for s in sc.sectors for i in BY_NAME[s].observable}
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:

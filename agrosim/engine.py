@@ -7,6 +7,7 @@ import numpy as np
 
 from agrosim.config.scenario import Scenario
 from agrosim.errors import ModelError
+from agrosim.links import LinkInputs, land
 from agrosim.param_arrays import all_arrays
 from agrosim.results import Results
 from agrosim.sectors import BY_NAME
@@ -38,28 +39,78 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
     `per_run` maps `sector.param` to (n,) arrays (draws, sweep points); `run_offset` numbers the
     runs of this chunk within a larger batch. `observed` maps a year to {indicator: value in
     internal units}: after that year's step, sectors set their state to what was observed
-    (re-forecasting); the base year can be observed too.
+    (re-forecasting); the base year can be observed too. Each year, after the sectors, the links
+    run: land claims against cultivated land, then link sectors (feed, value) in registry order.
     """
     params = all_arrays(scenario, n, per_run)
-    sectors = [BY_NAME[name] for name in scenario.sectors]
+    active = [BY_NAME[name] for name in scenario.sectors]
+    sectors = [s for s in active if s.couple is None]
+    links = [s for s in active if s.couple is not None]
+    claimants = land.claimants(sectors) if any(s.name == "land_grain" for s in sectors) else []
+    check_land = len(claimants) > 1
     years = scenario.years
+    indicators = {ind.name: ind for s in active for ind in s.indicators}
+    if check_land:
+        indicators.update({ind.name: ind for ind in land.INDICATORS})
     # year-major while recording (each year's write is contiguous), handed out as (n, years) views
-    data = {ind.name: np.empty((len(years), n)) for s in sectors for ind in s.indicators}
-    states, flows = {}, {}
+    data = {name: np.empty((len(years), n)) for name in indicators}
+    states, flows, warnings = {}, {}, []
     observed = observed or {}
-    for s in sectors:
-        states[s.name], flows[s.name] = s.init(params[s.name])
-        states[s.name] = _assimilate(s, states[s.name], params[s.name], 0, observed.get(years[0]), n)
-        _record(data, s.report(states[s.name], flows[s.name], params[s.name], 0), 0)
-    for t in range(1, len(years)):
+    spend = scenario.events.spend if scenario.events else {}
+    by_name = {s.name: s for s in sectors}
+    for t in range(len(years)):
         for s in sectors:
-            new, flows[s.name] = s.step(states[s.name], params[s.name], t)
-            check_balances(s, states[s.name], new, flows[s.name], years[t])
+            if t == 0:
+                new, flows[s.name] = s.init(params[s.name])
+            else:
+                new, flows[s.name] = s.step(states[s.name], params[s.name], t)
+                check_balances(s, states[s.name], new, flows[s.name], years[t])
             states[s.name] = _assimilate(s, new, params[s.name], t, observed.get(years[t]), n)
             _record(data, s.report(states[s.name], flows[s.name], params[s.name], t), t)
-    indicators = {ind.name: ind for s in sectors for ind in s.indicators}
+
+        def shrink(shares: Mapping[str, np.ndarray]) -> None:
+            """Curtail sectors to a share of their size (not in the base year, which is data)."""
+            for name, share in shares.items():
+                s = by_name[name]
+                if t == 0 or s.curtail is None or np.all(share >= 1.0):
+                    continue
+                states[name], flows[name] = s.curtail(states[name], flows[name], share, params[name])
+                _record(data, s.report(states[name], flows[name], params[name], t), t)
+
+        if check_land:
+            shrink(_land_claims(scenario, claimants, data, t, years[t], warnings))
+        for link in links:
+            current = {k: v[t] for k, v in data.items()}
+            inputs = LinkInputs(current, params[link.name], t, years[t], tuple(scenario.sectors),
+                                {k: v[t] for k, v in spend.items()})
+            values, shares = link.couple(inputs)
+            shrink(shares)
+            _record(data, values, t)
     return Results(scenario.name, scenario.region.id, years, indicators, {k: v.T for k, v in data.items()},
-                   runs=np.arange(run_offset, run_offset + n))
+                   runs=np.arange(run_offset, run_offset + n), warnings=warnings)
+
+
+def _land_claims(scenario: Scenario, claimants: list[Sector], data: dict, t: int, year: int,
+                 warnings: list[str]) -> dict[str, np.ndarray]:
+    """Record the year's land indicators; raise, warn or return the shares the priority order grants."""
+    settings = scenario.land_claims or land.LandClaims()
+    claims = {s.name: data[s.land_claim][t] for s in claimants}
+    available = data[land.AVAILABLE][t]
+    total = sum(claims.values())
+    over = np.clip(total - available, 0.0, None)
+    data["land_claimed"][t], data["land_overcommitted"][t] = total, over
+    data["land_curtailed"][t] = 0.0
+    if not np.any(over > available * 1e-9):
+        return {}
+    message = land.describe(year, claims, available)
+    if settings.mode == "error":
+        raise ModelError(message + " (land_claims.mode: error; use warning or priority to run on)")
+    if settings.mode == "warning" or t == 0:
+        warnings.append(message)
+        return {}
+    shares = land.resolve(claims, available, settings.priority)
+    data["land_curtailed"][t] = sum(claims[k] * (1.0 - shares[k]) for k in claims)
+    return shares
 
 
 def _assimilate(sector: Sector, state: dict, params: dict, t: int, obs: Mapping[str, float] | None, n: int) -> dict:

@@ -86,6 +86,7 @@ class EventPlan:
     schedules: dict[str, np.ndarray] = field(default_factory=dict)  # path -> (years,)
     stochastic: list[Outbreak] = field(default_factory=list)
     log: list[dict] = field(default_factory=list)
+    spend: dict[str, np.ndarray] = field(default_factory=dict)  # sector -> yuan drawn by projects, (years,)
 
 
 _FRACTION = ParamSpec("loss", "1", "share lost", lo=0, hi=1)
@@ -148,6 +149,8 @@ def plan(years: list[int], projects: list[Project], outbreaks: list[Outbreak],
             yield funds.get(p.cost_yuan)
         funded = years[1 + int(env.now // 12)] if env.now < 12 * (n_years - 1) else None
         out.log.append({"year": funded, "event": "funded", "name": p.name, "amount": p.cost_yuan})
+        if funded is not None:
+            out.spend.setdefault(p.sector, np.zeros(n_years))[years.index(funded)] += p.cost_yuan
         yield env.timeout(p.build_months)
         done = 1 + int(env.now // 12)
         if done < n_years:

@@ -51,7 +51,7 @@ def load_observed(path: str | Path, scenario: Scenario) -> pd.DataFrame:
             found, _, expected = str(exc).partition("; expected ")
             problems.append(Problem(shown, f"{where}.value", found, expected))
             continue
-        rows.append({"region": row.region, "indicator": ind.name, "year": year, "value": value,
+        rows.append({"row": i + 2, "region": row.region, "indicator": ind.name, "year": year, "value": value,
                      "value_written": float(str(row.value).replace(",", "")) if row.value else None,
                      "unit": row.unit, "source": row.source})
     if problems:
@@ -65,12 +65,39 @@ def load_observed(path: str | Path, scenario: Scenario) -> pd.DataFrame:
         first = out[dup].iloc[0]
         raise InputError([Problem(shown, f"{first.indicator} {first.year}", "the same indicator and year twice",
                                   "one value per indicator and year")])
-    return out.sort_values(["indicator", "year"], ignore_index=True)
+    out = out.sort_values(["indicator", "year"], ignore_index=True)
+    out.attrs["file"] = shown  # for by_year's messages
+    return out
 
 
 def by_year(observed: pd.DataFrame) -> dict[int, dict[str, float]]:
-    """{year: {indicator: internal value}} for the engine's `observed` argument."""
-    out: dict[int, dict[str, float]] = {}
+    """{year: {indicator: internal value}} for the engine's `observed` argument (re-forecasting).
+
+    Every value must be one its sector can set its state from (`Sector.observable`, a stock such as
+    存栏 or an area, not a flow or a derived value) and not negative; otherwise InputError naming
+    the row, with the indicators that sector does take. (track, backtest and calibrate take any
+    indicator: they compare, they do not assimilate.)
+    """
+    owner = {ind.name: s for s in BY_NAME.values() for ind in s.indicators}
+    shown = observed.attrs.get("file", "observed values")
+    problems, out = [], {}
     for row in observed.itertuples():
-        out.setdefault(int(row.year), {})[row.indicator] = float(row.value)
+        where = f"row {row.row}" if hasattr(row, "row") else f"{row.indicator} {row.year}"
+        sector = owner.get(row.indicator)
+        if sector is None or row.indicator not in sector.observable:
+            if sector is None:
+                found, expected = f"'{row.indicator}', which no sector takes as state", "an observable indicator"
+            else:
+                found = (f"'{row.indicator}', which {sector.name} cannot set its state from "
+                         "(a flow or a derived value, not an observable stock)")
+                expected = f"an indicator {sector.name} declares observable ({', '.join(sector.observable) or 'none'})"
+            problems.append(Problem(shown, f"{where}.indicator", found,
+                                    expected + "; drop the row for reforecast (track and backtest take it)"))
+        elif not float(row.value) >= 0:
+            written = f"{row.value_written:g} {row.unit}" if hasattr(row, "value_written") else f"{row.value:g}"
+            problems.append(Problem(shown, f"{where}.value", written, "a value of at least 0"))
+        else:
+            out.setdefault(int(row.year), {})[row.indicator] = float(row.value)
+    if problems:
+        raise InputError(problems)
     return out

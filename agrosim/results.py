@@ -1,7 +1,7 @@
 """Results: run × year × indicator arrays in internal units, with units and labels for display."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,8 @@ class Results:
     indicators: dict[str, IndicatorSpec]
     data: dict[str, np.ndarray]
     runs: np.ndarray
+    #: things a planner must know that did not stop the run (e.g. land over-committed), one line each
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -48,5 +50,6 @@ class Results:
         """Join chunks of runs of the same scenario."""
         first = parts[0]
         data = {k: np.concatenate([p.data[k] for p in parts]) for k in first.data}
+        warnings = list(dict.fromkeys(w for p in parts for w in p.warnings))
         return Results(first.scenario, first.region, first.years, first.indicators, data,
-                       np.concatenate([p.runs for p in parts]))
+                       np.concatenate([p.runs for p in parts]), warnings)

@@ -16,7 +16,10 @@ def test_reference_covers_every_parameter_and_command():
     from agrosim.cli import COMMANDS
     from agrosim.sectors import SECTORS
 
+    from agrosim.config.loader import TOP_KEYS
+
     page = reference.scenario_page()
+    assert all(f"`{key}`" in page for key in TOP_KEYS)
     for sector in SECTORS:
         for spec in sector.params:
             assert f"| `{spec.name}` |" in page

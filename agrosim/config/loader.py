@@ -13,6 +13,7 @@ from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.investments import parse_investment
+from agrosim.links.land import LandClaims
 from agrosim.events import CAPACITY_PARAM, LOSS_PARAM, parse_drought, parse_outbreak, parse_project, plan
 from agrosim.param_arrays import sector_arrays
 from agrosim.paths import bundled_params_dir
@@ -21,7 +22,7 @@ from agrosim.uncertainty import correlation_matrix, parse_distribution
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
-            "droughts", "investments", "sectors", *BY_NAME)
+            "droughts", "investments", "sectors", "land_claims", *BY_NAME)
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
@@ -340,6 +341,25 @@ def _investments(raw: Any, sectors: list[str], col: _Collector, uncertain: set[s
     return out
 
 
+def _land_claims(raw: Any, col: _Collector) -> LandClaims:
+    """The `land_claims:` section; priority names must be sectors that claim cultivated land."""
+    if raw is None:
+        return LandClaims()
+    try:
+        settings = LandClaims.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            found = "nothing" if err["type"] == "missing" else repr(err.get("input"))
+            col.add(("land_claims",) + tuple(err["loc"]), found, err["msg"])
+        return LandClaims()
+    claiming = [s.name for s in BY_NAME.values() if s.land_claim]
+    for i, name in enumerate(settings.priority):
+        if name not in claiming:
+            col.add(("land_claims", "priority", i), f"'{name}'{did_you_mean(name, claiming)}",
+                    "a sector that claims cultivated land: " + ", ".join(claiming))
+    return settings
+
+
 def _active_sectors(merged: dict, col: _Collector) -> list[str]:
     """The sector sections present, or the subset named by `sectors: [...]` (a grain-only run of a
     region file that also holds herds, say)."""
@@ -414,12 +434,13 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
             col.add(("targets", t.id, "from_year"), str(t.from_year), f"a year in {head.base_year + 1}..{t.year}")
     events = _events(merged, head, list(params), col, {d.param for d in dists})
     investments = _investments(merged.get("investments"), list(params), col, {d.param for d in dists})
+    land_claims = _land_claims(merged.get("land_claims"), col)
     if col.problems:
         raise InputError(col.problems)
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,
                         end_year=head.end_year, seed=head.seed, runs=head.runs, params=params, targets=targets,
                         resolved=dict(merged), uncertainty=dists, correlation=corr, events=events,
-                        investments=investments)
+                        investments=investments, land_claims=land_claims)
     for name in params:
         for key, found, expected in BY_NAME[name].check(sector_arrays(scenario, BY_NAME[name], 1)):
             col.add(tuple(key.split(".")), found, expected)

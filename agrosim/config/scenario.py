@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agrosim.config.spec import ParamValue, Source
 
@@ -16,6 +16,24 @@ class Region(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     en: str
     zh: str
+    #: ids of the enclosing regions, innermost first: a county `within: [jincheng, shanxi]` (its city, then
+    #: its province). The enclosing regions need no file of their own; `agrosim regions` compares targets.
+    within: list[str] = Field(default_factory=list)
+
+    @field_validator("within", mode="before")
+    @classmethod
+    def _within_ids(cls, value, info):
+        import re
+
+        expected = "a list of the enclosing regions' ids, innermost first, e.g. [jincheng, shanxi]"
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9_]*", v)
+                                                  for v in value):
+            raise ValueError(expected + " (lower-case ids like the region's own)")
+        if len(set(value)) != len(value) or info.data.get("id") in value:
+            raise ValueError(expected + ", each once and not the region itself")
+        return value
 
 
 class TargetModel(BaseModel):
@@ -89,6 +107,7 @@ class Scenario:
     correlation: Any = None
     events: Any = None  # agrosim.events.EventPlan
     investments: list = field(default_factory=list)  # agrosim.investments.Investment
+    land_claims: Any = None  # agrosim.links.land.LandClaims
 
     @property
     def years(self) -> list[int]:

@@ -10,8 +10,14 @@ from agrosim.sectors.perennials import SECTOR as PERENNIALS
 from agrosim.sectors.pigs import SECTOR as PIGS
 from agrosim.sectors.layers import SECTOR as LAYERS
 from agrosim.sectors.broilers import SECTOR as BROILERS
+from agrosim.sectors.forage import SECTOR as FORAGE
+from agrosim.sectors.other_crops import SECTOR as OTHER_CROPS
+from agrosim.links.feed import SECTOR as FEED
+from agrosim.links.value import SECTOR as VALUE
 
-SECTORS: tuple[Sector, ...] = (LAND_GRAIN, DAIRY, BEEF, SHEEP, BEES, SILKWORM, PERENNIALS, PIGS, LAYERS, BROILERS,)
+#: producing sectors first; link sectors (feed, then value) read what they produced each year
+SECTORS: tuple[Sector, ...] = (LAND_GRAIN, FORAGE, OTHER_CROPS, DAIRY, BEEF, SHEEP, BEES, SILKWORM, PERENNIALS,
+                               PIGS, LAYERS, BROILERS, FEED, VALUE)
 BY_NAME: dict[str, Sector] = {s.name: s for s in SECTORS}
 
 __all__ = ["SECTORS", "BY_NAME", "Sector"]

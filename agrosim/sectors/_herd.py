@@ -22,7 +22,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
-from agrosim.sectors.base import Balance, yearly
+from agrosim.sectors.base import Balance, scale_except, yearly
 
 CLASSES = ("breeders", "young", "replacements", "finishing")
 
@@ -330,3 +330,53 @@ def check(p: Mapping[str, np.ndarray], kind: HerdKind, sector: str) -> list[tupl
         problems.append((f"{sector}.{given[0]}", "a base figure smaller than the purchases alone imply",
                          "a larger base figure or smaller purchases in the base year"))
     return problems
+
+
+def _ratio(observed: np.ndarray, model: np.ndarray) -> np.ndarray:
+    """observed / model where the model holds any, else 1."""
+    return np.divide(observed, model, out=np.ones_like(model), where=model > 0)
+
+
+def assimilate(s: dict, p: Mapping[str, np.ndarray], t: int, obs: Mapping[str, np.ndarray], kind: HerdKind,
+               stock: str, breeders: str) -> dict:
+    """Set the herd to an observed total (`stock`, 存栏) and/or breeding females (`breeders`).
+
+    Rule: stages are scaled, never reshaped, so the herd keeps its structure. One figure alone
+    (total or breeders) scales every stage by observed / model, as `init` derives the whole
+    stationary herd from one base figure. Both figures: breeders scaled to theirs, the other stages
+    together scaled to total − breeders (emptied if that is negative: the breeders win). Where the
+    model holds none of what is to be scaled, the stationary structure with one breeder is used.
+    The planned breeder path is scaled by the breeders' factor (a fresh run from this state would
+    start its path there); places are raised to hold the observed herd, never lowered.
+    """
+    if stock not in obs and breeders not in obs:
+        return s
+    unit = _stationary(rates(p, kind), np.ones_like(s["herd_head"]), np.zeros_like(s["herd_head"]), kind)
+    b = s["breeders_head"]
+    others = [c for c in CLASSES if c != "breeders"]
+    both = stock in obs and breeders in obs
+    scaled = s["herd_head"] - b if both else (b if breeders in obs else s["herd_head"])
+    restart = (scaled <= 0) | ((b <= 0) & (breeders in obs))
+    cur = {c: np.where(restart, unit[f"{c}_head"], s[f"{c}_head"]) for c in CLASSES}
+    cur_b, cur_o = cur["breeders"], sum(cur[c] for c in others)
+    cur_total = sum(cur[c] for c in CLASSES)  # the order `herd_head` is summed in
+    if both:
+        f_b = _ratio(obs[breeders], cur_b)
+        f_o = _ratio(np.maximum(obs[stock] - obs[breeders], 0.0), cur_o)
+    elif breeders in obs:
+        f_b = f_o = _ratio(obs[breeders], cur_b)
+    else:
+        f_b = f_o = _ratio(obs[stock], cur_total)
+    new = dict(s)
+    new["breeders_head"] = cur_b * f_b
+    for c in others:
+        new[f"{c}_head"] = cur[c] * f_o
+    new["herd_head"] = sum(new[f"{c}_head"] for c in CLASSES)
+    new["target_breeders_head"] = np.where(restart, new["breeders_head"], s["target_breeders_head"] * f_b)
+    new["capacity_places"] = np.maximum(s["capacity_places"], new["herd_head"])
+    return new
+
+
+#: shrink a herd to a share of its size when feed is short: every head and its flows, not places
+#: nor the breeding target and growth limit
+CURTAIL = scale_except(("capacity_places", "target_breeders_head", "growth_limit_per_yr", "capacity_added_places"))

@@ -67,6 +67,14 @@ class Sector:
     assimilate: Callable[[Arrays, Mapping[str, np.ndarray], int, Mapping[str, np.ndarray]], Arrays] | None = None
     #: the indicators `assimilate` accepts
     observable: tuple[str, ...] = ()
+    #: the indicator (mu) this sector claims of the cultivated land, if it uses any
+    land_claim: str | None = None
+    #: curtail(state, flows, share (n,), params) -> (state, flows): shrink the enterprise to `share` of
+    #: its size when a link finds land or feed short (animals or area with their flows; not capacity)
+    curtail: Callable[[Arrays, Arrays, np.ndarray, Mapping[str, np.ndarray]], tuple[Arrays, Arrays]] | None = None
+    #: couple(LinkInputs) -> (indicators, {sector: share}): a link sector reads the year's indicators of
+    #: the other sectors instead of stepping stocks of its own (feed balance, output value)
+    couple: Callable[..., tuple[Arrays, dict[str, np.ndarray]]] | None = None
 
     def param_specs(self) -> dict[str, ParamSpec]:
         """All parameter specs by flat name; table params are named `table.param`."""
@@ -79,3 +87,14 @@ class Sector:
 def yearly(params: Mapping[str, np.ndarray], name: str, t: int) -> np.ndarray:
     """Value of a time-varying parameter in year index t, shape (n,)."""
     return params[name][:, t]
+
+
+def scale_except(kept: tuple[str, ...] = ()) -> Callable:
+    """A `curtail` that multiplies every state and flow array by the share (cohort axes broadcast)
+    except those `kept`: capacity, targets and rates, which do not shrink with the enterprise."""
+    def curtail(state: Arrays, flows: Arrays, share: np.ndarray, params: Mapping[str, np.ndarray]):
+        def scaled(arrays: Arrays) -> Arrays:
+            return {k: v if k in kept else v * share.reshape(share.shape + (1,) * (np.ndim(v) - 1))
+                    for k, v in arrays.items()}
+        return scaled(state), scaled(flows)
+    return curtail

@@ -151,8 +151,42 @@ def check(p):
     return []
 
 
+OBSERVABLE = ("bee_colonies",) + tuple(f"bee_colonies_{k}" for k in TYPES)
+
+
+def assimilate(s, p, t, obs):
+    """Set colonies to observed totals: by type (`bee_colonies_chinese`, `bee_colonies_italian`)
+    and/or all types (`bee_colonies`).
+
+    Rule: an observed type is set as given; an observed total scales the types not observed by
+    type so the total matches, keeping their mix (the base-year shares where the model has none;
+    emptied if the observed types alone exceed it). Each type's planned path is scaled by that
+    type's factor (a fresh run from this state would start its path there); places are raised to
+    hold the observed colonies, never lowered.
+    """
+    if not any(k in obs for k in OBSERVABLE):
+        return s
+    c = s["colonies_box"]
+    new = c.copy()
+    fixed = np.array([f"bee_colonies_{k}" in obs for k in TYPES])
+    for k, typ in enumerate(TYPES):
+        if fixed[k]:
+            new[:, k] = obs[f"bee_colonies_{typ}"]
+    if "bee_colonies" in obs and not fixed.all():
+        free = c[:, ~fixed]
+        mix = np.where((free.sum(axis=1) > 0)[:, None], free, p["types.share"][:, ~fixed])
+        total = mix.sum(axis=1)
+        rest = np.maximum(obs["bee_colonies"] - new[:, fixed].sum(axis=1), 0.0)
+        new[:, ~fixed] = mix * np.divide(rest, total, out=np.zeros_like(total), where=total > 0)[:, None]
+    factor = np.divide(new, c, out=np.ones_like(c), where=c > 0)
+    target = np.where(c > 0, s["target_colonies_box"] * factor, new)
+    return dict(s, colonies_box=new, target_colonies_box=target,
+                capacity_places=np.maximum(s["capacity_places"], new.sum(axis=1)))
+
+
 SECTOR = Sector(
     name="bees", title_en="Bees", title_zh="蜜蜂",
     params=PARAMS, tables=(TYPE_TABLE,), balances=BALANCES, indicators=INDICATORS,
     init=init, step=step, report=report, check=check,
+    assimilate=assimilate, observable=OBSERVABLE,
 )

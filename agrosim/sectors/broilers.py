@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
 
 PARAMS = (
     P("base_slaughter_head_per_yr", "head/yr", "Broilers slaughtered in the base year; 0 = not given.",
@@ -102,8 +102,33 @@ def check(p):
     return []
 
 
+OBSERVABLE = ("broiler_stock", "broiler_places")
+
+
+def assimilate(s, p, t, obs):
+    """Set the houses to observed places (`broiler_places`) and/or birds in them (`broiler_stock`).
+
+    Rule: the model ties the year-end stock to the places (stock = places × occupancy), so either
+    figure alone sets both: places observed → stock = places × occupancy; stock observed →
+    places = stock ÷ occupancy (places kept where occupancy is 0). Both figures are taken as they
+    are; from the next year on the stock follows places × occupancy again.
+    """
+    places, stock = s["places_head"], s["broilers_head"]
+    occ = p["occupancy_share"]
+    if "broiler_places" in obs:
+        places = obs["broiler_places"]
+        stock = places * occ
+    if "broiler_stock" in obs:
+        stock = obs["broiler_stock"]
+        if "broiler_places" not in obs:
+            places = np.divide(stock, occ, out=places.astype(float), where=occ > 0)
+    return dict(s, places_head=places, broilers_head=stock)
+
+
 SECTOR = Sector(
     name="broilers", title_en="Broilers", title_zh="肉鸡",
     params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    curtail=scale_except(("places_head", "capacity_added_places")),
     init=init, step=step, report=report, check=check,
+    assimilate=assimilate, observable=OBSERVABLE,
 )

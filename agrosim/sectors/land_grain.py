@@ -57,6 +57,8 @@ INDICATORS = (
     I("cultivated_land", "mu", "万亩", "Cultivated land", "耕地面积"),
     I("grain_sown_area", "mu", "万亩", "Grain sown area", "粮食播种面积"),
     I("grain_area_shortfall", "mu", "万亩", "Planned grain area not placed for lack of land", "粮食面积缺口"),
+    I("grain_land_claim", "mu", "万亩", "Cultivated land under grain (sown area ÷ multiple cropping)",
+      "粮食占用耕地"),
     I("land_loss_blocked", "mu", "万亩", "Land loss blocked by the red line", "红线阻止的耕地占用"),
     I("hsf_area", "mu", "万亩", "High-standard farmland", "高标准农田面积"),
     I("hsf_built", "mu", "万亩", "HSF built this year", "高标准农田新建面积"),
@@ -134,6 +136,8 @@ def report(s, f, p, t):
     out = {
         "cultivated_land": s["cultivated_land_mu"], "grain_sown_area": area,
         "grain_area_shortfall": s["grain_area_shortfall_mu"], "land_loss_blocked": f["land_loss_blocked_mu"],
+        "grain_land_claim": np.divide(area, p["multiple_cropping_index"], out=np.zeros_like(area),
+                                      where=p["multiple_cropping_index"] > 0),
         "hsf_area": s["hsf_area_mu"], "hsf_built": f["hsf_built_mu"], "hsf_spend": f["hsf_spend_yuan"],
         "grain_yield": np.divide(output, area, out=np.zeros_like(output), where=area > 0),
         "grain_output": output,
@@ -177,6 +181,14 @@ def assimilate(s, p, t, obs):
     return s
 
 
+def curtail(s, f, share, p):
+    """Grain gets `share` of the land it claims (a higher-priority sector took the rest): every crop
+    shrinks alike and the area not placed joins the shortfall."""
+    area = s["crop_area_mu"].sum(axis=1)
+    return dict(s, crop_area_mu=s["crop_area_mu"] * share[:, None],
+                grain_area_shortfall_mu=s["grain_area_shortfall_mu"] + area * (1.0 - share)), f
+
+
 def check(p):
     """Cross-parameter rules a single field cannot express: (key path, found, expected)."""
     problems = []
@@ -195,4 +207,5 @@ SECTOR = Sector(
     name="land_grain", title_en="Land and grain", title_zh="耕地与粮食",
     params=PARAMS, tables=(CROP_TABLE,), balances=BALANCES, indicators=INDICATORS,
     init=init, step=step, report=report, check=check, assimilate=assimilate, observable=OBSERVABLE,
+    land_claim="grain_land_claim", curtail=curtail,
 )

@@ -13,7 +13,7 @@ import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
 from agrosim.sectors import _cohorts as co
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
 
 PARAMS = (
     P("base_laying_hens_head", "head", "Hens in lay in the base year; 0 = not given.", "基期在产蛋鸡存栏",
@@ -186,8 +186,45 @@ def check(p):
     return []
 
 
+OBSERVABLE = ("laying_hens", "layer_flock")
+
+
+def assimilate(s, p, t, obs):
+    """Set the flock to observed hens in lay (`laying_hens`) and/or the whole flock (`layer_flock`).
+
+    Rule: cohorts are scaled, never reshaped, so the age structure is kept. One figure alone scales
+    every pullet and hen cohort by observed / model, as `init` derives the stationary flock from one
+    base figure. Both figures: hens are scaled to `laying_hens`, pullets to the difference (emptied
+    if negative). Where the model holds none of what is to be scaled, the stationary flock's
+    structure is used. The planned path is scaled by the hens' factor (a fresh run from this state
+    would start its path there); cages are raised to hold the observed hens, never lowered.
+    """
+    if not any(k in obs for k in OBSERVABLE):
+        return s
+    unit_pullets, unit_hens, _, _ = _stationary(_Rates(p), np.ones_like(s["hens_head"]))
+    both = all(k in obs for k in OBSERVABLE)
+    scaled = s["pullets_head"] if both else (s["hens_head"] if "laying_hens" in obs else
+                                             s["hens_head"] + s["pullets_head"])
+    restart = (scaled <= 0) | ((s["hens_head"] <= 0) & ("laying_hens" in obs))
+    pullets = np.where(restart[:, None], unit_pullets, s["pullet_cohorts_head"])
+    hens = np.where(restart[:, None], unit_hens, s["hen_cohorts_head"])
+    cur_h, cur_p = hens.sum(axis=1), pullets.sum(axis=1)
+    if both:
+        f_h = np.divide(obs["laying_hens"], cur_h, out=np.ones_like(cur_h), where=cur_h > 0)
+        f_p = np.divide(np.maximum(obs["layer_flock"] - obs["laying_hens"], 0.0), cur_p, out=np.ones_like(cur_p),
+                        where=cur_p > 0)
+    else:
+        value, model = (obs["laying_hens"], cur_h) if "laying_hens" in obs else (obs["layer_flock"], cur_h + cur_p)
+        f_h = f_p = np.divide(value, model, out=np.ones_like(model), where=model > 0)
+    hens, pullets = hens * f_h[:, None], pullets * f_p[:, None]
+    target = np.where(restart, hens.sum(axis=1), s["hen_target_head"] * f_h)
+    return _state(pullets, hens, np.maximum(s["cages_head"], hens.sum(axis=1)), target)
+
+
 SECTOR = Sector(
     name="layers", title_en="Laying hens", title_zh="蛋鸡",
     params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    curtail=scale_except(("cages_head", "hen_target_head", "capacity_added_places")),
     init=init, step=step, report=report, check=check,
+    assimilate=assimilate, observable=OBSERVABLE,
 )

@@ -103,6 +103,7 @@ INDICATORS = (
     I("perennial_area", "mu", "万亩", "Perennial area incl. wild tending", "多年生作物面积(含野生抚育)"),
     I("herb_area", "mu", "万亩", "Herb area incl. wild tending", "中药材面积(含野生抚育)"),
     I("herb_area_cultivated", "mu", "万亩", "Cultivated herb area", "中药材种植面积"),
+    I("herb_field_area", "mu", "万亩", "Root-herb area on cultivated land (dug herbs)", "占用耕地的根类药材面积"),
     I("herb_area_wild_tended", "mu", "万亩", "Wild-tended herb area", "野生抚育面积"),
     I("herb_output", "kg", "万吨", "Herb output incl. wild tending", "药材产量"),
     I("herb_output_wild", "kg", "吨", "Herb output from wild tending", "野生抚育药材产量"),
@@ -192,6 +193,7 @@ def report(s, f, p, t):
     out = {
         "perennial_area": area.sum(axis=1) + wild, "herb_area": area[:, herb].sum(axis=1) + wild,
         "herb_area_cultivated": area[:, herb].sum(axis=1), "herb_area_wild_tended": wild,
+        "herb_field_area": (area * _field_mask(p)).sum(axis=1),
         "herb_output": output[:, herb].sum(axis=1) + wild_out, "herb_output_wild": wild_out,
         "perennial_planted": planted.sum(axis=1), "herb_planted": planted[:, herb].sum(axis=1),
     }
@@ -199,6 +201,19 @@ def report(s, f, p, t):
         out[f"perennial_area_{g}"] = area[:, k]
         out[f"perennial_output_{g}"] = output[:, k]
     return out
+
+
+def _field_mask(p):
+    """(n, groups): 1 for herbs dug from fields (harvest age > 0), which occupy cultivated land (耕地);
+    shrubs and trees (forsythia, cornus, walnut, fruit) stand on garden or forest land (园地/林地)."""
+    return np.stack([(p[f"{g}_harvest_age_yr"] > 0) & (g in HERBS) for g in GROUPS], axis=1).astype(float)
+
+
+def curtail(s, f, share, p):
+    """Field herbs keep `share` of their area (cohorts and the year's flows alike); others are untouched."""
+    g_share = 1.0 - _field_mask(p) * (1.0 - share[:, None])
+    s = dict(s, cohorts_mu=s["cohorts_mu"] * g_share[:, :, None], area_mu=s["area_mu"] * g_share)
+    return s, {k: v * g_share if k in _GROUP_FLOWS else v for k, v in f.items()}
 
 
 def check(p):
@@ -214,8 +229,56 @@ def check(p):
     return problems
 
 
+_HERB_MASK = np.array([g in HERBS for g in GROUPS] + [True])  # parts: groups…, wild-tended area
+#: totals in nesting order: each scales its parts not yet pinned by an observation
+_TOTALS = (("herb_area_cultivated", np.array([g in HERBS for g in GROUPS] + [False])),
+           ("herb_area", _HERB_MASK), ("perennial_area", np.ones(len(GROUPS) + 1, dtype=bool)))
+OBSERVABLE = tuple(f"perennial_area_{g}" for g in GROUPS) + ("herb_area_wild_tended",) + tuple(t for t, _ in _TOTALS)
+
+
+def assimilate(s, p, t, obs):
+    """Set observed areas: a crop group (`perennial_area_<group>`), the wild-tended area
+    (`herb_area_wild_tended`), and totals (`herb_area_cultivated`, `herb_area` incl. wild tending,
+    `perennial_area`).
+
+    Rule: a group's area scales its age cohorts by observed / model (age structure kept; where the
+    model has none of the group, spread evenly over ages 0..base_age_span−1 as in `init`); the wild
+    area is set as given. A total scales, together, its parts that no observation has pinned, so
+    the total matches (totals in the order cultivated herbs → herbs → all; parts emptied if the
+    pinned ones already exceed the total, unmatched if the model has none of the free parts).
+    """
+    if not any(k in obs for k in OBSERVABLE):
+        return s
+    area, wild = s["area_mu"], s["wild_tended_mu"]
+    parts = np.concatenate([area, wild[:, None]], axis=1)
+    new = parts.copy()
+    pinned = np.zeros(parts.shape[1], dtype=bool)
+    for k, g in enumerate(GROUPS):
+        if f"perennial_area_{g}" in obs:
+            new[:, k], pinned[k] = obs[f"perennial_area_{g}"], True
+    if "herb_area_wild_tended" in obs:
+        new[:, -1], pinned[-1] = obs["herb_area_wild_tended"], True
+    for name, members in _TOTALS:
+        if name not in obs:
+            continue
+        free = members & ~pinned
+        model = new[:, free].sum(axis=1)
+        rest = np.maximum(obs[name] - new[:, members & pinned].sum(axis=1), 0.0)
+        new[:, free] = new[:, free] * np.divide(rest, model, out=np.ones_like(model), where=model > 0)[:, None]
+        pinned |= members
+    cohorts = s["cohorts_mu"]
+    span = _stack(p, "base_age_span_yr")[:, :, None]
+    even = np.clip(span - np.arange(AGE_CLASSES, dtype=float)[None, None, :], 0.0, 1.0) / span
+    held = cohorts.sum(axis=2) > 0
+    factor = np.divide(new[:, :-1], area, out=np.zeros_like(area), where=held & (area > 0))
+    cohorts = np.where(held[:, :, None], cohorts * factor[:, :, None], even * new[:, :-1, None])
+    return dict(s, cohorts_mu=cohorts, area_mu=new[:, :-1], wild_tended_mu=new[:, -1])
+
+
 SECTOR = Sector(
     name="perennials", title_en="Herbal medicine and perennials", title_zh="中药材与多年生作物",
     params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    land_claim="herb_field_area", curtail=curtail,
     init=init, step=step, report=report, check=check,
+    assimilate=assimilate, observable=OBSERVABLE,
 )

@@ -22,7 +22,7 @@ import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
 from agrosim.sectors import _cohorts as co
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
 
 GILT_MONTHS = 6       # selection (at market age, ~6 months) to first farrowing: ~2 months to service + 114 days
 MATED_FROM = 2        # gilts count as 能繁母猪 from first service, 2 months after selection
@@ -298,8 +298,53 @@ def check(p):
     return []
 
 
+OBSERVABLE = ("pig_stock", "breeding_sows")
+
+
+def assimilate(s, p, t, obs):
+    """Set the herd to an observed 生猪存栏 (`pig_stock`) and/or 能繁母猪 (`breeding_sows`).
+
+    Rule: cohorts are scaled, never reshaped, so the age structure is kept. One figure alone scales
+    sows, every gilt and every young-pig cohort by observed / model, as `init` derives the whole
+    stationary herd from one base figure. Both figures: the breeding part (farrowed sows and mated
+    gilts) is scaled to `breeding_sows`, the rest (unmated gilts, young pigs) to the difference
+    (emptied if negative). Where the model holds none of what is to be scaled, the stationary herd's
+    structure is used. The sow path is scaled by the sows' factor (a fresh run from this state would
+    start its path there); finisher places are raised to hold the growers, never lowered.
+    """
+    if not any(k in obs for k in OBSERVABLE):
+        return s
+    unit = _stationary(_Rates(p), np.ones_like(s["sows_head"]))
+    gilts, young = s["gilt_cohorts_head"], s["young_cohorts_head"]
+    breeding = s["sows_head"] + gilts[:, MATED_FROM:].sum(axis=1)
+    both = all(k in obs for k in OBSERVABLE)
+    scaled = s["pigs_head"] - breeding if both else (breeding if "breeding_sows" in obs else s["pigs_head"])
+    restart = (scaled <= 0) | ((breeding <= 0) & ("breeding_sows" in obs))
+    sows = np.where(restart, unit["sows"], s["sows_head"])
+    gilts = np.where(restart[:, None], unit["gilts"], gilts)
+    young = np.where(restart[:, None], unit["young"], young)
+    cur_b = sows + gilts[:, MATED_FROM:].sum(axis=1)
+    cur_all = sows + gilts.sum(axis=1) + young.sum(axis=1)  # the order `pigs_head` is summed in
+    if both:
+        f_b = np.divide(obs["breeding_sows"], cur_b, out=np.ones_like(cur_b), where=cur_b > 0)
+        rest = cur_all - cur_b
+        f_o = np.divide(np.maximum(obs["pig_stock"] - obs["breeding_sows"], 0.0), rest, out=np.ones_like(rest),
+                        where=rest > 0)
+    else:
+        value, model = (obs["breeding_sows"], cur_b) if "breeding_sows" in obs else (obs["pig_stock"], cur_all)
+        f_b = f_o = np.divide(value, model, out=np.ones_like(model), where=model > 0)
+    mated = np.arange(gilts.shape[1]) >= MATED_FROM
+    gilts = gilts * np.where(mated[None, :], f_b[:, None], f_o[:, None])
+    young = young * f_o[:, None]
+    target = np.where(restart, sows * f_b, s["sow_target_head"] * f_b)
+    places = np.maximum(s["places_head"], young[:, 1:].sum(axis=1))
+    return _state(sows * f_b, gilts, young, places, target, s["sow_max_growth_per_yr"])
+
+
 SECTOR = Sector(
     name="pigs", title_en="Pigs", title_zh="生猪",
     params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    curtail=scale_except(("places_head", "sow_target_head", "sow_max_growth_per_yr", "capacity_added_places")),
     init=init, step=step, report=report, check=check,
+    assimilate=assimilate, observable=OBSERVABLE,
 )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
 
 SEASONS = ("spring", "summer", "autumn")
 SEASON_ZH = {"spring": "春季", "summer": "夏季", "autumn": "秋季"}
@@ -180,8 +180,37 @@ def check(p):
     return problems
 
 
+OBSERVABLE = ("mulberry_area", "rearing_households")
+
+
+def assimilate(s, p, t, obs):
+    """Set observed mulberry area (`mulberry_area`) and rearing households (`rearing_households`).
+
+    Rule: the area scales every planting cohort by observed / model, so the age structure (and the
+    share at full leaf) is kept; where the model has no mulberry, the area is all at full leaf, as
+    in `init`. Households are set as given.
+    """
+    s = dict(s)
+    if "mulberry_area" in obs:
+        area = obs["mulberry_area"]
+        cohorts = s["mulberry_cohorts_mu"]
+        model = cohorts.sum(axis=1)
+        full = np.zeros_like(cohorts)
+        full[:, -1] = 1.0
+        shape = np.where((model > 0)[:, None], cohorts, full)
+        total = shape.sum(axis=1)
+        s["mulberry_cohorts_mu"] = shape * (area / total)[:, None]
+        s["mulberry_area_mu"] = area.astype(float)
+    if "rearing_households" in obs:
+        s["rearing_households"] = obs["rearing_households"].astype(float)
+    return s
+
+
 SECTOR = Sector(
     name="silkworm", title_en="Silkworm", title_zh="蚕桑",
     params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    land_claim="mulberry_area",
+    curtail=scale_except(("rearing_households", "households_joined", "households_left")),
     init=init, step=step, report=report, check=check,
+    assimilate=assimilate, observable=OBSERVABLE,
 )

@@ -1,0 +1,68 @@
+"""Cultivated-land claims: every sector that uses cultivated land declares how much (its
+`land_claim` indicator); the engine compares the sum with the land available each year.
+
+A scenario chooses what over-commitment means (`land_claims:`):
+
+    land_claims:
+      mode: priority          # error | warning | priority
+      priority: [land_grain, forage, silkworm, perennials, other_crops]   # grain first, as the plans require
+
+`error` stops the run naming the year and the sectors; `warning` lets it run and reports the
+excess; `priority` grants land in the given order and shrinks the sectors further down the list
+to what is left (their `curtail`), from the first simulated year on (the base year is data).
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from agrosim.sectors.base import IndicatorSpec
+
+AVAILABLE = "cultivated_land"
+DEFAULT_PRIORITY = ("land_grain", "forage", "silkworm", "perennials", "other_crops")
+
+INDICATORS = (
+    IndicatorSpec("land_claimed", "mu", "万亩", "Cultivated land claimed by all sectors", "各产业占用耕地合计"),
+    IndicatorSpec("land_overcommitted", "mu", "万亩", "Cultivated land claimed beyond what exists",
+                  "耕地超占面积"),
+    IndicatorSpec("land_curtailed", "mu", "万亩", "Claims cut back by the priority order", "按优先序压减面积"),
+)
+
+
+class LandClaims(BaseModel):
+    """The `land_claims:` section of a scenario."""
+
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["error", "warning", "priority"] = "warning"
+    priority: list[str] = list(DEFAULT_PRIORITY)
+
+
+def claimants(sectors) -> list:
+    """Active sectors that declare a land claim, in the engine's order."""
+    return [s for s in sectors if s.land_claim]
+
+
+def resolve(claims: dict[str, np.ndarray], available_mu: np.ndarray, priority: list[str]) -> dict[str, np.ndarray]:
+    """Share of its claim each sector is granted when land is handed out in priority order (sectors
+    not named come last, in the order given); 1 where the claim fits."""
+    order = [s for s in priority if s in claims] + [s for s in claims if s not in priority]
+    left = available_mu.astype(float).copy()
+    shares = {}
+    for name in order:
+        want = claims[name]
+        granted = np.clip(np.minimum(want, left), 0.0, None)
+        shares[name] = np.divide(granted, want, out=np.ones_like(want, dtype=float), where=want > 0)
+        left = left - granted
+    return shares
+
+
+def describe(year: int, claims: dict[str, np.ndarray], available_mu: np.ndarray) -> str:
+    """One line naming the year, how many runs over-commit, by how much, and each sector's claim."""
+    total = sum(claims.values())
+    over = total > available_mu * (1 + 1e-9)
+    i = int(np.argmax(total - available_mu))
+    parts = ", ".join(f"{name} {claims[name][i] / 1e4:,.1f}" for name in claims)
+    return (f"{year}: cultivated land over-committed in {int(over.sum())} of {len(over)} runs: claims "
+            f"{total[i] / 1e4:,.1f} 万亩 ({parts}) against {available_mu[i] / 1e4:,.1f} 万亩 available")

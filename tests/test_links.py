@@ -1,0 +1,183 @@
+"""Links between sectors: cultivated-land claims, the feed balance, output value and spending."""
+import numpy as np
+import pytest
+
+from agrosim import load_scenario, simulate
+from agrosim.errors import InputError, ModelError
+from agrosim.links import feed, land
+from conftest import small_grain
+
+
+def over_committed(mode: str | None = None, **extra) -> dict:
+    """1000 mu of land (no loss); grain 800 mu, forage 300 mu, astragalus 100 mu: 1200 mu claimed."""
+    data = small_grain(land_loss_mu_per_yr="0 亩/年", reclamation_mu_per_yr="0 亩/年", red_line_mu="0 亩")
+    data["forage"] = {"area_mu": "300 亩", "fresh_yield_kg_per_mu": "2000 kg/亩"}
+    data["perennials"] = {"astragalus_area_mu": "100 亩"}
+    if mode:
+        data["land_claims"] = {"mode": mode}
+    data.update(extra)
+    return data
+
+
+def test_over_committed_land_is_an_error_naming_the_sectors(write):
+    with pytest.raises(ModelError) as err:
+        simulate(load_scenario(write("over.yaml", over_committed("error"))))
+    message = str(err.value)
+    assert message.startswith("2020: cultivated land over-committed in 1 of 1 runs")
+    for part in ("0.1 万亩 available", "land_grain 0.1", "forage 0.0", "perennials 0.0", "claims 0.1 万亩"):
+        assert part in message
+
+
+def test_over_committed_land_warns_and_reports_the_excess(write):
+    res = simulate(load_scenario(write("over.yaml", over_committed())))  # warning is the default
+    assert len(res.warnings) == 4 and all("over-committed" in w for w in res.warnings)
+    assert res.warnings[0].startswith("2020:")
+    np.testing.assert_allclose(res.data["land_claimed"][0], 1200)
+    np.testing.assert_allclose(res.data["land_overcommitted"][0], 200)
+    np.testing.assert_allclose(res.data["land_curtailed"][0], 0)
+    np.testing.assert_allclose(res.data["forage_area"][0], 300)
+
+
+def test_priority_order_grants_grain_first_and_cuts_the_rest(write):
+    res = simulate(load_scenario(write("over.yaml", over_committed("priority"))))
+    # base year is data: reported, not cut; later years: grain 800, forage 200 of 300, herbs 0 of 100
+    np.testing.assert_allclose(res.data["grain_sown_area"][0], 800)
+    np.testing.assert_allclose(res.data["forage_area"][0], [300, 200, 200, 200])
+    np.testing.assert_allclose(res.data["herb_field_area"][0], [100, 0, 0, 0], atol=1e-9)
+    np.testing.assert_allclose(res.data["land_curtailed"][0], [0, 200, 0, 0], atol=1e-9)
+    # once cut, the claims fit: 800 + 200 + 0 (astragalus is replanted only as area is dug)
+    np.testing.assert_allclose(res.data["land_claimed"][0][1:], [1200, 1000, 1000])
+    np.testing.assert_allclose(res.data["forage_output"][0], np.array([300, 200, 200, 200]) * 2000.0)
+
+
+def test_priority_order_can_put_grain_last(write):
+    data = over_committed(land_claims={"mode": "priority", "priority": ["forage", "perennials", "land_grain"]})
+    res = simulate(load_scenario(write("over.yaml", data)))
+    np.testing.assert_allclose(res.data["grain_sown_area"][0][1:], 600)
+    np.testing.assert_allclose(res.data["grain_area_shortfall"][0][1], 200)
+
+
+def test_resolve_hands_out_land_in_order():
+    claims = {"a": np.array([50.0, 80.0]), "b": np.array([40.0, 40.0]), "c": np.array([30.0, 0.0])}
+    shares = land.resolve(claims, np.array([100.0, 100.0]), ["c", "a"])
+    np.testing.assert_allclose(shares["c"], [1.0, 1.0])
+    np.testing.assert_allclose(shares["a"], [1.0, 1.0])
+    np.testing.assert_allclose(shares["b"], [20 / 40, 20 / 40])
+
+
+def test_unknown_priority_sector_is_refused(write):
+    data = over_committed(land_claims={"mode": "priority", "priority": ["land_grain", "pigs"]})
+    with pytest.raises(InputError) as err:
+        load_scenario(write("bad.yaml", data))
+    assert "land_claims.priority.1" in str(err.value) and "'pigs'" in str(err.value)
+
+
+def pigs_and_grain(**feed_section) -> dict:
+    """Grain (maize and potato) beside a pig herd and a sheep flock, with a feed balance."""
+    data = small_grain(land_loss_mu_per_yr="0 亩/年", reclamation_mu_per_yr="0 亩/年", red_line_mu="0 亩",
+                       yield_trend_per_yr="0 %/yr", hsf_build_mu_per_yr="0 亩/年")
+    data["pigs"] = {"base_sows_head": "100 头"}
+    data["sheep"] = {"base_ewes_head": "200 只"}
+    data["feed"] = feed_section
+    return data
+
+
+def test_feed_balance_hand_computed_and_closed(write):
+    res = simulate(load_scenario(write("feed.yaml", pigs_and_grain())))
+    d = {k: v[0] for k, v in res.data.items()}
+    grain_need = d["pigs_slaughtered"] * 300 * 0.6 + d["sheep_stock"] * 60 * 0.6
+    np.testing.assert_allclose(d["feed_grain_demand"], grain_need, rtol=1e-12)
+    np.testing.assert_allclose(d["feed_grain_local"], 400 * 400 * 0.6, rtol=1e-12)  # maize 400 mu × 400 kg × 0.6
+    straw = d["grain_output"] * 1.1 * 0.3 * 0.9
+    np.testing.assert_allclose(d["roughage_demand"], d["sheep_stock"] * 450, rtol=1e-12)
+    np.testing.assert_allclose(d["roughage_local"], straw, rtol=1e-12)
+    for key in ("feed_grain", "roughage"):
+        np.testing.assert_allclose(d[f"{key}_demand"],
+                                   d[f"{key}_local_used"] + d[f"{key}_import"] + d[f"{key}_shortfall"], rtol=1e-12)
+        np.testing.assert_allclose(d[f"{key}_local"], d[f"{key}_local_used"] + d[f"{key}_surplus"], rtol=1e-12)
+        np.testing.assert_allclose(d[f"{key}_self_sufficiency"], d[f"{key}_local"] / d[f"{key}_demand"])
+        assert np.all(d[f"{key}_shortfall"] == 0)  # no cap: whatever is missing is imported
+    np.testing.assert_allclose(d["feed_fed_share"], 1.0)
+
+
+def test_import_cap_binds_and_cuts_the_herds(write):
+    free = simulate(load_scenario(write("free.yaml", pigs_and_grain())))
+    need = free.data["feed_grain_demand"][0]
+    local = free.data["feed_grain_local"][0]
+    cap = 0.5 * (need[1] - local[1])
+    capped = simulate(load_scenario(write("cap.yaml", pigs_and_grain(grain_import_cap_kg_per_yr=f"{cap} kg/年"))))
+    d = {k: v[0] for k, v in capped.data.items()}
+    np.testing.assert_allclose(d["feed_grain_import"][1], cap)
+    fed = (local[1] + cap) / need[1]
+    # the year's pigs and sheep are cut to the fed share, in the year the cap binds
+    np.testing.assert_allclose(d["pigs_slaughtered"][1], fed * free.data["pigs_slaughtered"][0][1], rtol=1e-12)
+    np.testing.assert_allclose(d["sheep_stock"][1], fed * free.data["sheep_stock"][0][1], rtol=1e-12)
+    np.testing.assert_allclose(d["feed_fed_share"][1], 1 - d["feed_grain_shortfall"][1]
+                               / (d["feed_grain_demand"][1] + d["roughage_demand"][1]))
+    # the cut carries on: pigs growing in year 1 are missing from year 2's slaughter (the sow target is
+    # kept, so the herd is rebuilt and, the cap binding again, cut again in year 3)
+    assert np.all(d["pigs_slaughtered"][1:] < free.data["pigs_slaughtered"][0][1:])
+    assert d["feed_fed_share"][3] < 1
+    for key in ("feed_grain", "roughage"):
+        np.testing.assert_allclose(d[f"{key}_demand"],
+                                   d[f"{key}_local_used"] + d[f"{key}_import"] + d[f"{key}_shortfall"], rtol=1e-12)
+
+
+def test_feed_balance_closes_under_uncertainty(root):
+    res = simulate(load_scenario(root / "scenarios" / "shanxi_feed_2025.yaml"), n=64)
+    for key in ("feed_grain", "roughage"):
+        lhs = res.data[f"{key}_demand"]
+        rhs = res.data[f"{key}_local_used"] + res.data[f"{key}_import"] + res.data[f"{key}_shortfall"]
+        np.testing.assert_allclose(lhs, rhs, rtol=1e-12)
+        assert np.all(res.data[f"{key}_import"] >= 0) and np.all(res.data[f"{key}_surplus"] >= 0)
+
+
+def test_balance_function_by_hand():
+    out = feed.balance(np.array([100.0, 100.0, 0.0]), np.array([30.0, 150.0, 5.0]), np.array([50.0, 50.0, 50.0]))
+    np.testing.assert_allclose(out["local_used"], [30, 100, 0])
+    np.testing.assert_allclose(out["import"], [50, 0, 0])
+    np.testing.assert_allclose(out["shortfall"], [20, 0, 0])
+    np.testing.assert_allclose(out["surplus"], [0, 50, 5])
+    assert np.isnan(out["self_sufficiency"][2])
+
+
+def test_output_value_and_spending(write):
+    data = pigs_and_grain()
+    data["value"] = {"pork_price_yuan_per_kg": {2020: "40 元/kg", 2022: "50 元/kg"}, "price_level": 1.1}
+    data["land_grain"].update(hsf_cost_yuan_per_mu="1000 元/亩", hsf_build_mu_per_yr="50 亩/年")
+    data["projects"] = [{"name": "pig farm", "sector": "pigs", "places": "500 头", "cost": "200 万元",
+                         "start": 2021, "build_months": 6}]
+    res = simulate(load_scenario(write("value.yaml", data)))
+    d = {k: v[0] for k, v in res.data.items()}
+    np.testing.assert_allclose(d["output_value_pork"], d["pork_output"] * np.array([40, 40, 50, 50]) * 1.1)
+    np.testing.assert_allclose(d["output_value_grain"], d["grain_output"] * 2.3 * 1.1)
+    parts = [d[f"output_value_{p}"] for p in ("grain", "pork", "mutton")]
+    np.testing.assert_allclose(d["output_value"], sum(parts))
+    np.testing.assert_allclose(d["investment_spent_land_grain"], [0, 5e4, 5e4, 5e4])  # 50 mu HSF × 1000 元
+    np.testing.assert_allclose(d["investment_spent_pigs"], [0, 2e6, 0, 0])
+    np.testing.assert_allclose(d["investment_spent"], d["investment_spent_land_grain"] + d["investment_spent_pigs"])
+
+
+def test_cost_per_unit_of_gap_closed(write):
+    from agrosim.analysis.cost import cost_per_gap
+
+    data = small_grain(land_loss_mu_per_yr="0 亩/年", reclamation_mu_per_yr="0 亩/年", red_line_mu="0 亩",
+                       hsf_cost_yuan_per_mu="1000 元/亩")
+    data["value"] = {}
+    data["targets"] = {"hsf": {"indicator": "hsf_area", "kind": "at_least", "value": "400 亩", "year": 2022}}
+    sc = load_scenario(write("cost.yaml", data))
+    table = cost_per_gap(sc, simulate(sc))
+    row = table.set_index("target").loc["hsf"]
+    # HSF 100 → 200 mu by 2022 for 2 × 50 mu × 1000 元: 1000 元 per mu closed, 200 mu left → 20 万元
+    assert row["sector"] == "land_grain" and row["per_unit"] == "mu"
+    assert row["spent_yi_yuan"] == pytest.approx(1e5 / 1e8)
+    assert row["unit"] == "万亩" and row["closed"] == pytest.approx(0.01) and row["remaining_gap"] == pytest.approx(0.02)
+    assert row["yuan_per"] == pytest.approx(1000) and row["to_close_yi_yuan"] == pytest.approx(2e5 / 1e8)
+
+
+def test_observed_forage_area_restarts_the_stock(write):
+    data = over_committed()
+    sc = load_scenario(write("obs.yaml", data))
+    res = simulate(sc, observed={2021: {"forage_area": 250.0}})
+    np.testing.assert_allclose(res.data["forage_area"][0], [300, 250, 250, 250])
+    np.testing.assert_allclose(res.data["forage_output"][0][1], 250 * 2000.0)

@@ -181,3 +181,13 @@ def test_observed_forage_area_restarts_the_stock(write):
     res = simulate(sc, observed={2021: {"forage_area": 250.0}})
     np.testing.assert_allclose(res.data["forage_area"][0], [300, 250, 250, 250])
     np.testing.assert_allclose(res.data["forage_output"][0][1], 250 * 2000.0)
+
+
+def test_yangcheng_targets_need_about_twice_the_county_grain_as_feed(root):
+    """notes/seed_003_004 §5.2: 60 万 pigs and 600 万 hens eat about twice the county's 1.4 亿公斤."""
+    res = simulate(load_scenario(root / "scenarios" / "yangcheng_feed_2023.yaml"))
+    demand = (60e4 * 300 + 600e4 * 42) * 0.6            # 25.92 万吨 of feed grain
+    local = 44.4e4 * 0.6 * 400 * 0.6                     # maize on 60 % of 44.4 万亩 at 400 kg, 60 % fed
+    np.testing.assert_allclose(res.data["feed_grain_demand"][0], demand, rtol=1e-9)
+    np.testing.assert_allclose(res.data["feed_grain_import"][0], demand - local, rtol=1e-9)
+    assert 1.8 < demand / res.data["grain_output"][0][1] < 1.9

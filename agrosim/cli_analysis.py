@@ -178,8 +178,9 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     """Split a budget across the scenario's `investments:` to maximise the objective."""
     from agrosim.analysis.allocate import BudgetProblem, recommend
     from agrosim.config.spec import ParamSpec, parse_scalar
-    from agrosim.report.allocation_chart import allocation_chart
+    from agrosim.report.lang import check_lang
 
+    check_lang(args.lang)
     sc = load_scenario(args.scenario)
     if not sc.investments:
         raise InputError([Problem(sc.file, "investments", "no investments",
@@ -211,14 +212,31 @@ def cmd_allocate(args: argparse.Namespace) -> int:
         raise InputError([Problem("command line", "--min-share/--max-share", str(exc), "constraints some split meets")]) from None
     print(tables["allocation"][["lever", "share", "money_10k_yuan"]].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     print(tables["probabilities"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    with atomic_folder(Path(args.out), f"{sc.name}-allocation") as tmp:
-        write_resolved(tmp, sc)
-        for name, table in tables.items():
-            table.to_csv(tmp / f"{name}.csv", index=False)
-        save(allocation_chart(tables["allocation"], tables["probabilities"], f"{sc.name}: {args.objective}"),
-             tmp / "allocation.png")
-    print(f"written to {Path(args.out) / (sc.name + '-allocation')}")
+    settings = {"budget_yuan": total, "budget": args.budget, "years": years, "objective": args.objective,
+                "runs": args.runs, "seed": sc.seed if args.seed is None else args.seed, "step": args.step,
+                "targets": targets, "min_share": min_share, "max_share": max_share, "plan_shares": plan,
+                "scenario_file": str(sc.file)}
+    folder = _write_allocation(Path(args.out), sc, tables, settings, args.lang)
+    print(f"written to {folder} (report.html: the scenario as declared, with the allocation section)")
     return 0
+
+
+def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) -> Path:
+    """reports/<name>-allocation/: first the data (the allocation tables in allocation/, and a deterministic
+    run of the scenario as declared, without the budget), swapped in whole; then its report drawn from
+    them. If drawing fails the finished allocation stays on disk and `agrosim report` can draw it."""
+    from agrosim.api import run
+    from agrosim.report.writer import rebuild_report, write_report
+
+    base = run(sc)
+    sc.name = f"{sc.name}-allocation"
+    folder = write_report(out, sc, base.results, base.verdicts, lang=lang, allocation=(tables, settings), draw=False)
+    try:
+        rebuild_report(folder, lang)
+    except Exception as exc:
+        raise RuntimeError(f"the allocation results are kept in {folder}, but drawing its report failed "
+                           f"({type(exc).__name__}: {exc}); retry with `agrosim report {folder}`") from exc
+    return folder
 
 
 def _shares(items: list[str] | None, allowed: set, flag: str, what: str) -> dict[str, float]:

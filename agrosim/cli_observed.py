@@ -58,7 +58,7 @@ def cmd_track(args: argparse.Namespace) -> int:
         for tg in sc.targets:
             rows = table[table.target == tg.id]
             if len(rows):
-                save(tracking_chart(rows, tg.kind, tg.en, tg.zh), tmp / f"tracking_{tg.id}.png")
+                save(tracking_chart(rows, tg.kind, tg.en, tg.zh, from_year=tg.from_year), tmp / f"tracking_{tg.id}.png")
     print(f"written to {Path(args.out) / (sc.name + '-tracking')}; for a tracking section in a report: "
           f"agrosim run {args.scenario} --observed {args.observed}")
     return 0

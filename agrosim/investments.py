@@ -2,7 +2,7 @@
 
     investments:
       hsf: {param: land_grain.hsf_build_mu_per_yr, cost: 1500 元/亩, cap: 300 万亩/年, group: farmland,
-            source: "…"}
+            source: "…", assumption: true, note: "the plan states no cost per mu"}
       pig_places: {param: pigs.capacity_added_places_per_yr, cost: 2500 元/头, lag_years: 1, group: industry}
 """
 from __future__ import annotations
@@ -23,6 +23,8 @@ class InvestmentModel(BaseModel):
     lag_years: int = Field(default=0, ge=0, le=20)
     group: str | None = None
     source: str = ""
+    assumption: bool = False  # true when no plan gives the cost
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Investment:
     lag_years: int = 0
     group: str | None = None
     source: str = ""
+    assumption: bool = False
+    note: str = ""
 
 
 def parse_investment(name: str, raw: Any, spec: ParamSpec | None) -> Investment:
@@ -49,4 +53,5 @@ def parse_investment(name: str, raw: Any, spec: ParamSpec | None) -> Investment:
     per_unit = spec.unit.split("/yr")[0]
     cost = parse_scalar(model.cost, ParamSpec("cost", f"yuan/{per_unit}", "cost", lo=1e-12))
     cap = parse_scalar(model.cap, ParamSpec("cap", spec.unit, "cap", lo=0)) if model.cap is not None else None
-    return Investment(name, model.param, cost, cap, model.lag_years, model.group, model.source)
+    return Investment(name, model.param, cost, cap, model.lag_years, model.group, model.source, model.assumption,
+                      model.note)

@@ -109,11 +109,14 @@ def test_cli_allocate_and_bad_investments(write, tmp_path, capsys):
     assert main(["allocate", str(path), "--budget", "600 万元", "--runs", "1", "--step", "0.1",
                  "--plan-shares", "hsf=0.3,reclaim=0.7", "--out", str(tmp_path / "r")]) == 0
     folder = tmp_path / "r" / "two-allocation"
-    alloc = pd.read_csv(folder / "allocation.csv").set_index("lever")
+    alloc = pd.read_csv(folder / "allocation" / "allocation.csv").set_index("lever")
     assert alloc.share.tolist() == [0.5, 0.5] and alloc.money_10k_yuan.sum() == pytest.approx(600)
-    probs = pd.read_csv(folder / "probabilities.csv").set_index("target")
+    assert alloc.plan_share.tolist() == [0.3, 0.7] and alloc.even_share.tolist() == [0.5, 0.5]
+    probs = pd.read_csv(folder / "allocation" / "probabilities.csv").set_index("target")
     assert probs.loc["objective", "recommended"] == 2 and probs.loc["objective", "plan"] == 1
-    assert (folder / "allocation.png").is_file() and (folder / "cost_sensitivity.csv").is_file()
+    assert (folder / "charts" / "allocation.png").is_file()
+    assert (folder / "allocation" / "cost_sensitivity.csv").is_file()
+    assert (folder / "report.html").is_file() and (folder / "results.csv").is_file()
     capsys.readouterr()
     bad = small_grain()
     bad["investments"] = {"x": {"param": "land_grain.hsf_area_mu", "cost": "1 元/亩"},
@@ -122,3 +125,26 @@ def test_cli_allocate_and_bad_investments(write, tmp_path, capsys):
         load_scenario(write("bad.yaml", bad))
     assert "investments.x" in str(exc.value) and "yearly driver" in str(exc.value)
     assert "investments.y" in str(exc.value) and "unit of money/mass" in str(exc.value)
+
+
+def test_bundled_allocate_scenario_validates_and_runs(root, tmp_path, capsys):
+    """Yangcheng: colonies must reach 5 万箱 from 3 万 boxes, so at 200 元 a box at least 2 万 boxes
+    (400 万元, 80 % of 500 万元) must be bought; an even split (250 万元) cannot meet it."""
+    path = root / "scenarios" / "yangcheng_allocate_2023.yaml"
+    assert main(["validate", str(path)]) == 0
+    sc = load_scenario(path)
+    assert {i.name: (i.param, i.cost_yuan) for i in sc.investments} == {
+        "bee_boxes": ("bees.capacity_added_places_per_yr", 200.0),
+        "silkworm_eggs": ("silkworm.sheets_ordered_per_yr", 50.0)}
+    assert all(i.assumption and i.source and i.note for i in sc.investments)  # no plan gives these costs
+    assert main(["allocate", str(path), "--budget", "500 万元", "--runs", "20", "--step", "0.1",
+                 "--out", str(tmp_path)]) == 0
+    folder = tmp_path / "yangcheng_allocate_2023-allocation"
+    alloc = pd.read_csv(folder / "allocation" / "allocation.csv").set_index("lever")
+    assert alloc.share.sum() == pytest.approx(1) and alloc.money_10k_yuan.sum() == pytest.approx(500)
+    assert alloc.loc["bee_boxes", "share"] >= 0.8 - 1e-9
+    probs = pd.read_csv(folder / "allocation" / "probabilities.csv").set_index("target")
+    assert probs.loc["bee_colonies_2023", "recommended"] == 1 and probs.loc["bee_colonies_2023", "even split"] == 0
+    assert probs.loc["objective", "recommended"] >= probs.loc["objective", "even split"]
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert 'id="allocation"' in html and "200 yuan/box" in html and "50 yuan/sheet" in html

@@ -191,3 +191,20 @@ def test_yangcheng_targets_need_about_twice_the_county_grain_as_feed(root):
     np.testing.assert_allclose(res.data["feed_grain_demand"][0], demand, rtol=1e-9)
     np.testing.assert_allclose(res.data["feed_grain_import"][0], demand - local, rtol=1e-9)
     assert 1.8 < demand / res.data["grain_output"][0][1] < 1.9
+
+
+def test_report_shows_land_warnings_and_costs(write, tmp_path):
+    from agrosim.report.writer import write_report
+    from agrosim.targets import evaluate
+
+    data = over_committed(value={}, land_grain=dict(small_grain()["land_grain"], hsf_cost_yuan_per_mu="1000 元/亩",
+                                                    land_loss_mu_per_yr="0 亩/年", red_line_mu="0 亩"))
+    data["targets"] = {"hsf": {"indicator": "hsf_area", "kind": "at_least", "value": "400 亩", "year": 2022}}
+    sc = load_scenario(write("report.yaml", data))
+    res = simulate(sc)
+    folder = write_report(tmp_path / "out", sc, res, evaluate(sc.targets, res))
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Warnings" in html and "2020: cultivated land over-committed" in html
+    assert "Cost per unit of target gap closed" in html
+    costs = (folder / "cost_per_gap.csv").read_text(encoding="utf-8")
+    assert "hsf,land_grain,2022" in costs

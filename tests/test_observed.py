@@ -118,6 +118,7 @@ def test_cli_track_reforecast_calibrate_backtest(write, tmp_path, capsys):
     out = str(tmp_path / "r")
     assert main(["track", str(sc_path), "--observed", str(obs), "--out", out]) == 0
     assert "behind" in capsys.readouterr().out
+    assert (tmp_path / "r" / "s-tracking" / "tracking_hsf.png").is_file()
     assert main(["reforecast", str(sc_path), "--observed", str(obs), "--to", "2026", "--out", out]) == 0
     folder = tmp_path / "r" / "s-reforecast"
     res = pd.read_csv(folder / "results.csv")

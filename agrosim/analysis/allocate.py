@@ -178,10 +178,15 @@ def recommend(scenario: Scenario, problem: BudgetProblem, targets: list[str], ki
     tg_ids = [t.id for t in scenario.targets if t.id in targets]
     prob_table = pd.DataFrame({"target": tg_ids + ["objective"],
                                **{label: list(p) + [o] for label, (o, p) in probs.items()}})
+    invs = problem.investments
     alloc_table = pd.DataFrame({
         "lever": names, "share": best.shares, "money_10k_yuan": best.shares * total / 1e4,
-        "param": [i.param for i in problem.investments], "cost_yuan_per_unit": [i.cost_yuan for i in problem.investments],
-        "group": [i.group for i in problem.investments], "source": [i.source for i in problem.investments]})
+        "param": [i.param for i in invs], "cost_yuan_per_unit": [i.cost_yuan for i in invs],
+        "group": [i.group for i in invs], "source": [i.source for i in invs],
+        **{f"{label.replace(' split', '')}_share": shares for label, shares in compare.items()
+           if label != "recommended"},
+        "cap_per_yr": [i.cap_per_yr for i in invs], "lag_years": [i.lag_years for i in invs],
+        "assumption": [i.assumption for i in invs], "note": [i.note for i in invs]})
     cost_rows = []
     for factor in (0.75, 1.0, 1.25):
         alt = optimise(scenario, scaled(problem, cost_factor=factor), targets, kind, runs, seed, step)

@@ -3,6 +3,7 @@ calibration of trend parameters by least squares, and backtests of the model's o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,8 @@ from agrosim.observed import by_year
 from agrosim.units import from_internal
 
 PATHS = ("linear", "growth")
+TRACK_COLUMNS = ["target", "indicator", "year", "unit", "observed", "implied", "target_value", "target_year", "status",
+                 "growth_needed_per_yr", "path", "base_year", "base", "plan_growth_per_yr"]
 
 
 def implied_path(base: float, target: float, base_year: int, target_year: int, year: int, kind: str) -> float:
@@ -36,15 +39,31 @@ def _status(tg: Target, observed: float, implied: float, tolerance: float) -> st
     return "ahead" if rel > tolerance else ("behind" if rel < -tolerance else "on track")
 
 
-def track(scenario: Scenario, observed: pd.DataFrame, path: str = "linear", tolerance: float = 0.02) -> pd.DataFrame:
+def track(scenario: Scenario, observed: pd.DataFrame, path: str = "linear", tolerance: float = 0.02,
+          base_values: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Per target and observed year: implied milestone, observed value, status, and the yearly
-    growth now needed from that observation to reach the target on time (values in target units)."""
-    base_run = simulate(scenario, 1)
+    growth now needed from that observation to reach the target on time (values in target units).
+
+    The path starts from the observed base-year value if there is one, else from the model's
+    base-year state: `base_values` ({indicator: internal value}, e.g. from a report's runs) or a
+    deterministic run. `plan_growth_per_yr` is the constant growth from that base to the target."""
+    base_run = None
     rows = []
     for tg in scenario.targets:
         obs = observed[observed.indicator == tg.indicator].set_index("year")["value"]
+        if not ((obs.index > scenario.base_year) & (obs.index <= tg.year)).any():
+            continue
         base_obs = obs.get(scenario.base_year)
-        base = float(base_obs) if base_obs is not None else float(base_run.data[tg.indicator][0, 0])
+        if base_obs is not None:
+            base = float(base_obs)
+        elif base_values is not None and tg.indicator in base_values:
+            base = float(base_values[tg.indicator])
+        else:
+            if base_run is None:
+                base_run = simulate(scenario, 1)
+            base = float(base_run.data[tg.indicator][0, 0])
+        span = tg.year - scenario.base_year
+        plan_growth = (tg.value / base) ** (1 / span) - 1 if span > 0 and base > 0 and tg.value > 0 else np.nan
         show = lambda v: float(from_internal(v, tg.unit_written))  # noqa: E731 - tiny local formatter
         for year, value in obs.items():
             if not scenario.base_year < year <= tg.year:
@@ -56,8 +75,9 @@ def track(scenario: Scenario, observed: pd.DataFrame, path: str = "linear", tole
             rows.append({"target": tg.id, "indicator": tg.indicator, "year": int(year), "unit": tg.unit_written,
                          "observed": show(value), "implied": show(implied), "target_value": tg.value_written,
                          "target_year": tg.year, "status": _status(tg, float(value), implied, tolerance),
-                         "growth_needed_per_yr": needed, "path": "constant" if tg.kind == "stable_at" else path})
-    return pd.DataFrame(rows)
+                         "growth_needed_per_yr": needed, "path": "constant" if tg.kind == "stable_at" else path,
+                         "base_year": scenario.base_year, "base": show(base), "plan_growth_per_yr": plan_growth})
+    return pd.DataFrame(rows, columns=TRACK_COLUMNS)
 
 
 def backtest(scenario: Scenario, observed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

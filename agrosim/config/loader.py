@@ -12,7 +12,7 @@ from agrosim.config.scenario import Scenario, Target, TargetModel, TopLevel
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
-from agrosim.investments import parse_investment
+from agrosim.investments import InvestmentModel, parse_investment
 from agrosim.links.land import LandClaims
 from agrosim.events import CAPACITY_PARAM, LOSS_PARAM, parse_drought, parse_outbreak, parse_project, plan
 from agrosim.param_arrays import sector_arrays
@@ -331,7 +331,7 @@ def _investments(raw: Any, sectors: list[str], col: _Collector, uncertain: set[s
             inv = parse_investment(str(name), item, known.get(item.get("param")) if isinstance(item, dict) else None)
         except (ValueError, ValidationError, AttributeError) as exc:
             found, _, expected = _split(exc) if not isinstance(exc, AttributeError) else (repr(item), "", "")
-            col.add(("investments", name), found, expected or "a mapping {param, cost, cap, lag_years, group, source}")
+            col.add(("investments", name), found, expected or "a mapping {" + ", ".join(InvestmentModel.model_fields) + "}")
             continue
         if inv.param in uncertain:
             col.add(("investments", name, "param"), f"'{inv.param}', which also has a distribution",

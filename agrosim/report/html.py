@@ -14,11 +14,18 @@ from fontTools.ttLib import TTFont
 from agrosim.config.scenario import Scenario
 from agrosim.report.charts import light
 from agrosim.report.lang import cjk_font_file, label, t, unit
+from agrosim.report.sections import WORDS as SECTION_WORDS
 from agrosim.sectors import BY_NAME
 
 WORDS = {
     "en": {
-        "summary": "Summary", "targets": "Targets", "target": "Target", "year": "Year", "kind": "Kind",
+        "summary": "Summary", "targets": "Targets",
+        "warnings": "Warnings", "cost_title": "Cost per unit of target gap closed",
+        "cost_intro": "Money each target's sector spent from the base year to the target year (HSF and funded "
+                      "projects), against the progress it made; the money to close the rest at the same rate is a "
+                      "linear extrapolation. Medians over runs.",
+        "cost_sector": "Sector", "cost_spent": "Spent (亿元)", "cost_closed": "Closed", "cost_remaining": "Still to close",
+        "cost_per": "Cost per unit", "cost_to_close": "To close the rest (亿元)", "target": "Target", "year": "Year", "kind": "Kind",
         "target_value": "Target value", "projected": "Projected", "gap": "Gap", "gap_pct": "Gap %",
         "p_met": "P(met) [95 % interval]", "verdict": "Verdict", "first": "First year reached", "source": "Source",
         "indicators": "Indicators", "indicator": "Indicator", "unit": "Unit", "assumptions": "Assumptions",
@@ -39,7 +46,12 @@ WORDS = {
         "runs": "Runs", "scenario_file": "Scenario file", "lang": "Language",
     },
     "zh": {
-        "summary": "摘要", "targets": "目标", "target": "目标", "year": "年份", "kind": "类型",
+        "summary": "摘要", "targets": "目标", "target": "目标",
+        "warnings": "提示", "cost_title": "缩小目标差距的单位成本",
+        "cost_intro": "各目标所属产业从基期到目标年的投入（高标准农田及已拨款项目）与所取得的进展之比；按同一单位成本推算"
+                      "补齐剩余差距所需资金（线性外推）。各次模拟的中位数。",
+        "cost_sector": "产业", "cost_spent": "已投入(亿元)", "cost_closed": "已缩小", "cost_remaining": "尚需缩小",
+        "cost_per": "单位成本", "cost_to_close": "补齐剩余所需(亿元)", "year": "年份", "kind": "类型",
         "target_value": "目标值", "projected": "预测值", "gap": "差距", "gap_pct": "差距 %",
         "p_met": "实现概率 [95 % 区间]", "verdict": "结论", "first": "首次达到年份", "source": "出处",
         "indicators": "指标", "indicator": "指标", "unit": "单位", "assumptions": "假设与参数",
@@ -60,6 +72,9 @@ WORDS = {
         "runs": "模拟次数", "scenario_file": "情景文件", "lang": "语言",
     },
 }
+
+for _lang, _words in SECTION_WORDS.items():
+    WORDS[_lang].update(_words)
 
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("agrosim.report", "templates"),
                           autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
@@ -191,7 +206,7 @@ def build_context(scenario: Scenario, targets: pd.DataFrame, quant: pd.DataFrame
         "years": f"{scenario.base_year}–{scenario.end_year}",
         "kind": w["mc"].format(runs=runs) if runs > 1 else w["deterministic"],
         "summary": summary(targets, lang), "scorecard": data_uri(charts["scorecard"][0][0]),
-        "targets": rows, "sections": sections,
+        "targets": rows, "sections": sections, "tracking": None, "allocation": None,
         "assumptions": assumptions.to_dict("records"),
         "provenance": provenance.astype(object).where(provenance.notna(), None).to_dict("records"),
         "metadata": [(w[k], metadata[m]) for k, m in (("version", "agrosim_version"), ("seed_key", "seed"),

@@ -28,6 +28,12 @@ TEXT = {
         "base_output": "{y0} output", "area_effect": "area effect", "yield_effect": "yield effect",
         "proj_output": "{y1} projected", "gap": "gap", "surplus": "surplus", "shortfall": "shortfall",
         "line": "L{line}",
+        "on track": "on track", "behind": "behind", "ahead": "ahead", "observed": "observed",
+        "plan_path": "plan's implied path", "plan_level": "plan's level to hold", "model_median": "model (median)",
+        "tracking_title": "{label}: observed against the plan's path",
+        "recommended": "recommended", "even split": "even split", "plan": "plan's split",
+        "budget_share": "share of the budget [%]", "allocation_left": "split of the budget",
+        "allocation_right": "P(met) per target",
     },
     "zh": {
         "year": "年份", "median": "中位数", "band50": "50 % 模拟区间", "band90": "90 % 模拟区间",
@@ -40,6 +46,12 @@ TEXT = {
         "base_output": "{y0}年产量", "area_effect": "面积效应", "yield_effect": "单产效应",
         "proj_output": "{y1}年预测", "gap": "差距", "surplus": "盈余", "shortfall": "缺口",
         "line": "第{line}行",
+        "on track": "符合进度", "behind": "落后于进度", "ahead": "超前于进度", "observed": "实际值",
+        "plan_path": "规划隐含路径", "plan_level": "规划要求保持的水平", "model_median": "模型（中位数）",
+        "tracking_title": "{label}：实际值与规划路径对比",
+        "recommended": "推荐方案", "even split": "平均分配", "plan": "规划方案",
+        "budget_share": "预算占比 [%]", "allocation_left": "预算分配",
+        "allocation_right": "各目标实现概率",
     },
 }
 

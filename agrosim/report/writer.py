@@ -1,8 +1,9 @@
 """Write a report folder atomically: build everything in a temporary folder, then swap it in.
 
 A report folder holds the data (scenario.resolved.yaml, results.csv or bands.csv + runs/, targets.csv,
-metadata.json) and what is drawn from it (charts/, report.html, results.xlsx); `rebuild_report`
-redraws the latter from the former without running the model.
+metadata.json; optionally observed.csv and allocation/, see `sections`) and what is drawn from it
+(charts/, report.html, results.xlsx, tracking.csv); `rebuild_report` redraws the latter from the former
+without running the model.
 """
 from __future__ import annotations
 
@@ -20,19 +21,21 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 
+from agrosim.analysis.cost import cost_per_gap
 from agrosim.config.scenario import Scenario
 from agrosim.errors import InputError, Problem
-from agrosim.report import charts
+from agrosim.report import charts, sections
 from agrosim.report.excel import write_workbook
-from agrosim.report.html import build_context, render
+from agrosim.report.html import build_context, data_uri, render
 from agrosim.report.lang import chart_context, check_lang, label
 from agrosim.report.tables import (assumptions, grain_decomposition, indicators_wide, provenance, quantile_table,
                                    results_from_frame, series)
 from agrosim.results import Results
 
+COST_FILE = "cost_per_gap.csv"
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 #: drawn from the data, so rebuilt rather than carried over by `rebuild_report`
-_DRAWN = {"charts", "report.html", "results.xlsx", "targets.csv", "metadata.json"}
+_DRAWN = {"charts", "report.html", "results.xlsx", "targets.csv", "metadata.json", "tracking.csv"}
 
 
 def report_dir(out_root: Path, name: str) -> Path:
@@ -58,11 +61,16 @@ def atomic_folder(out_root: Path, name: str):
 
 def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame,
                  bands: pd.DataFrame | None = None, chunks: list[Path] | None = None, lang: str = "en",
-                 seed: int | None = None) -> Path:
+                 seed: int | None = None, observed: str | Path | None = None, tracking: Mapping | None = None,
+                 allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True) -> Path:
     """Write the data, charts, report.html and results.xlsx into reports/<name>/; return the folder.
 
     A deterministic run writes the tidy `results.csv`; a Monte Carlo writes `bands.csv` (percentiles
     per indicator and year) and links its chunk files into `runs/` (wide Parquet, one row per run).
+    `observed` (a CSV of observed values, copied as `observed.csv`) adds the tracking section, with
+    `tracking` {'tracking_path': 'linear'|'growth', 'tracking_tolerance': 0.02}; `allocation` (the tables
+    and settings of `agrosim allocate`, kept in `allocation/`) adds the allocation section. With
+    `draw=False` only the data are written (draw them later with `rebuild_report`).
     """
     check_lang(lang)
     frame = results.to_frame() if chunks is None else None
@@ -71,6 +79,11 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
 
     meta = {"agrosim_version": agrosim.__version__, "seed": scenario.seed if seed is None else seed,
             "runs": results.n, "created": _now(), "scenario_file": str(scenario.file)}
+    if results.warnings:
+        meta["warnings"] = list(results.warnings)
+    costs = cost_per_gap(scenario, results)
+    if observed is not None:
+        meta.update({**sections.TRACKING_DEFAULTS, **{k: v for k, v in (tracking or {}).items() if v is not None}})
     with atomic_folder(out_root, scenario.name) as tmp:
         write_resolved(tmp, scenario)
         if frame is not None:
@@ -81,13 +94,29 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
             (tmp / "runs").mkdir()
             for path in chunks:
                 os.link(path, tmp / "runs" / path.name)
-        _render(tmp, scenario, verdicts, quant, meta, lang)
+        if observed is not None:
+            shutil.copyfile(observed, tmp / sections.OBSERVED_FILE)
+        if len(costs):
+            costs.to_csv(tmp / COST_FILE, index=False, encoding="utf-8")
+        if allocation is not None:
+            sections.write_allocation(tmp, *allocation)
+        if draw:
+            _render(tmp, scenario, verdicts, quant, meta, lang, results)
+        else:
+            verdicts.to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
+            (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return report_dir(Path(out_root), scenario.name)
 
 
-def rebuild_report(folder: Path, lang: str = "en") -> Path:
+def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None = None,
+                   tracking: Mapping | None = None, allocation: str | Path | None = None) -> Path:
     """Recompute the targets table from the saved runs and redraw charts, report.html and results.xlsx
-    of a report folder, without running the model."""
+    of a report folder, without running the model.
+
+    `observed` (a CSV of observed values) is kept in the folder as `observed.csv`, replacing any before,
+    and adds the tracking section (`tracking`: path and tolerance, default: as before, else linear and
+    2 %); `allocation` (a folder written by `agrosim allocate` for the same scenario) is copied into
+    `allocation/` and adds the allocation section. Both are checked before anything is written."""
     from agrosim.analysis.probability import bands, load_results, target_table
     from agrosim.config import load_scenario
     from agrosim.targets import evaluate
@@ -98,8 +127,13 @@ def rebuild_report(folder: Path, lang: str = "en") -> Path:
     has_data = bool(chunks) or (folder / "results.csv").is_file()
     if not (folder / "scenario.resolved.yaml").is_file() or not has_data:
         raise InputError([Problem(str(folder), "", "no scenario.resolved.yaml with results.csv or runs/*.parquet",
-                                  "a report folder written by `agrosim run` or `agrosim mc`")])
+                                  "a report folder written by `agrosim run`, `agrosim mc` or `agrosim allocate`")])
     scenario = load_scenario(folder / "scenario.resolved.yaml")
+    if observed is not None:
+        from agrosim.observed import load_observed
+
+        load_observed(observed, scenario)  # refuses a bad file before anything is written
+    alloc_source = _allocation_source(folder, allocation) if allocation is not None else None
     if chunks:
         results = load_results(scenario, chunks, sorted({t.indicator for t in scenario.targets}))
         verdicts = target_table(scenario, results)
@@ -112,21 +146,56 @@ def rebuild_report(folder: Path, lang: str = "en") -> Path:
     meta_file = folder / "metadata.json"
     meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
     meta = {"agrosim_version": "", "seed": scenario.seed, "created": "", "scenario_file": "", **meta, "runs": results.n}
+    if observed is not None:
+        meta = {**sections.TRACKING_DEFAULTS, **meta}
+    meta.update({k: v for k, v in (tracking or {}).items() if v is not None})
+    replaced = ({sections.OBSERVED_FILE} if observed is not None else set()) | (
+        {sections.ALLOCATION_DIR} if alloc_source is not None else set())
     with atomic_folder(folder.parent, folder.name) as tmp:
         for item in folder.iterdir():
-            if item.name in _DRAWN:
+            if item.name in _DRAWN or item.name in replaced:
                 continue
             if item.is_dir():
                 shutil.copytree(item, tmp / item.name, copy_function=os.link)
             else:
                 shutil.copy2(item, tmp / item.name)
-        _render(tmp, scenario, verdicts, quant, meta, lang)
+        if observed is not None:
+            shutil.copyfile(observed, tmp / sections.OBSERVED_FILE)
+        if alloc_source is not None:
+            (tmp / sections.ALLOCATION_DIR).mkdir()
+            for file in (*(f"{name}.csv" for name in sections.ALLOCATION_TABLES), sections.SETTINGS_FILE):
+                if (alloc_source / file).is_file():
+                    shutil.copy2(alloc_source / file, tmp / sections.ALLOCATION_DIR / file)
+        _render(tmp, scenario, verdicts, quant, meta, lang, results)
     return folder
 
 
+def _allocation_source(folder: Path, allocation: str | Path) -> Path:
+    """The folder holding allocation.csv of an `agrosim allocate` output, checked to be for the scenario of
+    the report folder."""
+    given = Path(allocation).resolve()
+    source = next((p for p in (given / sections.ALLOCATION_DIR, given) if (p / "allocation.csv").is_file()), None)
+    if source is None:
+        raise InputError([Problem(str(allocation), "", "no allocation/allocation.csv",
+                                  "a folder written by `agrosim allocate`, e.g. reports/<name>-allocation")])
+    if source == folder / sections.ALLOCATION_DIR:
+        return source
+    theirs = given / "scenario.resolved.yaml"
+    mine = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    if not theirs.is_file() or yaml.safe_load(theirs.read_text(encoding="utf-8")) != mine:
+        raise InputError([Problem(str(allocation), "scenario.resolved.yaml", "an allocation for another scenario",
+                                  f"an allocation computed for the scenario of {folder}")])
+    return source
+
+
 def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.DataFrame, meta: dict,
-            lang: str) -> None:
-    """targets.csv, metadata.json, charts/, results.xlsx and report.html from the tables."""
+            lang: str, results: Results) -> None:
+    """targets.csv, metadata.json, charts/, results.xlsx and report.html from the tables, with the tracking
+    and allocation sections when the folder holds observed.csv or allocation/."""
+    tracking = sections.tracking_table(folder, scenario, results, meta)
+    allocation = sections.read_allocation(folder)
+    if tracking is None:
+        meta = {k: v for k, v in meta.items() if k not in sections.TRACKING_DEFAULTS}
     meta = dict(meta, lang=lang, generated=_now())
     verdicts.to_csv(folder / "targets.csv", index=False, encoding="utf-8")
     (folder / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -149,10 +218,29 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
                 path = out / f"decomposition_{tg.id}.png"
                 save(charts.decomposition(table, name, lang), path)
                 figures[tg.id].append((path, f"{name}: Δ = Δarea × Y0 + A1 × Δyield"))
+        tracking_figures = {} if tracking is None else sections.draw_tracking(tracking, scenario, quant, out, lang,
+                                                                              save)
+        allocation_figure = None if allocation is None else sections.draw_allocation(allocation, scenario, out, lang,
+                                                                                     save)
     params, sources = assumptions(scenario), provenance(scenario)
-    write_workbook(folder / "results.xlsx", verdicts, indicators_wide(scenario, quant), params, sources, meta)
-    html = render(build_context(scenario, verdicts, quant, figures, params, sources, meta, decompositions, lang))
-    (folder / "report.html").write_text(html, encoding="utf-8")
+    extra = {}
+    if tracking is not None:
+        tracking.to_csv(folder / "tracking.csv", index=False, encoding="utf-8")
+        extra["tracking"] = tracking
+    if allocation is not None:
+        extra.update(sections.allocation_sheets(allocation))
+    write_workbook(folder / "results.xlsx", verdicts, indicators_wide(scenario, quant), params, sources, meta, extra)
+    context = build_context(scenario, verdicts, quant, figures, params, sources, meta, decompositions, lang)
+    context["tracking"] = None if tracking is None else sections.tracking_context(
+        tracking, scenario, meta, {k: data_uri(p) for k, p in tracking_figures.items()}, lang)
+    if tracking is not None and len(tracking):
+        context["summary"]["lines"].append(sections.tracking_summary(tracking, lang))
+    context["allocation"] = None if allocation is None else sections.allocation_context(
+        allocation, scenario, data_uri(allocation_figure), lang)
+    context["warnings"] = meta.get("warnings", [])
+    cost_file = folder / COST_FILE
+    context["costs"] = pd.read_csv(cost_file).to_dict("records") if cost_file.is_file() else []
+    (folder / "report.html").write_text(render(context), encoding="utf-8")
 
 
 def write_comparison(folder: Path, reports: Mapping[str, Path], lang: str = "en") -> list[Path]:

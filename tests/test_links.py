@@ -138,7 +138,7 @@ def test_balance_function_by_hand():
     np.testing.assert_allclose(out["import"], [50, 0, 0])
     np.testing.assert_allclose(out["shortfall"], [20, 0, 0])
     np.testing.assert_allclose(out["surplus"], [0, 50, 5])
-    assert np.isnan(out["self_sufficiency"][2])
+    np.testing.assert_allclose(out["self_sufficiency"], [0.3, 1.5, 1.0])  # 1 without demand
 
 
 def test_output_value_and_spending(write):

@@ -11,8 +11,8 @@ For each class, with imports capped at `cap` (no cap by default):
     local_used = min(local, demand);  surplus = local − local_used
     imports    = min(demand − local_used, cap);  shortfall = demand − local_used − imports
 so demand = local_used + imports + shortfall and local = local_used + surplus, every year.
-Self-sufficiency = local ÷ demand (above 1: the region grows more than its herds eat; undefined
-without demand).
+Self-sufficiency = local ÷ demand (above 1: the region grows more than its herds eat; 1 when no
+herd eats the class: nothing needs to come in).
 
 When a cap binds (shortfall > 0), the herds cannot all be fed: from the first simulated year on,
 each herd that eats the short class is cut to the fed share (a herd eating both classes to the
@@ -116,7 +116,7 @@ def balance(demand: np.ndarray, local: np.ndarray, cap: np.ndarray) -> dict[str,
     imports = np.minimum(demand - used, cap)
     return {"demand": demand, "local": local, "local_used": used, "surplus": local - used, "import": imports,
             "shortfall": demand - used - imports,
-            "self_sufficiency": np.divide(local, demand, out=np.full_like(demand, np.nan), where=demand > 0)}
+            "self_sufficiency": np.divide(local, demand, out=np.ones_like(demand), where=demand > 0)}
 
 
 def couple(x: LinkInputs):

@@ -12,7 +12,7 @@ from agrosim.errors import InputError, ModelError, Problem
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
 COMMANDS = ("run", "mc", "solve", "sweep", "sensitivity", "discover", "batch", "track", "reforecast", "calibrate",
-            "backtest", "allocate", "report", "serve", "validate", "list")
+            "backtest", "allocate", "report", "serve", "validate", "list", "regions")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,11 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("scenario", help="scenario YAML file")
     p_run.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
     _lang_option(p_run)
+    _observed_options(p_run)
     p_mc = sub.add_parser("mc", help="Monte Carlo over the scenario's uncertainty: P(met) per target and jointly")
     p_mc.add_argument("scenario", help="scenario YAML file")
     p_mc.add_argument("--runs", type=_positive, default=None, help="number of runs (default: the scenario's runs)")
     p_mc.add_argument("--seed", type=_non_negative, default=None, help="master seed (default: the scenario's seed)")
     _lang_option(p_mc)
+    _observed_options(p_mc)
     _batch_options(p_mc)
     p_solve = sub.add_parser("solve", help="the lever value at which a target is met (or met with probability ≥ p)")
     p_solve.add_argument("scenario", help="scenario YAML file")
@@ -86,13 +88,26 @@ def build_parser() -> argparse.ArgumentParser:
     p_alloc.add_argument("--runs", type=_positive, default=300, help="Monte Carlo runs per candidate split")
     p_alloc.add_argument("--step", type=_probability, default=0.05, help="grid step of the shares (default 0.05)")
     p_alloc.add_argument("--seed", type=_non_negative, default=None)
-    p_alloc.add_argument("--out", default="reports")
+    p_alloc.add_argument("--out", default="reports",
+                         help="folder that receives reports/<name>-allocation/: the allocation tables and a report "
+                              "of the scenario as declared with the allocation section (default: reports)")
+    _lang_option(p_alloc)
     from agrosim.cli_observed import add_parsers
 
     add_parsers(sub, _batch_options)
     p_report = sub.add_parser("report", help="redraw charts, report.html and results.xlsx of a report folder")
     p_report.add_argument("folder", help="report folder, e.g. reports/shanxi_grain_2025")
     _lang_option(p_report)
+    p_report.add_argument("--observed", default=None,
+                          help="CSV of observed values to keep in the folder (replacing any before): adds the "
+                               "tracking section")
+    p_report.add_argument("--path", choices=("linear", "growth"), default=None,
+                          help="plan's implied path for tracking (default: as before, else linear)")
+    p_report.add_argument("--tolerance", type=_fraction, default=None,
+                          help="relative band counted as on track (default: as before, else 0.02)")
+    p_report.add_argument("--allocation", default=None,
+                          help="folder written by `agrosim allocate` for the same scenario: adds the allocation "
+                               "section")
     p_serve = sub.add_parser("serve", help="live what-if explorer in the browser (needs the 'serve' extra)")
     p_serve.add_argument("scenario", help="scenario YAML file")
     p_serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
@@ -102,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_val = sub.add_parser("validate", help="check a scenario without running it")
     p_val.add_argument("scenario", help="scenario YAML file")
     sub.add_parser("list", help="list bundled scenarios and region parameter files")
+    p_regions = sub.add_parser("regions", help="compare the targets of nested regions (county in city in province)")
+    p_regions.add_argument("folder", nargs="?", default=None,
+                           help="folder of region files (default: the bundled params/)")
+    p_regions.add_argument("--csv", default=None, metavar="FILE", help="also write the table to this CSV file")
     return parser
 
 
@@ -126,6 +145,31 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: expected a fraction between 0 and 1, e.g. 0.02")
+    return value
+
+
+def _observed_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--observed", default=None,
+                   help="CSV of observed values (region, indicator, year, value, unit, source): the report gains a "
+                        "tracking section, observed against the plan's implied path (the run is not changed; "
+                        "`agrosim reforecast` starts from them)")
+    p.add_argument("--path", choices=("linear", "growth"), default="linear",
+                   help="plan's implied path for tracking: straight line or constant growth (default: linear)")
+    p.add_argument("--tolerance", type=_fraction, default=0.02,
+                   help="relative band counted as on track (default: 0.02)")
+
+
+def _tracking(args) -> dict | None:
+    """The report's tracking settings from --observed/--path/--tolerance, or None without --observed."""
+    if getattr(args, "observed", None) is None:
+        return None
+    return {"tracking_path": args.path, "tracking_tolerance": args.tolerance}
+
+
 def _lang_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of charts and report (default: en)")
 
@@ -144,26 +188,40 @@ def _verdict_table(verdicts: pd.DataFrame) -> str:
 
 def _cmd_run(args) -> int:
     from agrosim.api import run
+    from agrosim.config import load_scenario
     from agrosim.report.lang import check_lang
+    from agrosim.report.writer import write_report
 
     check_lang(args.lang)
-    result = run(args.scenario)
-    folder = result.write(args.out, args.lang)
+    sc = load_scenario(args.scenario)
+    _check_observed(args, sc)
+    result = run(sc)
+    folder = write_report(Path(args.out), result.scenario, result.results, result.verdicts, lang=args.lang,
+                          observed=args.observed, tracking=_tracking(args))
     print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
           f"{result.scenario.base_year}–{result.scenario.end_year}")
     print(_verdict_table(result.verdicts))
+    for warning in result.results.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"\nreport written to {folder}")
     return 0
 
 
 def _cmd_mc(args) -> int:
     from agrosim.api import monte_carlo
+    from agrosim.batch import remove_store
+    from agrosim.config import load_scenario
     from agrosim.report.lang import check_lang
+    from agrosim.report.writer import write_report
 
     check_lang(args.lang)
-    mc = monte_carlo(args.scenario, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+    sc = load_scenario(args.scenario)
+    _check_observed(args, sc)
+    mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True)
-    folder = mc.write(args.out, args.lang)
+    folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
+                          mc.seed, observed=args.observed, tracking=_tracking(args))
+    remove_store(mc.chunks[0].parent)
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high"]]
     print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
@@ -171,10 +229,19 @@ def _cmd_mc(args) -> int:
     return 0
 
 
+def _check_observed(args, scenario) -> None:
+    """Refuse a bad --observed file before running anything."""
+    if args.observed is not None:
+        from agrosim.observed import load_observed
+
+        load_observed(args.observed, scenario)
+
+
 def _cmd_report(args) -> int:
     from agrosim.report.writer import rebuild_report
 
-    folder = rebuild_report(Path(args.folder), args.lang)
+    tracking = {"tracking_path": args.path, "tracking_tolerance": args.tolerance}
+    folder = rebuild_report(Path(args.folder), args.lang, args.observed, tracking, args.allocation)
     print(f"report.html, results.xlsx and charts rebuilt in {folder}")
     return 0
 
@@ -198,11 +265,23 @@ def _cmd_validate(args) -> int:
     return 0
 
 
+def _title(path: Path) -> str:
+    """A scenario's title, or a region file's region name; empty if the file does not parse."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return ""
+    region = data.get("region") if isinstance(data.get("region"), dict) else {}
+    return str(data.get("title") or " ".join(str(region.get(k, "")) for k in ("en", "zh"))).strip()
+
+
 def _cmd_list(args) -> int:
     for title, folder in (("scenarios", bundled_scenarios_dir()), ("regions", bundled_params_dir())):
         print(f"{title} ({folder}):")
         for path in sorted(folder.glob("*.yaml")):
-            print(f"  {path.stem}")
+            print(f"  {path.stem:<28} {_title(path)}")
     return 0
 
 
@@ -213,10 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from agrosim.cli_analysis import cmd_allocate, cmd_batch, cmd_discover, cmd_sensitivity, cmd_solve, cmd_sweep
     from agrosim.cli_observed import cmd_backtest, cmd_calibrate, cmd_reforecast, cmd_track
+    from agrosim.regions import cmd_regions
 
     handler = {"run": _cmd_run, "mc": _cmd_mc, "solve": cmd_solve, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
                "discover": cmd_discover, "batch": cmd_batch, "track": cmd_track, "reforecast": cmd_reforecast,
-               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "report": _cmd_report, "serve": _cmd_serve, "validate": _cmd_validate, "list": _cmd_list}[args.command]
+               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "report": _cmd_report, "serve": _cmd_serve, "validate": _cmd_validate, "list": _cmd_list,
+               "regions": cmd_regions}[args.command]
     try:
         return handler(args)
     except InputError as exc:

@@ -65,5 +65,5 @@ def test_documented_command_runs(page, args, tmp_path, monkeypatch, capsys):
     from agrosim.cli import main
 
     monkeypatch.chdir(ROOT)
-    extra = [] if args[0] in ("validate", "list") else ["--out", str(tmp_path)]
+    extra = [] if args[0] in ("validate", "list", "regions") else ["--out", str(tmp_path)]
     assert main(args + extra) == 0, f"{page}: agrosim {' '.join(args)}\n{capsys.readouterr().err}"

@@ -25,14 +25,16 @@ class Region(BaseModel):
     def _within_ids(cls, value, info):
         import re
 
+        from pydantic_core import PydanticCustomError
+
         expected = "a list of the enclosing regions' ids, innermost first, e.g. [jincheng, shanxi]"
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9_]*", v)
                                                   for v in value):
-            raise ValueError(expected + " (lower-case ids like the region's own)")
+            raise PydanticCustomError("within", expected + " (lower-case ids like the region's own)")
         if len(set(value)) != len(value) or info.data.get("id") in value:
-            raise ValueError(expected + ", each once and not the region itself")
+            raise PydanticCustomError("within", expected + ", each once and not the region itself")
         return value
 
 

@@ -186,6 +186,14 @@ def _verdict_table(verdicts: pd.DataFrame) -> str:
     return table.to_string(index=False, float_format=lambda v: f"{v:,.1f}")
 
 
+def _print_warnings(scenario, warnings: list[str]) -> None:
+    """Land over-commitment and targets beyond biology, one line each on stderr."""
+    from agrosim.analysis.biology import beyond_biology
+
+    for line in [*warnings, *beyond_biology(scenario)]:
+        print(f"warning: {line}", file=sys.stderr)
+
+
 def _cmd_run(args) -> int:
     from agrosim.api import run
     from agrosim.config import load_scenario
@@ -201,8 +209,7 @@ def _cmd_run(args) -> int:
     print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
           f"{result.scenario.base_year}–{result.scenario.end_year}")
     print(_verdict_table(result.verdicts))
-    for warning in result.results.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    _print_warnings(result.scenario, result.results.warnings)
     print(f"\nreport written to {folder}")
     return 0
 
@@ -225,6 +232,7 @@ def _cmd_mc(args) -> int:
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high"]]
     print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
+    _print_warnings(mc.scenario, mc.results.warnings)
     print(f"\nreport written to {folder}")
     return 0
 

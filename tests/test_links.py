@@ -208,3 +208,27 @@ def test_report_shows_land_warnings_and_costs(write, tmp_path):
     assert "Cost per unit of target gap closed" in html
     costs = (folder / "cost_per_gap.csv").read_text(encoding="utf-8")
     assert "hsf,land_grain,2022" in costs
+
+
+def test_target_beyond_biology_is_flagged(write, tmp_path):
+    from agrosim.analysis.biology import beyond_biology, biological_limits
+    from agrosim.cli import main
+    from agrosim.sectors import pigs
+
+    data = {"region": {"id": "testland", "en": "Test", "zh": "测试"}, "base_year": 2020, "end_year": 2021,
+            "pigs": {"base_sows_head": "100 头"},
+            "targets": {"far": {"indicator": "pigs_slaughtered", "kind": "at_least", "value": "20000 头", "year": 2021},
+                        "near": {"indicator": "pigs_slaughtered", "kind": "at_least", "value": "1000 头", "year": 2021}}}
+    path = write("bio.yaml", data)
+    sc = load_scenario(path)
+    table = biological_limits(sc).set_index("target")
+    from agrosim.param_arrays import all_arrays
+    p = all_arrays(sc, 1)["pigs"]
+    bound = pigs.max_slaughter_head_per_yr(pigs.init(p)[0], p, 1)[0]
+    assert table.loc["far", "limit"] == pytest.approx(bound) and 1000 < bound < 20000
+    assert table["possible"].to_dict() == {"far": False, "near": True}
+    lines = beyond_biology(sc)
+    assert len(lines) == 1 and lines[0].startswith("far: 20,000 头 by 2021 is beyond biology")
+    folder = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(folder)]) == 0
+    assert "far: 20,000 头 by 2021 is beyond biology" in (folder / "bio" / "report.html").read_text(encoding="utf-8")

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 
+from agrosim.analysis.biology import beyond_biology
 from agrosim.analysis.cost import cost_per_gap
 from agrosim.config.scenario import Scenario
 from agrosim.errors import InputError, Problem
@@ -237,7 +238,7 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
         context["summary"]["lines"].append(sections.tracking_summary(tracking, lang))
     context["allocation"] = None if allocation is None else sections.allocation_context(
         allocation, scenario, data_uri(allocation_figure), lang)
-    context["warnings"] = meta.get("warnings", [])
+    context["warnings"] = [*meta.get("warnings", []), *beyond_biology(scenario, lang)]
     cost_file = folder / COST_FILE
     context["costs"] = pd.read_csv(cost_file).to_dict("records") if cost_file.is_file() else []
     (folder / "report.html").write_text(render(context), encoding="utf-8")

@@ -309,6 +309,11 @@ def breeders_reachable(state, p, kind: HerdKind, target_head: float, years: int)
     return max_breeders_head(state, p, kind, years) >= target_head
 
 
+def limit(state, p, indicator: str, years: int, kind: HerdKind, breeders: str):
+    """Biological bound on the breeders indicator `breeders` `years` after the base year, else None."""
+    return max_breeders_head(state, p, kind, years) if indicator == breeders else None
+
+
 def check(p: Mapping[str, np.ndarray], kind: HerdKind, sector: str) -> list[tuple[str, str, str]]:
     """Exactly one base figure; breeders able to replace themselves; a non-negative derived herd."""
     nm = kind.names

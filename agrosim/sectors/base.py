@@ -72,6 +72,9 @@ class Sector:
     #: curtail(state, flows, share (n,), params) -> (state, flows): shrink the enterprise to `share` of
     #: its size when a link finds land or feed short (animals or area with their flows; not capacity)
     curtail: Callable[[Arrays, Arrays, np.ndarray, Mapping[str, np.ndarray]], tuple[Arrays, Arrays]] | None = None
+    #: limit(base state, params, indicator, years) -> (n,) upper bound biology puts on the indicator
+    #: `years` after the base year (own breeding at its fastest, no purchases), or None if none is known
+    limit: Callable[[Arrays, Mapping[str, np.ndarray], str, int], np.ndarray | None] | None = None
     #: couple(LinkInputs) -> (indicators, {sector: share}): a link sector reads the year's indicators of
     #: the other sectors instead of stepping stocks of its own (feed balance, output value)
     couple: Callable[..., tuple[Arrays, dict[str, np.ndarray]]] | None = None

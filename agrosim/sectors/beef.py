@@ -104,7 +104,7 @@ def report(s, f, p, t):
 SECTOR = Sector(
     name="beef", title_en="Beef cattle", title_zh="肉牛",
     params=PARAMS, tables=(), balances=_herd.balances(KIND), indicators=INDICATORS,
-    curtail=_herd.CURTAIL,
+    curtail=_herd.CURTAIL, limit=partial(_herd.limit, kind=KIND, breeders="beef_cows"),
     init=partial(_herd.init, kind=KIND), step=partial(_herd.step, kind=KIND), report=report,
     check=partial(_herd.check, kind=KIND, sector="beef"),
     assimilate=partial(_herd.assimilate, kind=KIND, stock="beef_stock", breeders="beef_cows"),

@@ -126,6 +126,11 @@ def max_colonies_box(colonies_box, p, years: int) -> np.ndarray:
     return (colonies_box * growth_factor(p) ** years).sum(axis=1)
 
 
+def limit(state, p, indicator: str, years: int):
+    """Biological bound on colonies `years` after the base year (see max_colonies_box)."""
+    return max_colonies_box(state["colonies_box"], p, years) if indicator == "bee_colonies" else None
+
+
 def report(s, f, p, t):
     colonies = s["colonies_box"]
     if t == 0:  # the stationary base year: splits replace the overwinter loss
@@ -188,5 +193,5 @@ SECTOR = Sector(
     name="bees", title_en="Bees", title_zh="蜜蜂",
     params=PARAMS, tables=(TYPE_TABLE,), balances=BALANCES, indicators=INDICATORS,
     init=init, step=step, report=report, check=check,
-    assimilate=assimilate, observable=OBSERVABLE,
+    assimilate=assimilate, observable=OBSERVABLE, limit=limit,
 )

@@ -96,7 +96,7 @@ def report(s, f, p, t):
 SECTOR = Sector(
     name="dairy", title_en="Dairy cattle", title_zh="奶牛",
     params=PARAMS, tables=(), balances=_herd.balances(KIND), indicators=INDICATORS,
-    curtail=_herd.CURTAIL,
+    curtail=_herd.CURTAIL, limit=partial(_herd.limit, kind=KIND, breeders="dairy_cows"),
     init=partial(_herd.init, kind=KIND), step=partial(_herd.step, kind=KIND), report=report,
     check=partial(_herd.check, kind=KIND, sector="dairy"),
     assimilate=partial(_herd.assimilate, kind=KIND, stock="dairy_herd", breeders="dairy_cows"),

@@ -284,6 +284,11 @@ def slaughter_reachable(state, p, target_head_per_yr: float, years: int) -> np.n
     return max_slaughter_head_per_yr(state, p, years) >= target_head_per_yr
 
 
+def limit(state, p, indicator: str, years: int):
+    """Biological bound on pigs slaughtered `years` after the base year (see max_slaughter_head_per_yr)."""
+    return max_slaughter_head_per_yr(state, p, years) if indicator == "pigs_slaughtered" and years >= 1 else None
+
+
 def check(p):
     """Exactly one base figure; market age above the weaning month; enough females to replace the sows."""
     given = [k for k in ("base_sows_head", "base_slaughter_head_per_yr") if np.any(p[k] > 0)]
@@ -345,6 +350,7 @@ SECTOR = Sector(
     name="pigs", title_en="Pigs", title_zh="生猪",
     params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
     curtail=scale_except(("places_head", "sow_target_head", "sow_max_growth_per_yr", "capacity_added_places")),
+    limit=limit,
     init=init, step=step, report=report, check=check,
     assimilate=assimilate, observable=OBSERVABLE,
 )

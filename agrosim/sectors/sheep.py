@@ -105,7 +105,7 @@ def report(s, f, p, t):
 SECTOR = Sector(
     name="sheep", title_en="Sheep and goats", title_zh="羊",
     params=PARAMS, tables=(), balances=_herd.balances(KIND), indicators=INDICATORS,
-    curtail=_herd.CURTAIL,
+    curtail=_herd.CURTAIL, limit=partial(_herd.limit, kind=KIND, breeders="sheep_ewes"),
     init=partial(_herd.init, kind=KIND), step=partial(_herd.step, kind=KIND), report=report,
     check=partial(_herd.check, kind=KIND, sector="sheep"),
     assimilate=partial(_herd.assimilate, kind=KIND, stock="sheep_stock", breeders="sheep_ewes"),

@@ -46,8 +46,8 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
     active = [BY_NAME[name] for name in scenario.sectors]
     sectors = [s for s in active if s.couple is None]
     links = [s for s in active if s.couple is not None]
-    claimants = land.claimants(sectors) if any(s.name == "land_grain" for s in sectors) else []
-    check_land = len(claimants) > 1
+    claimants = land.claimants(sectors)
+    check_land = bool(claimants)
     years = scenario.years
     indicators = {ind.name: ind for s in active for ind in s.indicators}
     if check_land:

@@ -232,3 +232,15 @@ def test_target_beyond_biology_is_flagged(write, tmp_path):
     folder = tmp_path / "out"
     assert main(["run", str(path), "--out", str(folder)]) == 0
     assert "far: 20,000 头 by 2021 is beyond biology" in (folder / "bio" / "report.html").read_text(encoding="utf-8")
+
+
+def test_monte_carlo_reports_land_over_commitment(write, tmp_path):
+    from agrosim.api import monte_carlo
+
+    data = over_committed(uncertainty={"forage.area_mu": {"dist": "uniform", "low": "100 亩", "high": "300 亩"}})
+    mc = monte_carlo(load_scenario(write("mc.yaml", data)), runs=40, chunk_size=16, work_root=tmp_path)
+    # 800 grain + 100 herbs + forage U(100, 300) against 1000: over-committed in every run (forage > 100)
+    assert len(mc.results.warnings) == 4  # every year (mode: warning, nothing is cut)
+    first = mc.results.warnings[0]
+    assert first.startswith("2020: cultivated land over-committed in 40 of 40 runs")
+    assert set(mc.bands["indicator"]) >= {"land_claimed", "land_overcommitted"}

@@ -9,6 +9,7 @@ from scipy.stats import binomtest
 
 from agrosim.batch import read_columns
 from agrosim.config.scenario import Scenario
+from agrosim.links import land
 from agrosim.results import Results
 from agrosim.sectors import BY_NAME
 from agrosim.targets import evaluate, met_runs
@@ -18,7 +19,11 @@ QUANTILES = (5, 25, 50, 75, 95)
 
 
 def indicator_specs(scenario: Scenario) -> dict:
-    return {i.name: i for s in scenario.sectors for i in BY_NAME[s].indicators}
+    """Every indicator a run of the scenario records: the sectors', and the land check's when it runs."""
+    specs = {i.name: i for s in scenario.sectors for i in BY_NAME[s].indicators}
+    if land.claimants([BY_NAME[s] for s in scenario.sectors]):
+        specs.update({i.name: i for i in land.INDICATORS})
+    return specs
 
 
 def load_results(scenario: Scenario, paths: list[Path], indicators: list[str]) -> Results:

@@ -40,8 +40,21 @@ class LandClaims(BaseModel):
 
 
 def claimants(sectors) -> list:
-    """Active sectors that declare a land claim, in the engine's order."""
-    return [s for s in sectors if s.land_claim]
+    """Active sectors that declare a land claim, in the engine's order; empty (no check) unless land &
+    grain (which holds the cultivated land) and at least one other claimant are active."""
+    found = [s for s in sectors if s.land_claim]
+    return found if len(found) > 1 and any(s.name == "land_grain" for s in found) else []
+
+
+def summarise(years: list[int], over_mu: np.ndarray) -> list[str]:
+    """Warnings from many runs' over-commitment (n, years): the share of runs and the median excess."""
+    out = []
+    for y, col in zip(years, over_mu.T):
+        hit = col > 0
+        if hit.any():
+            out.append(f"{y}: cultivated land over-committed in {int(hit.sum())} of {len(col)} runs "
+                       f"(median excess where over-committed {np.median(col[hit]) / 1e4:,.1f} 万亩)")
+    return out
 
 
 def resolve(claims: dict[str, np.ndarray], available_mu: np.ndarray, priority: list[str]) -> dict[str, np.ndarray]:

@@ -48,7 +48,9 @@ def scenario_page() -> str:
              "Top-level keys: " + ", ".join(f"`{k}`" for k in TOP_KEYS if k not in BY_NAME)
              + ", and one section per sector below. Units are internal "
              "(mu, kg, head, box, sheet, yuan, year); any unit of the same dimension may be written "
-             "(see the README's unit table). 'by year' parameters also take a schedule `{2023: …, 2025: …}`.\n\n",
+             "(see the README's unit table). 'by year' parameters also take a schedule `{2023: …, 2025: …}`. "
+             "Each coefficient's default uncertainty is uniform over its plausible range (or the `range:` a region "
+             "file documents for it): write `uncertainty: {sector.param: plausible}`.\n\n",
              "## Land claims\n\n`land_claims:` says what cultivated land claimed beyond what exists means "
              "(see docs/sectors/links.md).\n\n| key | meaning |\n|---|---|\n"
              "| `mode` | `error` (stop the run), `warning` (default: run on and report) or `priority` (cut the "

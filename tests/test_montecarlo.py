@@ -137,3 +137,23 @@ def test_inverse_cdfs_match_scipy():
     ]
     for dist, ref in cases:
         np.testing.assert_allclose(dist.ppf(u), ref, rtol=1e-10, atol=1e-12, err_msg=dist.dist)
+
+
+def test_plausible_shorthand_is_uniform_over_the_documented_or_declared_range(write, root):
+    from agrosim.errors import InputError
+
+    data = {"extends": str(root / "scenarios" / "shuozhou_sheep_2025.yaml"),
+            "uncertainty": {"sheep.base_ewes_head": "plausible", "sheep.lamb_mortality": "plausible"}}
+    sc = load_scenario(write("plausible.yaml", data))
+    dists = {d.param: d for d in sc.uncertainty}
+    # the region file documents range: [50 万只, 100 万只]; lamb_mortality takes its declared plausible range
+    assert dists["sheep.base_ewes_head"].dist == "uniform"
+    assert (dists["sheep.base_ewes_head"].args["low"], dists["sheep.base_ewes_head"].args["high"]) == (5e5, 1e6)
+    from agrosim.sectors.sheep import SECTOR
+
+    declared = next(p for p in SECTOR.params if p.name == "lamb_mortality").plausible
+    assert (dists["sheep.lamb_mortality"].args["low"], dists["sheep.lamb_mortality"].args["high"]) == declared
+    data["uncertainty"] = {"sheep.lambs_bought_head_per_yr": "plausible"}
+    with pytest.raises(InputError) as err:
+        load_scenario(write("none.yaml", data))
+    assert "uncertainty.sheep.lambs_bought_head_per_yr" in str(err.value) and "no documented" in str(err.value)

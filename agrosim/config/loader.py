@@ -3,6 +3,7 @@ and report every problem at once with the file it came from."""
 from __future__ import annotations
 
 import copy
+import math
 from pathlib import Path
 from typing import Any
 
@@ -221,7 +222,20 @@ def param_paths(sectors: list[str]) -> dict[str, ParamSpec]:
     return out
 
 
-def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector):
+def _default_dist(path: str, spec: ParamSpec, params: dict) -> dict:
+    """`path: plausible`: uniform over the range documented for the value (`range:` in a region file or
+    scenario), else over the coefficient's declared plausible range."""
+    sector, _, name = path.partition(".")
+    value = params.get(sector, {}).get(name)
+    bounds = value.range if value is not None and value.range else spec.plausible
+    if not bounds or not all(math.isfinite(b) for b in bounds) or not bounds[0] < bounds[1]:
+        raise ValueError(f"'plausible' for {path}, which has no documented or declared plausible range; "
+                         "expected a distribution such as {dist: uniform, low: …, high: …}")
+    low, high = (b if spec.unit == "1" else f"{b:.17g} {spec.unit}" for b in bounds)
+    return {"dist": "uniform", "low": low, "high": high}
+
+
+def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector, params: dict | None = None):
     if raw in (None, {}):
         raw = {}
     if not isinstance(raw, dict):
@@ -238,6 +252,8 @@ def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector):
         if spec_raw is None:
             continue
         try:
+            if spec_raw == "plausible":
+                spec_raw = _default_dist(str(path), spec, params or {})
             dists.append(parse_distribution(str(path), spec_raw, spec))
         except (ValueError, ValidationError) as exc:
             found, _, expected = _split(exc)
@@ -419,7 +435,7 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     if not params:
         col.add((), "no sector sections", "at least one of: " + ", ".join(BY_NAME))
     targets = _targets(_targets_of(head.targets, active), list(params), col)
-    dists, pairs = _uncertainty(merged.get("uncertainty"), merged.get("correlations"), list(params), col)
+    dists, pairs = _uncertainty(merged.get("uncertainty"), merged.get("correlations"), list(params), col, params)
     corr = None
     if pairs:
         try:

@@ -89,3 +89,27 @@ def test_every_herd_placeholder_is_marked_an_assumption():
         assert entry["assumption"] is True and (entry.get("note") or entry["source"].get("note")), f"{sector}.{key}"
     assert "assumption" not in data["layers"]["base_egg_output_kg_per_yr"]  # 7.63 万吨 is the plan's own figure
     assert np.isclose(sum(c["area_share"]["value"] for c in data["land_grain"]["crops"].values()), 1.0, atol=1e-9)
+
+
+def test_inconsistencies_are_structured_and_reported(tmp_path, capsys):
+    from agrosim.cli import main
+
+    sc = agrosim.load_scenario(ROOT / "scenarios" / "xinzhou_plan_2025.yaml")
+    rec = sc.inconsistencies
+    assert {"mechanisation_70_vs_74", "pig_projects_vs_target", "meat_total_vs_herds"} <= set(rec)
+    assert [e.source.line for e in rec["mechanisation_70_vs_74"].evidence] == [89, 439]
+    assert rec["pig_projects_vs_target"].targets == ["pigs_slaughtered_2025"]
+    assert main(["validate", str(ROOT / "scenarios" / "xinzhou_plan_2025.yaml")]) == 0
+    assert "plan inconsistency pig_projects_vs_target:" in capsys.readouterr().out
+    run = agrosim.run(sc)
+    html = run.write(tmp_path).joinpath("report.html").read_text(encoding="utf-8")
+    assert "Inconsistencies in the plan" in html and "L439 「全市农作物耕种收综合机械化率达到74%」" in html
+
+
+def test_inconsistency_naming_an_unknown_target_is_refused(write):
+    from agrosim.errors import InputError
+
+    data = {"extends": str(PARAMS), "inconsistencies": {"x": {"en": "text", "targets": ["pigs_2099"]}}}
+    with pytest.raises(InputError) as err:
+        agrosim.load_scenario(write("bad.yaml", data))
+    assert "inconsistencies.x.targets.0" in str(err.value) and "'pigs_2099'" in str(err.value)

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agrosim.config.scenario import Scenario, Target, TargetModel, TopLevel
+from agrosim.config.scenario import InconsistencyModel, Scenario, Target, TargetModel, TopLevel
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
@@ -23,7 +23,7 @@ from agrosim.uncertainty import correlation_matrix, parse_distribution
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
-            "droughts", "investments", "sectors", "land_claims", *BY_NAME)
+            "droughts", "investments", "sectors", "land_claims", "inconsistencies", *BY_NAME)
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
@@ -357,6 +357,29 @@ def _investments(raw: Any, sectors: list[str], col: _Collector, uncertain: set[s
     return out
 
 
+def _inconsistencies(raw: Any, target_ids: set[str], col: _Collector) -> dict[str, InconsistencyModel]:
+    """The `inconsistencies:` section: what the plan contradicts, with the figures and their lines."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        col.add(("inconsistencies",), repr(raw), "a mapping id: {en, zh, targets, evidence}")
+        return {}
+    out = {}
+    for key, item in raw.items():
+        try:
+            out[str(key)] = model = InconsistencyModel.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors():
+                found = "nothing" if err["type"] == "missing" else repr(err.get("input"))
+                col.add(("inconsistencies", key) + tuple(err["loc"]), found, err["msg"])
+            continue
+        for i, tid in enumerate(model.targets):
+            if tid not in target_ids:
+                col.add(("inconsistencies", key, "targets", i), f"'{tid}'{did_you_mean(tid, target_ids)}",
+                        "a target id of the scenario")
+    return out
+
+
 def _land_claims(raw: Any, col: _Collector) -> LandClaims:
     """The `land_claims:` section; priority names must be sectors that claim cultivated land."""
     if raw is None:
@@ -451,12 +474,13 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     events = _events(merged, head, list(params), col, {d.param for d in dists})
     investments = _investments(merged.get("investments"), list(params), col, {d.param for d in dists})
     land_claims = _land_claims(merged.get("land_claims"), col)
+    inconsistencies = _inconsistencies(merged.get("inconsistencies"), set(head.targets), col)
     if col.problems:
         raise InputError(col.problems)
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,
                         end_year=head.end_year, seed=head.seed, runs=head.runs, params=params, targets=targets,
                         resolved=dict(merged), uncertainty=dists, correlation=corr, events=events,
-                        investments=investments, land_claims=land_claims)
+                        investments=investments, land_claims=land_claims, inconsistencies=inconsistencies)
     for name in params:
         for key, found, expected in BY_NAME[name].check(sector_arrays(scenario, BY_NAME[name], 1)):
             col.add(tuple(key.split(".")), found, expected)

@@ -70,6 +70,24 @@ class TopLevel(BaseModel):
     targets: dict[str, TargetModel | None] = {}
 
 
+class EvidenceModel(BaseModel):
+    """One figure behind an inconsistency: the number as written and where the plan says it."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: Any = None
+    source: Source
+
+
+class InconsistencyModel(BaseModel):
+    """A known inconsistency in the plan, recorded as such (e.g. area targets exceeding the land)."""
+
+    model_config = ConfigDict(extra="forbid")
+    en: str
+    zh: str = ""
+    targets: list[str] = []
+    evidence: list[EvidenceModel] = []
+
+
 @dataclass(frozen=True)
 class Target:
     """A resolved target: values in the indicator's internal unit, plus how it was written."""
@@ -110,6 +128,8 @@ class Scenario:
     events: Any = None  # agrosim.events.EventPlan
     investments: list = field(default_factory=list)  # agrosim.investments.Investment
     land_claims: Any = None  # agrosim.links.land.LandClaims
+    #: known inconsistencies in the plan, by id (InconsistencyModel)
+    inconsistencies: dict = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:

@@ -20,6 +20,7 @@ from agrosim.sectors import BY_NAME
 WORDS = {
     "en": {
         "summary": "Summary", "targets": "Targets",
+        "inconsistencies": "Inconsistencies in the plan, recorded in the parameter files",
         "warnings": "Warnings", "cost_title": "Cost per unit of target gap closed",
         "cost_intro": "Money each target's sector spent from the base year to the target year (HSF and funded "
                       "projects), against the progress it made; the money to close the rest at the same rate is a "
@@ -47,6 +48,7 @@ WORDS = {
     },
     "zh": {
         "summary": "摘要", "targets": "目标", "target": "目标",
+        "inconsistencies": "规划文本中的不一致之处(已记录于参数文件)",
         "warnings": "提示", "cost_title": "缩小目标差距的单位成本",
         "cost_intro": "各目标所属产业从基期到目标年的投入（高标准农田及已拨款项目）与所取得的进展之比；按同一单位成本推算"
                       "补齐剩余差距所需资金（线性外推）。各次模拟的中位数。",
@@ -208,6 +210,11 @@ def build_context(scenario: Scenario, targets: pd.DataFrame, quant: pd.DataFrame
         "summary": summary(targets, lang), "scorecard": data_uri(charts["scorecard"][0][0]),
         "targets": rows, "sections": sections, "tracking": None, "allocation": None,
         "assumptions": assumptions.to_dict("records"),
+        "inconsistencies": [
+            {"id": key, "text": (item.zh or item.en) if lang == "zh" else item.en, "targets": ", ".join(item.targets),
+             "evidence": "; ".join(f"{e.source.seed or e.source.published or ''} L{e.source.line} 「{e.source.quote}」"
+                                   if e.source.line else (e.source.published or "") for e in item.evidence)}
+            for key, item in scenario.inconsistencies.items()],
         "provenance": provenance.astype(object).where(provenance.notna(), None).to_dict("records"),
         "metadata": [(w[k], metadata[m]) for k, m in (("version", "agrosim_version"), ("seed_key", "seed"),
                                                        ("runs", "runs"), ("created", "created"),

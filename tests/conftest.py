@@ -40,3 +40,18 @@ def small_grain(**land_grain) -> dict:
     section.update(land_grain)
     return {"region": {"id": "testland", "en": "Test county", "zh": "测试县"}, "base_year": 2020,
             "end_year": 2023, "land_grain": section}
+
+
+# --- Hypothesis profiles: quick counts in the default run, many more under `pytest -m long` ---------
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+LONG_EXAMPLES = 1000
+settings.register_profile("long", max_examples=LONG_EXAMPLES, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                                 HealthCheck.large_base_example, HealthCheck.data_too_large,
+                                                 HealthCheck.function_scoped_fixture])
+
+
+def long_settings() -> settings:
+    """Settings of the tests marked `long` (deselected by default, run with `python -m pytest -m long`)."""
+    return settings(settings.get_profile("long"))

@@ -4,11 +4,12 @@ import string
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from agrosim.cli import main
-from conftest import small_grain
+from conftest import long_settings, small_grain
 
 JUNK = st.one_of(
     st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True, allow_infinity=True),
@@ -60,9 +61,7 @@ def mutated(draw):
     return data
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=mutated())
-def test_mutated_scenarios_never_crash(data, tmp_path, capsys):
+def check_mutated(data, tmp_path, capsys):
     here = Path(tempfile.mkdtemp(dir=tmp_path))  # tmp_path is shared by all examples of this test
     path = here / "fuzz.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -76,14 +75,35 @@ def test_mutated_scenarios_never_crash(data, tmp_path, capsys):
         assert not out.exists() or not any(p for p in out.iterdir() if not p.name.startswith(".work"))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(raw=st.binary(max_size=300))
-def test_binary_junk_is_refused_cleanly(raw, tmp_path, capsys):
+def check_binary(raw, tmp_path, capsys):
     path = tmp_path / "junk.yaml"
     path.write_bytes(raw)
     code = main(["validate", str(path)])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err and "internal error" not in err
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=mutated())
+def test_mutated_scenarios_never_crash(data, tmp_path, capsys):
+    check_mutated(data, tmp_path, capsys)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=300))
+def test_binary_junk_is_refused_cleanly(raw, tmp_path, capsys):
+    check_binary(raw, tmp_path, capsys)
+
+
+@pytest.mark.long
+def test_mutated_scenarios_never_crash_long(tmp_path, capsys):
+    """The same fuzz with the `long` hypothesis profile (python -m pytest -m long)."""
+    long_settings()(given(data=mutated())(check_mutated))(tmp_path=tmp_path, capsys=capsys)
+
+
+@pytest.mark.long
+def test_binary_junk_is_refused_cleanly_long(tmp_path, capsys):
+    long_settings()(given(raw=st.binary(max_size=300))(check_binary))(tmp_path=tmp_path, capsys=capsys)
 
 
 def test_hand_made_bad_files(write, capsys, tmp_path):

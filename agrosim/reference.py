@@ -17,7 +17,7 @@ import yaml
 
 from agrosim.config.loader import TOP_KEYS
 from agrosim.config.scenario import TargetModel
-from agrosim.links.land import DEFAULT_PRIORITY
+from agrosim.links.land import DEFAULT_PRIORITY, INDICATORS as LAND_INDICATORS
 from agrosim.config.spec import ParamSpec
 from agrosim.paths import bundled_params_dir, project_root
 from agrosim.sectors import BY_NAME, SECTORS
@@ -55,7 +55,9 @@ def scenario_page() -> str:
              "(see docs/sectors/links.md).\n\n| key | meaning |\n|---|---|\n"
              "| `mode` | `error` (stop the run), `warning` (default: run on and report) or `priority` (cut the "
              "sectors further down the priority list to the land left) |\n"
-             f"| `priority` | sectors in the order they get land (default {', '.join(DEFAULT_PRIORITY)}) |\n\n",
+             f"| `priority` | sectors in the order they get land (default {', '.join(DEFAULT_PRIORITY)}) |\n\n"
+             "Indicators (when land & grain and another land-using sector run): "
+             + ", ".join(f"`{i.name}` ({i.display_unit}, {i.zh})" for i in LAND_INDICATORS) + ".\n\n",
              "## Targets\n\n| key | meaning |\n|---|---|\n"]
     for name, field in TargetModel.model_fields.items():
         parts.append(f"| `{name}` | {field.description or _TARGET_HELP.get(name, '')} |\n")

@@ -23,6 +23,11 @@ def test_reference_covers_every_parameter_and_command():
     for sector in SECTORS:
         for spec in sector.params:
             assert f"| `{spec.name}` |" in page
+        for ind in sector.indicators:
+            assert f"`{ind.name}` ({ind.display_unit}, {ind.zh})" in page
+    from agrosim.links.land import INDICATORS
+
+    assert all(f"`{ind.name}` ({ind.display_unit}, {ind.zh})" in page for ind in INDICATORS)
     cli = reference.cli_page()
     assert all(f"## `agrosim {c}`" in cli for c in COMMANDS)
     assert "`land_grain.hsf_area_mu` | 1662 万亩" in reference.coefficients_page()

@@ -307,8 +307,8 @@ def main(argv: list[str] | None = None) -> int:
 
     handler = {"run": _cmd_run, "mc": _cmd_mc, "solve": cmd_solve, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
                "discover": cmd_discover, "batch": cmd_batch, "track": cmd_track, "reforecast": cmd_reforecast,
-               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "report": _cmd_report, "serve": _cmd_serve, "validate": _cmd_validate, "list": _cmd_list,
-               "regions": cmd_regions}[args.command]
+               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "report": _cmd_report,
+               "serve": _cmd_serve, "validate": _cmd_validate, "list": _cmd_list, "regions": cmd_regions}[args.command]
     try:
         return handler(args)
     except InputError as exc:
@@ -317,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     except ModelError as exc:
         print(f"internal model error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` or a pager that closed early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - last resort: one line, traceback only on request
         if os.environ.get("AGROSIM_DEBUG"):
             raise

@@ -6,7 +6,7 @@ from typing import Mapping
 import numpy as np
 
 from agrosim.config.scenario import Scenario
-from agrosim.errors import ModelError
+from agrosim.errors import InputError, ModelError, Problem
 from agrosim.links import LinkInputs, land
 from agrosim.param_arrays import all_arrays
 from agrosim.results import Results
@@ -104,7 +104,8 @@ def _land_claims(scenario: Scenario, claimants: list[Sector], data: dict, t: int
         return {}
     message = land.describe(year, claims, available)
     if settings.mode == "error":
-        raise ModelError(message + " (land_claims.mode: error; use warning or priority to run on)")
+        raise InputError([Problem(scenario.file, "land_claims.mode", f"error, and {message}",
+                                  "claims within the cultivated land, or mode warning or priority to run on")])
     if settings.mode == "warning" or t == 0:
         warnings.append(message)
         return {}

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from agrosim import load_scenario, simulate
-from agrosim.errors import InputError, ModelError
+from agrosim.errors import InputError
 from agrosim.links import feed, land
 from conftest import small_grain
 
@@ -20,10 +20,11 @@ def over_committed(mode: str | None = None, **extra) -> dict:
 
 
 def test_over_committed_land_is_an_error_naming_the_sectors(write):
-    with pytest.raises(ModelError) as err:
-        simulate(load_scenario(write("over.yaml", over_committed("error"))))
+    path = write("over.yaml", over_committed("error"))
+    with pytest.raises(InputError) as err:
+        simulate(load_scenario(path))
     message = str(err.value)
-    assert message.startswith("2020: cultivated land over-committed in 1 of 1 runs")
+    assert "land_claims.mode: found error, and 2020: cultivated land over-committed in 1 of 1 runs" in message
     for part in ("0.1 万亩 available", "land_grain 0.1", "forage 0.0", "perennials 0.0", "claims 0.1 万亩"):
         assert part in message
 
@@ -244,3 +245,13 @@ def test_monte_carlo_reports_land_over_commitment(write, tmp_path):
     first = mc.results.warnings[0]
     assert first.startswith("2020: cultivated land over-committed in 40 of 40 runs")
     assert set(mc.bands["indicator"]) >= {"land_claimed", "land_overcommitted"}
+
+
+def test_over_committed_land_error_exits_2_and_writes_nothing(write, tmp_path, capsys):
+    from agrosim.cli import main
+
+    path = write("over.yaml", over_committed("error"))
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "over.yaml: land_claims.mode" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "over").exists()

@@ -1,6 +1,7 @@
 """Links between sectors: cultivated-land claims, the feed balance, output value and spending."""
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from agrosim import load_scenario, simulate
 from agrosim.errors import InputError
@@ -255,3 +256,26 @@ def test_over_committed_land_error_exits_2_and_writes_nothing(write, tmp_path, c
     err = capsys.readouterr().err
     assert "over.yaml: land_claims.mode" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "over").exists()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 2000), st.floats(0, 2000), st.floats(0, 2000), st.floats(-0.3, 0.5)),
+                min_size=8, max_size=8),
+       st.permutations(["land_grain", "forage", "perennials", "other_crops"]))
+def test_claims_fit_the_land_under_any_priority_order(tmp_path_factory, rows, order):
+    """Invariant: with a priority order, what the sectors hold after the cut never exceeds the land."""
+    import yaml
+
+    data = over_committed(land_claims={"mode": "priority", "priority": list(order)},
+                          other_crops={"area_mu": "100 亩"})
+    data["forage"]["area_growth_per_yr"] = "10 %/yr"
+    path = tmp_path_factory.mktemp("claims") / "claims.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    forage, herbs, other, growth = (np.array(c) for c in zip(*rows))
+    per_run = {"forage.area_mu": forage, "perennials.astragalus_area_mu": herbs,
+               "land_grain.grain_area_growth_per_yr": growth}
+    res = simulate(load_scenario(path), n=8, per_run=per_run)
+    held = sum(res.data[k] for k in ("grain_land_claim", "forage_area", "herb_field_area", "other_crop_area"))
+    assert np.all(held[:, 1:] <= res.data["cultivated_land"][:, 1:] * (1 + 1e-9))
+    for name in ("forage_area", "herb_field_area", "other_crop_area", "grain_sown_area"):
+        assert np.all(res.data[name] >= 0)

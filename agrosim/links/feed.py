@@ -120,6 +120,7 @@ def balance(demand: np.ndarray, local: np.ndarray, cap: np.ndarray) -> dict[str,
 
 
 def couple(x: LinkInputs):
+    """The year's feed balance by class, and the share of each herd that can be fed (1 unless capped)."""
     p = x.params
     present = {h: row for h, row in CONSUMERS.items() if h in x.sectors}
     grain_need = {h: x.get(row[0]) * _rate(p, h, "concentrate") * p["concentrate_grain_share"]

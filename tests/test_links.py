@@ -279,3 +279,11 @@ def test_claims_fit_the_land_under_any_priority_order(tmp_path_factory, rows, or
     assert np.all(held[:, 1:] <= res.data["cultivated_land"][:, 1:] * (1 + 1e-9))
     for name in ("forage_area", "herb_field_area", "other_crop_area", "grain_sown_area"):
         assert np.all(res.data[name] >= 0)
+
+
+def test_culled_dairy_cows_go_to_beef(root):
+    res = simulate(load_scenario(root / "scenarios" / "shanxi_feed_2025.yaml"))
+    d = {k: v[0] for k, v in res.data.items()}
+    np.testing.assert_allclose(d["dairy_cull_beef"], d["dairy_culls"] * 300.0, rtol=1e-12)
+    assert np.all(d["dairy_cull_beef"] > 0)
+    np.testing.assert_allclose(d["output_value_beef"], (d["beef_output"] + d["dairy_cull_beef"]) * 70.0, rtol=1e-12)

@@ -18,21 +18,22 @@ from agrosim.sectors.base import IndicatorSpec as I, Sector, yearly
 _PRICE = ("assumption: order of magnitude of 2020 farm-gate prices in China, recalled and not checked "
           "against a price yearbook; give local prices with their source")
 
-#: product -> (quantity indicator, default 元/kg, plausible range, en, zh)
+#: product -> (quantity indicators, default 元/kg, plausible range, en, zh)
 PRODUCTS = {
-    "grain": ("grain_output", 2.3, (1.8, 3.0), "grain", "粮食"),
-    "pork": ("pork_output", 45.0, (25.0, 60.0), "pork (carcass)", "猪肉"),
-    "eggs": ("egg_output", 8.0, (6.0, 11.0), "eggs", "禽蛋"),
-    "broiler_meat": ("broiler_meat_output", 14.0, (10.0, 20.0), "broiler meat", "鸡肉"),
-    "milk": ("milk_output", 3.8, (3.0, 4.5), "raw milk", "生鲜乳"),
-    "beef": ("beef_output", 70.0, (50.0, 90.0), "beef (carcass)", "牛肉"),
-    "mutton": ("mutton_output", 70.0, (50.0, 90.0), "mutton (carcass)", "羊肉"),
-    "honey": ("honey_output", 40.0, (20.0, 150.0), "honey", "蜂蜜"),
-    "cocoons": ("cocoon_output", 40.0, (25.0, 55.0), "fresh cocoons", "蚕茧"),
-    "herbs": ("herb_output", 30.0, (5.0, 150.0), "dried herbs", "中药材"),
-    "walnut": ("perennial_output_walnut", 15.0, (8.0, 25.0), "walnuts in shell", "核桃"),
-    "fruit": ("perennial_output_fruit", 4.0, (2.0, 8.0), "fruit", "水果"),
-    "forage": ("forage_output", 0.4, (0.2, 0.8), "forage (harvested weight)", "饲草"),
+    "grain": (("grain_output",), 2.3, (1.8, 3.0), "grain", "粮食"),
+    "pork": (("pork_output",), 45.0, (25.0, 60.0), "pork (carcass)", "猪肉"),
+    "eggs": (("egg_output",), 8.0, (6.0, 11.0), "eggs", "禽蛋"),
+    "broiler_meat": (("broiler_meat_output",), 14.0, (10.0, 20.0), "broiler meat", "鸡肉"),
+    "milk": (("milk_output",), 3.8, (3.0, 4.5), "raw milk", "生鲜乳"),
+    "beef": (("beef_output", "dairy_cull_beef"), 70.0, (50.0, 90.0), "beef (carcass, culled dairy cows included)",
+             "牛肉"),
+    "mutton": (("mutton_output",), 70.0, (50.0, 90.0), "mutton (carcass)", "羊肉"),
+    "honey": (("honey_output",), 40.0, (20.0, 150.0), "honey", "蜂蜜"),
+    "cocoons": (("cocoon_output",), 40.0, (25.0, 55.0), "fresh cocoons", "蚕茧"),
+    "herbs": (("herb_output",), 30.0, (5.0, 150.0), "dried herbs", "中药材"),
+    "walnut": (("perennial_output_walnut",), 15.0, (8.0, 25.0), "walnuts in shell", "核桃"),
+    "fruit": (("perennial_output_fruit",), 4.0, (2.0, 8.0), "fruit", "水果"),
+    "forage": (("forage_output",), 0.4, (0.2, 0.8), "forage (harvested weight)", "饲草"),
 }
 
 #: sectors whose spending is reported (HSF money comes from land & grain, the rest from projects)
@@ -62,8 +63,8 @@ INDICATORS = (
 def couple(x: LinkInputs):
     p = x.params
     level = p["price_level"]
-    out = {f"output_value_{name}": x.get(ind) * yearly(p, f"{name}_price_yuan_per_kg", x.t) * level
-           for name, (ind, *_rest) in PRODUCTS.items()}
+    out = {f"output_value_{name}": sum(x.get(i) for i in inds) * yearly(p, f"{name}_price_yuan_per_kg", x.t) * level
+           for name, (inds, *_rest) in PRODUCTS.items()}
     out["output_value"] = sum(out.values())
     zero = np.zeros_like(level, dtype=float)
     for s in SPENDERS:

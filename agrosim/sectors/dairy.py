@@ -48,6 +48,10 @@ PARAMS = (
              "recalled, verify; Shanxi's 2025 pair 180 万吨 / 50 万头 (000 L148) implies 3.6 t per head of herd"),
     P("milk_yield_growth_per_yr", "1/yr", "Growth of milk per cow per year (提高奶牛单产).", "单产年增长率",
       default=0.0, lo=-0.2, hi=0.2, plausible=(0.0, 0.05), source="scenario lever; 0 = constant yield"),
+    P("cull_carcass_kg_per_head", "kg/head", "Beef (carcass weight) from one culled cow (淘汰奶牛 to beef).",
+      "淘汰奶牛胴体重", default=300.0, lo=0, hi=600, plausible=(220.0, 380.0),
+      source="assumption: a culled Holstein cow of about 550-650 kg live at about 50 % dressing; recalled, not "
+             "checked against a published table"),
     P("heifers_bought_head_per_yr", "head/yr", "Heifers bought in from outside the region (a boundary inflow).",
       "外购青年牛", default=0.0, lo=0, time_varying=True, source="scenario lever; 0 = closed herd"),
     P("cow_herd_growth_per_yr", "1/yr", "Planned growth of the cow herd per year (replacements kept to follow it).",
@@ -73,6 +77,7 @@ INDICATORS = (
     I("dairy_calves", "head", "万头", "Female dairy calves", "犊牛存栏"),
     I("milk_output", "kg", "万吨", "Milk output", "牛奶产量"),
     I("dairy_culls", "head", "万头", "Dairy cows culled (to beef)", "淘汰奶牛"),
+    I("dairy_cull_beef", "kg", "万吨", "Beef from culled dairy cows", "淘汰奶牛牛肉产量"),
     I("dairy_calves_sold", "head", "万头", "Calves sold (bull calves and surplus heifer calves)", "出售犊牛"),
     I("dairy_heifers_bought", "head", "万头", "Heifers bought in", "外购青年牛"),
     I("dairy_outbreak_loss", "head", "万头", "Dairy cattle lost to outbreaks", "奶牛疫病损失"),
@@ -87,7 +92,8 @@ def report(s, f, p, t):
         "dairy_herd": s["herd_head"], "dairy_cows": s["breeders_head"], "dairy_heifers": s["replacements_head"],
         "dairy_calves": s["young_head"],
         "milk_output": f["breeder_years"] * p["milk_kg_per_cow_per_yr"] * (1.0 + p["milk_yield_growth_per_yr"]) ** t,
-        "dairy_culls": f["culled_head"], "dairy_calves_sold": f["males_sold_at_birth_head"] + f["weaned_sold_head"],
+        "dairy_culls": f["culled_head"], "dairy_cull_beef": f["culled_head"] * p["cull_carcass_kg_per_head"],
+        "dairy_calves_sold": f["males_sold_at_birth_head"] + f["weaned_sold_head"],
         "dairy_heifers_bought": f["bought_head"], "dairy_outbreak_loss": f["outbreak_loss_head"],
         "dairy_places": s["capacity_places"], "dairy_cow_growth_limit": s["growth_limit_per_yr"],
     }

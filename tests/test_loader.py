@@ -65,3 +65,11 @@ def test_table_rows_take_their_own_defaults(write, monkeypatch):
     assert sc.params["land_grain"]["crops.potato.grain_equiv"].value == 0.2
     assert sc.params["land_grain"]["crops.maize.grain_equiv"].value == 1.0
     assert np.isclose(sc.params["land_grain"]["crops.wheat.grain_equiv"].value, 0.0)  # omitted row: no part
+
+
+def test_narrowing_sectors_drops_their_uncertainty(root):
+    from agrosim import load_scenario
+
+    sc = load_scenario(root / "scenarios" / "shanxi_feed_2025.yaml", {"sectors": ["land_grain", "pigs"]})
+    assert sc.sectors == ["land_grain", "pigs"]
+    assert all(d.param.split(".")[0] in sc.sectors for d in sc.uncertainty)

@@ -242,9 +242,12 @@ def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector, para
         col.add(("uncertainty",), repr(raw), "a mapping of sector.param: {dist: ...}")
         return [], []
     known = param_paths(sectors)
-    dists = []
+    dists, skipped = [], set()
     for path, spec_raw in raw.items():
         spec = known.get(str(path))
+        if spec is None and str(path).split(".")[0] in BY_NAME and str(path).split(".")[0] not in sectors:
+            skipped.add(str(path))  # a sector left out by `sectors:` takes its uncertainty with it
+            continue
         if spec is None:
             col.add(("uncertainty", path), f"unknown parameter '{path}'{did_you_mean(path, known)}",
                     "sector.param of an active sector")
@@ -265,6 +268,8 @@ def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector, para
             and isinstance(item[2], (int, float)) and not isinstance(item[2], bool) and -1 < item[2] < 1
         if not ok:
             col.add(("correlations", i), repr(item), "[param_a, param_b, rho] with -1 < rho < 1")
+        elif item[0] in skipped or item[1] in skipped:
+            continue
         elif item[0] not in names or item[1] not in names or item[0] == item[1]:
             col.add(("correlations", i), repr(item), "two different parameters listed under uncertainty")
         else:

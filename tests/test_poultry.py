@@ -151,3 +151,31 @@ def test_poultry_targets_evaluated_in_the_plan_scenario(root):
     eggs, birds = res.data["egg_output"][0] / 1e7, res.data["broilers_slaughtered"][0] / 1e8
     assert eggs[0] == pytest.approx(110) and 130 < eggs[-1] < 140
     assert birds[0] == pytest.approx(1.5) and 2.4 < birds[-1] < 2.5
+
+
+def _flock_ahead_by_stepping(r, pullets, hens):
+    """Reference: run the cohorts forward `rear` months (no chicks, no cage limit) and count hens in lay."""
+    from agrosim.sectors import _cohorts as co
+
+    out = np.zeros(pullets.shape[0])
+    for k in range(1, r.rear_ages + 1):
+        pullets, _, moved = co.advance(pullets, r.rear_surv, r.rear_exit)
+        hens, _, _ = co.advance(hens, r.lay_surv, r.lay_exit)
+        hens[:, 0] = moved
+        out = np.where(r.rear == k, hens.sum(axis=1), out)
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_look_ahead_weights_equal_stepping_the_cohorts(seed):
+    rng = np.random.default_rng(seed)
+    n = 6
+    p = layer_arrays(n=n, rearing_months=rng.uniform(3, 6, n), laying_months=rng.uniform(8, 16, n),
+                     mortality_rearing=rng.uniform(0, 0.2, n), mortality_laying=rng.uniform(0, 0.3, n))
+    r = layers._Rates(p)
+    pullets = rng.uniform(0, 1e4, (n, r.rear_ages))
+    hens = rng.uniform(0, 1e4, (n, r.lay_ages))
+    wp, wh = layers.ahead_weights(r)
+    np.testing.assert_allclose((pullets * wp).sum(axis=1) + (hens * wh).sum(axis=1),
+                               _flock_ahead_by_stepping(r, pullets.copy(), hens.copy()), rtol=1e-12)

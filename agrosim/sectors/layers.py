@@ -114,15 +114,21 @@ def init(p):
     return state, {k: np.zeros_like(hens) for k in FLOWS}
 
 
-def _flock_ahead(r: _Rates, pullets, hens):
-    """(n,) hens in lay `rear` months ahead from these cohorts, with no more chicks placed and no cage limit."""
-    out = np.zeros(pullets.shape[0])
-    for k in range(1, r.rear_ages + 1):
-        pullets, _, moved = co.advance(pullets, r.rear_surv, r.rear_exit)
-        hens, _, _ = co.advance(hens, r.lay_surv, r.lay_exit)
-        hens[:, 0] = moved
-        out = np.where(r.rear == k, hens.sum(axis=1), out)
-    return out
+def ahead_weights(r: _Rates):
+    """Weights (n, pullet ages), (n, hen ages) such that pullets·wp + hens·wh = the hens in lay `rear`
+    months ahead, with no more chicks placed and no cage limit. The pipeline is linear with rates
+    fixed within the year, so the look-ahead is the adjoint of `rear` months of `co.advance`, computed
+    once a year instead of re-running the cohorts every month."""
+    n = r.rear.shape[0]
+    wp, wh = np.zeros((n, r.rear_ages)), np.zeros((n, r.lay_ages))
+    stay_p = r.rear_surv * (1.0 - r.rear_exit[:, 1:])   # (n, ages): survives the month, stays a pullet
+    move_p = r.rear_surv * r.rear_exit[:, 1:]           # survives and moves into lay
+    stay_h = r.lay_surv * (1.0 - r.lay_exit[:, 1:])
+    for k in range(r.rear_ages, 0, -1):
+        wh = wh + (r.rear == k)[:, None]                # count the flock in lay after month k
+        wp = np.concatenate([wp[:, 1:], np.zeros((n, 1))], axis=1) * stay_p + move_p * wh[:, :1]
+        wh = np.concatenate([wh[:, 1:], np.zeros((n, 1))], axis=1) * stay_h
+    return wp, wh
 
 
 def step_months(s, p, t):
@@ -132,6 +138,7 @@ def step_months(s, p, t):
     pullets, hens = s["pullet_cohorts_head"], s["hen_cohorts_head"]
     cages, target = s["cages_head"], s["hen_target_head"]
     total = {k: np.zeros_like(cages) for k in FLOWS}
+    w_pullets, w_hens = ahead_weights(r)
     months = []
     for m in range(12):
         f = {k: np.zeros_like(cages) for k in FLOWS}
@@ -152,7 +159,8 @@ def step_months(s, p, t):
 
         target = target * growth_m
         wanted = np.minimum(target * growth_m ** r.rear, cages)
-        f["chicks_placed_head"] = np.maximum(wanted - _flock_ahead(r, pullets, hens), 0.0) / r.to_lay
+        ahead = (pullets * w_pullets).sum(axis=1) + (hens * w_hens).sum(axis=1)
+        f["chicks_placed_head"] = np.maximum(wanted - ahead, 0.0) / r.to_lay
         pullets[:, 0] = f["chicks_placed_head"]
         state = _state(pullets, hens, cages, target)
         months.append((state, f))

@@ -9,12 +9,11 @@ import pandas as pd
 from agrosim.analysis.probability import bands, load_results, target_table
 from agrosim.batch import Design, remove_store, run_batch
 from agrosim.config import Scenario, load_scenario
-from agrosim.engine import simulate
+from agrosim.engine import recorded_indicators, simulate
 from agrosim.errors import InputError, Problem
 from agrosim.links import land
 from agrosim.report.writer import write_report
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME
 from agrosim.targets import evaluate
 
 
@@ -64,7 +63,7 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: 
     store = Path(work_root) / ".work" / f"{sc.name}-{design.key(sc)}"
     chunks = run_batch(sc, design, store, chunk_size, workers, scheduler, progress)
     results = load_results(sc, chunks, sorted({t.indicator for t in sc.targets}))
-    if land.claimants([BY_NAME[s] for s in sc.sectors]):
+    if "land_overcommitted" in recorded_indicators(sc):
         over = load_results(sc, chunks, ["land_overcommitted"]).data["land_overcommitted"]
         results.warnings = land.summarise(sc.years, over)
     return MonteCarlo(sc, results, target_table(sc, results), bands(sc, chunks), chunks, design.seed)

@@ -81,8 +81,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.target:
         f, label = sens.outcome(sc, target=_target_id(sc, args.target))
     else:
-        from agrosim.analysis.probability import indicator_specs
-        specs = indicator_specs(sc)
+        from agrosim.engine import recorded_indicators
+        specs = recorded_indicators(sc)
         if args.indicator not in specs:
             raise InputError([Problem("command line", "--indicator",
                                       f"'{args.indicator}'{did_you_mean(args.indicator, specs)}",

@@ -11,7 +11,7 @@ from agrosim.links import LinkInputs, land
 from agrosim.param_arrays import all_arrays
 from agrosim.results import Results
 from agrosim.sectors import BY_NAME
-from agrosim.sectors.base import Sector
+from agrosim.sectors.base import IndicatorSpec, Sector
 
 BALANCE_RTOL = 1e-9
 
@@ -32,6 +32,15 @@ def check_balances(sector: Sector, old: dict, new: dict, flows: dict, year: int)
                 raise ModelError(f"{sector.name}: {name} is negative or NaN in {year}")
 
 
+def recorded_indicators(scenario: Scenario) -> dict[str, IndicatorSpec]:
+    """Every indicator a run of the scenario records: its sectors', and the land check's when it runs."""
+    active = [BY_NAME[name] for name in scenario.sectors]
+    specs = {ind.name: ind for s in active for ind in s.indicators}
+    if land.claimants(active):
+        specs.update({ind.name: ind for ind in land.INDICATORS})
+    return specs
+
+
 def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] | None = None,
              run_offset: int = 0, observed: Mapping[int, Mapping[str, float]] | None = None) -> Results:
     """Run every active sector from the base year to the end year for n runs at once.
@@ -47,11 +56,8 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
     sectors = [s for s in active if s.couple is None]
     links = [s for s in active if s.couple is not None]
     claimants = land.claimants(sectors)
-    check_land = bool(claimants)
     years = scenario.years
-    indicators = {ind.name: ind for s in active for ind in s.indicators}
-    if check_land:
-        indicators.update({ind.name: ind for ind in land.INDICATORS})
+    indicators = recorded_indicators(scenario)
     # year-major while recording (each year's write is contiguous), handed out as (n, years) views
     data = {name: np.empty((len(years), n)) for name in indicators}
     states, flows, warnings = {}, {}, []
@@ -77,7 +83,7 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
                 states[name], flows[name] = s.curtail(states[name], flows[name], share, params[name])
                 _record(data, s.report(states[name], flows[name], params[name], t), t)
 
-        if check_land:
+        if claimants:
             shrink(_land_claims(scenario, claimants, data, t, years[t], warnings))
         for link in links:
             current = {k: v[t] for k, v in data.items()}

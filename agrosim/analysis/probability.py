@@ -9,26 +9,17 @@ from scipy.stats import binomtest
 
 from agrosim.batch import read_columns
 from agrosim.config.scenario import Scenario
-from agrosim.links import land
+from agrosim.engine import recorded_indicators
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME
 from agrosim.targets import evaluate, met_runs
 from agrosim.units import from_internal
 
 QUANTILES = (5, 25, 50, 75, 95)
 
 
-def indicator_specs(scenario: Scenario) -> dict:
-    """Every indicator a run of the scenario records: the sectors', and the land check's when it runs."""
-    specs = {i.name: i for s in scenario.sectors for i in BY_NAME[s].indicators}
-    if land.claimants([BY_NAME[s] for s in scenario.sectors]):
-        specs.update({i.name: i for i in land.INDICATORS})
-    return specs
-
-
 def load_results(scenario: Scenario, paths: list[Path], indicators: list[str]) -> Results:
     """Results holding all runs of the named indicators (read column by column from the chunks)."""
-    specs = indicator_specs(scenario)
+    specs = recorded_indicators(scenario)
     cols = [f"{ind}|{y}" for ind in indicators for y in scenario.years]
     raw = read_columns(paths, ["run"] + cols)
     data = {ind: np.column_stack([raw[f"{ind}|{y}"] for y in scenario.years]) for ind in indicators}
@@ -53,7 +44,7 @@ def target_table(scenario: Scenario, results: Results, confidence: float = 0.95)
 def bands(scenario: Scenario, paths: list[Path], quantiles=QUANTILES) -> pd.DataFrame:
     """Percentiles and mean of every indicator per year, in display units."""
     rows = []
-    for name, spec in indicator_specs(scenario).items():
+    for name, spec in recorded_indicators(scenario).items():
         cols = [f"{name}|{y}" for y in scenario.years]
         raw = read_columns(paths, cols)
         for y, col in zip(scenario.years, cols):

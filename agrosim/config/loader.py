@@ -118,6 +118,12 @@ class _Collector:
                 self.add(path + (key,), f"unknown key '{key}'{did_you_mean(key, allowed)}",
                          "one of: " + ", ".join(str(a) for a in allowed))
 
+    def validation(self, path: tuple, exc: ValidationError) -> None:
+        """One problem per pydantic error of a section, at its key path under `path`."""
+        for err in exc.errors():
+            found = "nothing" if err["type"] == "missing" else repr(err.get("input"))
+            self.add(path + tuple(err["loc"]), found, err["msg"])
+
     def value(self, raw: Any, spec: ParamSpec, path: tuple) -> ParamValue | None:
         try:
             return parse_param(raw, spec)
@@ -374,9 +380,7 @@ def _inconsistencies(raw: Any, target_ids: set[str], col: _Collector) -> dict[st
         try:
             out[str(key)] = model = InconsistencyModel.model_validate(item)
         except ValidationError as exc:
-            for err in exc.errors():
-                found = "nothing" if err["type"] == "missing" else repr(err.get("input"))
-                col.add(("inconsistencies", key) + tuple(err["loc"]), found, err["msg"])
+            col.validation(("inconsistencies", key), exc)
             continue
         for i, tid in enumerate(model.targets):
             if tid not in target_ids:
@@ -392,9 +396,7 @@ def _land_claims(raw: Any, col: _Collector) -> LandClaims:
     try:
         settings = LandClaims.model_validate(raw)
     except ValidationError as exc:
-        for err in exc.errors():
-            found = "nothing" if err["type"] == "missing" else repr(err.get("input"))
-            col.add(("land_claims",) + tuple(err["loc"]), found, err["msg"])
+        col.validation(("land_claims",), exc)
         return LandClaims()
     claiming = [s.name for s in BY_NAME.values() if s.land_claim]
     for i, name in enumerate(settings.priority):

@@ -26,7 +26,7 @@ import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
 from agrosim.links import LinkInputs
-from agrosim.sectors.base import IndicatorSpec as I, Sector, yearly
+from agrosim.sectors.base import IndicatorSpec as I, link_sector, yearly
 
 _RULE = ("assumption: rule-of-thumb feeding level recalled from Chinese feeding practice, not checked "
          "against a published table; range kept wide")
@@ -150,8 +150,8 @@ def couple(x: LinkInputs):
     return out, shares
 
 
-SECTOR = Sector(
+SECTOR = link_sector(
+    couple,
     name="feed", title_en="Feed balance", title_zh="饲料平衡",
-    params=PARAMS, tables=(), balances=(), indicators=INDICATORS,
-    init=lambda p: ({}, {}), step=lambda s, p, t: ({}, {}), report=lambda s, f, p, t: {}, couple=couple,
+    params=PARAMS, indicators=INDICATORS,
 )

@@ -13,7 +13,7 @@ import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
 from agrosim.links import LinkInputs
-from agrosim.sectors.base import IndicatorSpec as I, Sector, yearly
+from agrosim.sectors.base import IndicatorSpec as I, link_sector, yearly
 
 _PRICE = ("assumption: order of magnitude of 2020 farm-gate prices in China, recalled and not checked "
           "against a price yearbook; give local prices with their source")
@@ -74,8 +74,8 @@ def couple(x: LinkInputs):
     return out, {}
 
 
-SECTOR = Sector(
+SECTOR = link_sector(
+    couple,
     name="value", title_en="Output value and investment", title_zh="产值与投资",
-    params=PARAMS, tables=(), balances=(), indicators=INDICATORS,
-    init=lambda p: ({}, {}), step=lambda s, p, t: ({}, {}), report=lambda s, f, p, t: {}, couple=couple,
+    params=PARAMS, indicators=INDICATORS,
 )

@@ -87,6 +87,13 @@ class Sector:
         return specs
 
 
+def link_sector(couple: Callable, **declarations) -> Sector:
+    """A sector that holds no stocks of its own (feed balance, output value): its parameters and
+    indicators, and `couple`, which the engine calls each year after the producing sectors."""
+    return Sector(tables=(), balances=(), init=lambda p: ({}, {}), step=lambda s, p, t: ({}, {}),
+                  report=lambda s, f, p, t: {}, couple=couple, **declarations)
+
+
 def yearly(params: Mapping[str, np.ndarray], name: str, t: int) -> np.ndarray:
     """Value of a time-varying parameter in year index t, shape (n,)."""
     return params[name][:, t]

@@ -25,4 +25,3 @@ class LinkInputs:
         """The indicator's values, or zeros when no active sector reports it."""
         n = len(next(iter(self.params.values()))) if self.params else len(next(iter(self.values.values())))
         return self.values.get(indicator, np.zeros(n))
-

@@ -13,6 +13,7 @@ from agrosim.config.scenario import InconsistencyModel, Scenario, Target, Target
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.limits import MAX_EXTENDS_DEPTH, MAX_NAME_CHARS
 from agrosim.investments import InvestmentModel, parse_investment
 from agrosim.links.land import LandClaims
 from agrosim.events import CAPACITY_PARAM, LOSS_PARAM, parse_drought, parse_outbreak, parse_project, plan
@@ -20,6 +21,7 @@ from agrosim.param_arrays import sector_arrays
 from agrosim.paths import bundled_params_dir
 from agrosim.sectors import BY_NAME
 from agrosim.uncertainty import correlation_matrix, parse_distribution
+from agrosim.units import UnitError, parse_quantity, parse_year
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
@@ -68,12 +70,20 @@ def _apply_overrides(data: dict, overrides: Any, origins: Origins, file: str) ->
     if not isinstance(overrides, dict):
         raise InputError([Problem(file, "overrides", repr(overrides), "a mapping of dotted.key.path: value")])
     for dotted, value in overrides.items():
-        keys = [int(k) if k.isdigit() else k for k in str(dotted).split(".")]
+        keys = [_override_key(k) for k in str(dotted).split(".")]
         nested: Any = value
         for key in reversed(keys):
             nested = {key: nested}
         data = _merge(data, nested, origins, file)
     return data
+
+
+def _override_key(text: str):
+    """One part of a dotted override: a year (ASCII or full-width digits) as int, else the text."""
+    try:
+        return parse_year(text)
+    except UnitError:
+        return text
 
 
 def _load_chain(path: Path, stack: tuple[Path, ...], origins: Origins) -> dict:
@@ -82,6 +92,11 @@ def _load_chain(path: Path, stack: tuple[Path, ...], origins: Origins) -> dict:
     if path in stack:
         cycle = " -> ".join(str(p) for p in stack + (path,))
         raise InputError([Problem(shown, "extends", f"a cycle: {cycle}", "a chain of extends that ends")])
+    if len(stack) >= MAX_EXTENDS_DEPTH:
+        chain = [str(p) for p in stack + (path,)]
+        shown_chain = " -> ".join(chain if len(chain) <= 6 else chain[:3] + [f"… {len(chain) - 6} more …"] + chain[-3:])
+        raise InputError([Problem(str(stack[0]), "extends", f"a chain of more than {MAX_EXTENDS_DEPTH} files: {shown_chain}",
+                                  f"at most {MAX_EXTENDS_DEPTH} files in one extends chain")])
     data = read_yaml(path)
     base: dict = {}
     if "extends" in data:
@@ -207,11 +222,16 @@ def _targets(models: dict, sectors: list[str], col: _Collector) -> list[Target]:
             found, _, expected = str(exc).partition("; expected ")
             col.add(path + ("value",), found, expected)
             continue
-        written = str(model.value).split(None, 1)
+        if upper is not None and not upper >= value:
+            col.add(path + ("upper",), f"upper {model.upper} below value {model.value}",
+                    "an upper bound at least the target value")
+            continue
+        number, unit = parse_quantity(model.value) if isinstance(model.value, str) else (value, None)
+        written = unit is not None and unit.text != ""
         out.append(Target(
             id=tid, indicator=model.indicator, kind=model.kind, value=value, year=model.year,
-            unit_written=written[1] if len(written) > 1 else ind.display_unit,
-            value_written=float(written[0]) if len(written) > 1 else value, upper=upper,
+            unit_written=unit.text if written else ind.display_unit,
+            value_written=number if written else value, upper=upper,
             tolerance=model.tolerance, from_year=model.from_year, aspirational=model.aspirational,
             en=model.en or ind.en, zh=model.zh or ind.zh, source=model.source))
     return out
@@ -457,6 +477,9 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
                 found = f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], allowed)}"
             col.add(loc, found, err["msg"])
         raise InputError(col.problems) from None
+    if len(head.name) > MAX_NAME_CHARS:
+        col.add(("name",), f"a name of {len(head.name)} characters",
+                f"at most {MAX_NAME_CHARS} characters (report folders add suffixes such as '-sensitivity' to it)")
     if not head.base_year < head.end_year <= head.base_year + MAX_YEARS:
         col.add(("end_year",), str(head.end_year),
                 f"a year after base_year {head.base_year} and at most {MAX_YEARS} years after it")

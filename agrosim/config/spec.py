@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from agrosim.units import UnitError, parse_quantity, parse_unit
+from agrosim.units import UnitError, parse_quantity, parse_unit, parse_year
 
 PULSE_NAMES = ("capacity_added_places_per_yr", "outbreak_loss_fraction")
 
@@ -146,9 +146,13 @@ def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
         if not spec.time_varying:
             raise ValueError(f"a mapping {raw!r}; expected a single value ({spec.name} cannot vary by year)")
         schedule = {}
-        for year, item in raw.items():
-            if not isinstance(year, int) or isinstance(year, bool):
-                raise ValueError(f"schedule key {year!r}; expected a year such as 2023")
+        for key, item in raw.items():
+            try:
+                year = parse_year(key)
+            except UnitError as exc:
+                raise ValueError(f"schedule key {key!r} ({exc}); expected a year such as 2023") from None
+            if year in schedule:
+                raise ValueError(f"schedule key {key!r}, the year {year} twice; expected each year once")
             schedule[year] = parse_scalar(item, spec)
         if not schedule:
             raise ValueError("an empty schedule; expected {year: value, ...}")

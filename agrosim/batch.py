@@ -22,7 +22,9 @@ import yaml
 
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
+from agrosim.errors import InputError, Problem
 from agrosim.events import stochastic_losses
+from agrosim.limits import MAX_DESIGN_BYTES, MAX_DESIGN_POINTS
 from agrosim.param_arrays import time_row
 from agrosim.sectors import BY_NAME
 from agrosim.uncertainty import sample
@@ -65,6 +67,34 @@ class Design:
             h.update(name.encode())
             h.update(np.ascontiguousarray(self.points[name], dtype=float).tobytes())
         return h.hexdigest()[:16]
+
+
+def design_bytes(scenario: Scenario, runs: int, columns: int = 0, all_indicators: bool = False) -> int:
+    """Bytes a batch of `runs` runs needs at once once collected: the targets' indicators (or every
+    recorded indicator, for methods that simulate the whole design at once) per year, plus `columns`
+    more values per run (design points, draws)."""
+    from agrosim.engine import recorded_indicators
+
+    indicators = len(recorded_indicators(scenario)) if all_indicators else len({t.indicator for t in scenario.targets})
+    return 8 * runs * (len(scenario.years) * max(indicators, 1) + columns + len(scenario.uncertainty) + 1)
+
+
+def check_design_size(scenario: Scenario, runs: int, option: str, columns: int = 0, all_indicators: bool = False,
+                      points: int | None = None) -> None:
+    """Refuse a design whose points or memory exceed MAX_DESIGN_POINTS / MAX_DESIGN_BYTES, before any of
+    it is allocated (a sweep of 100 000 points per lever, a Sobol sample of 2³⁰)."""
+    problems = []
+    if points is not None and points > MAX_DESIGN_POINTS:
+        problems.append(Problem("command line", option, f"a design of {points:,} points",
+                                f"at most {MAX_DESIGN_POINTS:,} points (the design-size limit)"))
+    need = design_bytes(scenario, runs, columns, all_indicators)
+    if need > MAX_DESIGN_BYTES:
+        problems.append(Problem("command line", option,
+                                f"{runs:,} runs, needing about {need / 2**30:,.1f} GiB of memory",
+                                f"a design needing at most {MAX_DESIGN_BYTES / 2**30:g} GiB (the design-memory limit); "
+                                "fewer runs, points or replicates"))
+    if problems:
+        raise InputError(problems)
 
 
 def chunk_ranges(runs: int, chunk_size: int) -> list[tuple[int, int]]:

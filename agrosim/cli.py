@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from agrosim import cli_args
 from agrosim.errors import InputError, ModelError, Problem
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
@@ -140,8 +141,8 @@ def _probability(text: str) -> float:
 
 def _non_negative(text: str) -> int:
     value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text}: expected a whole number ≥ 0")
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text}: expected a whole number from 0 to 2^63 - 1")
     return value
 
 
@@ -176,9 +177,10 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
 
 def _batch_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
-    p.add_argument("--workers", type=_positive, default=1, help="local worker processes (default 1)")
+    p.add_argument("--workers", type=cli_args.workers, default=1, help="local worker processes (default 1)")
     p.add_argument("--chunk-size", type=_positive, default=10_000, help="runs per chunk (default 10000)")
-    p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--scheduler", type=cli_args.scheduler, default=None,
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
 
 
 def _verdict_table(verdicts: pd.DataFrame) -> str:
@@ -216,7 +218,7 @@ def _cmd_run(args) -> int:
 
 def _cmd_mc(args) -> int:
     from agrosim.api import monte_carlo
-    from agrosim.batch import remove_store
+    from agrosim.batch import check_design_size, remove_store
     from agrosim.config import load_scenario
     from agrosim.report.lang import check_lang
     from agrosim.report.writer import write_report
@@ -224,6 +226,7 @@ def _cmd_mc(args) -> int:
     check_lang(args.lang)
     sc = load_scenario(args.scenario)
     _check_observed(args, sc)
+    check_design_size(sc, args.runs or sc.runs, "--runs")
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True)
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
@@ -260,6 +263,8 @@ def _cmd_serve(args) -> int:
     except ModuleNotFoundError as exc:
         raise InputError([Problem("command line", "serve", f"a missing package ({exc.name})",
                                   "the explorer's extra installed: pip install -e '.[serve]'")]) from None
+    if args.port > 65535:
+        raise InputError([Problem("command line", "--port", str(args.port), "a port from 0 to 65535")])
     serve(args.scenario, args.host, args.port, args.runs, args.out)
     return 0
 
@@ -300,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and argv[0].endswith((".yaml", ".yml")):
         argv.insert(0, "run")
+    if sys.stderr is None or sys.stderr.closed:  # `2>&-`: no channel for messages, so refuse to run
+        print("problem in the input: standard error is closed; expected an open stream for messages "
+              "(redirect it to a file or /dev/null instead)", file=sys.stdout)
+        return 2
     args = build_parser().parse_args(argv)
     from agrosim.cli_analysis import cmd_allocate, cmd_batch, cmd_discover, cmd_sensitivity, cmd_solve, cmd_sweep
     from agrosim.cli_observed import cmd_backtest, cmd_calibrate, cmd_reforecast, cmd_track
@@ -310,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
                "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "report": _cmd_report,
                "serve": _cmd_serve, "validate": _cmd_validate, "list": _cmd_list, "regions": cmd_regions}[args.command]
     try:
+        for option in ("out", "write", "csv"):
+            cli_args.check_out(f"--{option}", getattr(args, option, None))
         return handler(args)
     except InputError as exc:
         print(exc.message(), file=sys.stderr)
@@ -326,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"internal error: {type(exc).__name__}: {exc} (set AGROSIM_DEBUG=1 for a traceback)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; no partial report was left", file=sys.stderr)
+        print("interrupted; no partial report was left (finished chunks are kept: the same command resumes)",
+              file=sys.stderr)
         return 130
 
 

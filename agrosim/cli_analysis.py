@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 import pandas as pd
 
 from agrosim.analysis.levers import lever, parse_range
-from agrosim.batch import remove_store
+from agrosim import cli_args
+from agrosim.batch import check_design_size, remove_store
 from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.report.charts import feasibility_map, tornado
@@ -26,6 +28,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from agrosim.analysis.solve import solve
 
     sc = load_scenario(args.scenario)
+    check_design_size(sc, args.runs, "--runs", all_indicators=True)
     low, high, _ = parse_range(args.range) if args.range else (None, None, None)
     lv = lever(sc, args.lever, low, high)
     targets = [_target_id(sc, args.target)] if args.target else [t.id for t in sc.targets]
@@ -51,6 +54,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         levers.append(lever(sc, path.strip(), low, high))
         counts.append(count or args.points)
     seed = sc.seed if args.seed is None else args.seed
+    if args.design == "sobol":
+        cli_args.check_power_of_two("--samples", args.samples)
+    n_points = {"grid": math.prod(counts), "oat": 1 + sum(counts)}.get(args.design, args.samples)
+    check_design_size(sc, n_points * args.reps, "--points/--samples/--reps", columns=len(levers), points=n_points)
     points = design_points(levers, args.design, counts, args.samples, seed)
     table, store = sweep(sc, levers, points, args.reps, seed, Path(args.out), args.chunk_size, args.workers,
                          args.scheduler, progress=True)
@@ -88,6 +95,13 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                                       f"'{args.indicator}'{did_you_mean(args.indicator, specs)}",
                                       "an indicator of the scenario's sectors")])
         f, label = sens.outcome(sc, indicator=args.indicator, year=args.year)
+    d = len(sc.uncertainty)
+    if args.method == "sobol":
+        cli_args.check_power_of_two("--samples", args.samples)
+    if args.year is not None and args.year not in sc.years:
+        raise InputError([Problem("command line", "--year", str(args.year), f"a year in {sc.years[0]}..{sc.years[-1]}")])
+    runs = {"sobol": args.samples * (d + 2), "morris": args.samples * (d + 1)}.get(args.method, 2 * d + 1)
+    check_design_size(sc, runs, "--samples", columns=d, all_indicators=True)
     if args.method == "tornado":
         table = sens.tornado(sc, f)
     elif args.method == "morris":
@@ -156,6 +170,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     if not sc.uncertainty:
         raise InputError([Problem(sc.file, "uncertainty", "no uncertain parameters",
                                   "an `uncertainty:` section listing the inputs to explore")])
+    check_design_size(sc, args.runs, "--runs", columns=len(sc.uncertainty))
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True)
     import pyarrow.parquet as pq
@@ -192,7 +207,10 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     first, last = sc.years[1], sc.years[-1]
     if args.years:
         a, _, b = args.years.partition("-")
-        first, last = int(a), int(b or a)
+        try:
+            first, last = int(a), int(b or a)
+        except ValueError:
+            first, last = 0, -1
     if not sc.years[1] <= first <= last <= sc.years[-1]:
         raise InputError([Problem("command line", "--years", args.years, f"years within {sc.years[1]}-{sc.years[-1]}")])
     years = list(range(first, last + 1))
@@ -204,6 +222,9 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     targets = args.targets.split(",") if args.targets else [t.id for t in sc.targets]
     for tid in targets:
         _target_id(sc, tid)
+    candidates = math.comb(round(1 / args.step) + len(names) - 1, len(names) - 1)
+    check_design_size(sc, candidates * args.runs, "--step/--runs", columns=len(names), all_indicators=True,
+                      points=math.comb(round(5 / args.step) + len(names) - 1, len(names) - 1))
     problem = BudgetProblem(sc.investments, {y: total / len(years) for y in years}, min_share, max_share)
     try:
         tables = recommend(sc, problem, targets, args.objective, args.runs,

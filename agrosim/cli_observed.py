@@ -6,7 +6,9 @@ from pathlib import Path
 
 import yaml
 
+from agrosim import cli_args
 from agrosim.analysis.levers import lever
+from agrosim.batch import check_design_size
 from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem
 from agrosim.observed import by_year, load_observed
@@ -20,14 +22,15 @@ def add_parsers(sub, batch_options) -> None:
     p.add_argument("--observed", required=True, help="CSV: region, indicator, year, value, unit, source")
     p.add_argument("--path", choices=("linear", "growth"), default="linear",
                    help="implied path from base to target: straight line or constant growth")
-    p.add_argument("--tolerance", type=float, default=0.02, help="relative band counted as on track (0.02)")
+    p.add_argument("--tolerance", type=cli_args.fraction, default=0.02, help="relative band counted as on track (0.02)")
     p.add_argument("--out", default="reports")
     p = sub.add_parser("reforecast", help="start from the observed years and project on (deterministic or MC)")
     p.add_argument("scenario")
     p.add_argument("--observed", required=True)
-    p.add_argument("--to", type=int, default=None, help="last year to project (default: the scenario's end year)")
-    p.add_argument("--runs", type=int, default=None, help="Monte Carlo runs (default: one deterministic run)")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--to", type=cli_args.year, default=None,
+                   help="last year to project (default: the scenario's end year)")
+    p.add_argument("--runs", type=cli_args.positive, default=None, help="Monte Carlo runs (default: one deterministic run)")
+    p.add_argument("--seed", type=cli_args.seed, default=None)
     batch_options(p)
     p = sub.add_parser("calibrate", help="fit trend parameters to observed series by least squares")
     p.add_argument("scenario")
@@ -69,9 +72,10 @@ def cmd_reforecast(args: argparse.Namespace) -> int:
 
     overrides = {"end_year": args.to} if args.to else None
     sc = load_scenario(args.scenario, overrides)
-    obs = by_year(load_observed(args.observed, sc))
+    obs = by_year(load_observed(args.observed, sc), sc.years)
     sc.name = f"{sc.name}-reforecast"
     if args.runs:
+        check_design_size(sc, args.runs, "--runs")
         done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                            work_root=args.out, progress=True, observed=obs)
     else:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; concurrent identical jobs are then the user's care
+    fcntl = None
 
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
@@ -97,6 +103,9 @@ def check_design_size(scenario: Scenario, runs: int, option: str, columns: int =
         raise InputError(problems)
 
 
+LOCK_FILE = ".lock"
+
+
 def chunk_ranges(runs: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
 
@@ -133,10 +142,17 @@ def compute_chunk(scenario: Scenario, design: Design, start: int, stop: int, sto
 
 def run_batch(scenario: Scenario, design: Design, store: Path, chunk_size: int = 10_000, workers: int = 1,
               scheduler: str | None = None, progress: bool = True) -> list[Path]:
-    """Compute every chunk not already in `store`; return all chunk paths in run order."""
+    """Compute every chunk not already in `store`; return all chunk paths in run order.
+
+    The store is locked for this process until `remove_store` (or the process ends): a second process
+    computing the same job into the same folder is refused instead of losing its chunks. Ctrl-C stops
+    the workers at once; finished chunks stay for the next run to resume from."""
     from tqdm import tqdm
 
     store.mkdir(parents=True, exist_ok=True)
+    _lock(store)
+    for leftover in store.glob("chunk-*.tmp-*"):  # half-written by a killed run
+        leftover.unlink(missing_ok=True)
     ranges = chunk_ranges(design.runs, chunk_size)
     todo = [(a, b) for a, b in ranges if not _chunk_path(store, a, b).exists()]
     bar = tqdm(total=design.runs, initial=design.runs - sum(b - a for a, b in todo), unit="run",
@@ -145,11 +161,7 @@ def run_batch(scenario: Scenario, design: Design, store: Path, chunk_size: int =
         if scheduler:
             _on_dask(scheduler, scenario, design, todo, store, bar)
         elif workers > 1 and len(todo) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(compute_chunk, scenario, design, a, b, str(store)): b - a for a, b in todo}
-                for fut in as_completed(futures):
-                    fut.result()
-                    bar.update(futures[fut])
+            _on_pool(workers, scenario, design, todo, store, bar)
         else:
             for a, b in todo:
                 compute_chunk(scenario, design, a, b, str(store))
@@ -159,10 +171,38 @@ def run_batch(scenario: Scenario, design: Design, store: Path, chunk_size: int =
     return [_chunk_path(store, a, b) for a, b in ranges]
 
 
-def _on_dask(address: str, scenario, design, todo, store: Path, bar) -> None:
-    from dask.distributed import Client, as_completed as dask_completed
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    with Client(address) as client:
+
+def _on_pool(workers: int, scenario, design, todo, store: Path, bar) -> None:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    try:
+        futures = {pool.submit(compute_chunk, scenario, design, a, b, str(store)): b - a for a, b in todo}
+        for fut in as_completed(futures):
+            fut.result()
+            bar.update(futures[fut])
+    except BaseException:
+        for proc in list(getattr(pool, "_processes", {}).values()):  # stop chunks in progress at once
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _on_dask(address: str, scenario, design, todo, store: Path, bar) -> None:
+    try:
+        from dask.distributed import Client, as_completed as dask_completed
+    except ModuleNotFoundError as exc:
+        raise InputError([Problem("command line", "--scheduler", f"a missing package ({exc.name})",
+                                  "dask[distributed] installed to use a Dask cluster")]) from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError([Problem("command line", "--scheduler", f"'{address}', which could not be reached "
+                                  f"({type(exc).__name__})", "the address of a running Dask scheduler")]) from None
+    with client:
         futures = [client.submit(compute_chunk, scenario, design, a, b, str(store), pure=False) for a, b in todo]
         sizes = {f.key: b - a for f, (a, b) in zip(futures, todo)}
         for fut in dask_completed(futures):
@@ -170,9 +210,40 @@ def _on_dask(address: str, scenario, design, todo, store: Path, bar) -> None:
             bar.update(sizes[fut.key])
 
 
+#: store → open file descriptor of its lock, for the stores this process computes into (see run_batch)
+_HELD: dict[str, int] = {}
+
+
+def _lock(store: Path) -> None:
+    """Take the store's lock for this process (again-safe); refuse if another live process holds it."""
+    key = str(store.resolve())
+    if key in _HELD or fcntl is None:
+        return
+    fd = os.open(store / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+        os.close(fd)
+        raise InputError([Problem(str(store), "", f"a job being computed by another agrosim process (pid {holder})",
+                                  "one process per job and output folder: wait for it to finish (its report is the "
+                                  "same) or choose another --out")]) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    _HELD[key] = fd
+
+
+def release_store(store: Path) -> None:
+    """Let other processes compute into `store` (remove_store does this; for callers that keep it)."""
+    fd = _HELD.pop(str(store.resolve()), None)
+    if fd is not None:
+        os.close(fd)
+
+
 def remove_store(store: Path) -> None:
     """Delete a finished job's chunk folder, and the .work folder when it is left empty."""
     shutil.rmtree(store, ignore_errors=True)
+    release_store(store)
     if store.parent.is_dir() and not any(store.parent.iterdir()):
         store.parent.rmdir()
 

@@ -13,7 +13,7 @@ from agrosim.batch import check_design_size, remove_store
 from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.report.charts import feasibility_map, tornado
-from agrosim.report.writer import atomic_folder, save, write_comparison, write_resolved
+from agrosim.report.writer import atomic_folder, report_dir, save, write_comparison, write_resolved
 
 
 def _target_id(scenario, target: str) -> str:
@@ -130,14 +130,19 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not folder.is_dir() or not files:
         raise InputError([Problem(str(folder), "", "no .yaml scenarios" if folder.is_dir() else "no such folder",
                                   "a folder of scenario YAML files")])
+    summary_name = f"batch-{folder.resolve().name}"
+    report_dir(Path(args.out), summary_name)  # refuses a folder name that cannot name the summary, up front
     rows, failed, reports = [], [], {}
-    for path in files:
+    for path, sc in _unique_names(files, {summary_name}):
         try:
+            if sc is None:
+                sc = load_scenario(path)  # raises the file's problems
             if args.runs:
-                done = monte_carlo(path, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+                check_design_size(sc, args.runs, "--runs")
+                done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                                    work_root=args.out, progress=False)
             else:
-                done = run(path)
+                done = run(sc)
             report = done.write(args.out)
         except InputError as exc:
             failed.append(path)
@@ -156,6 +161,28 @@ def cmd_batch(args: argparse.Namespace) -> int:
             write_comparison(tmp, reports)
         print(f"summary: {Path(args.out) / ('batch-' + folder.resolve().name) / 'summary.csv'}")
     return 2 if failed else 0
+
+
+def _unique_names(files: list[Path], taken: set[str]):
+    """(path, scenario) per file, renamed `name-2`, `name-3` … where a name is already taken in the batch
+    (so no report overwrites another); the scenario is None for a file that does not load."""
+    import sys
+
+    for path in files:
+        try:
+            sc = load_scenario(path)
+        except InputError:
+            yield path, None
+            continue
+        name, k = sc.name, 2
+        while sc.name in taken:
+            sc.name = f"{name}-{k}"
+            k += 1
+        if sc.name != name:
+            print(f"note: {path.name} is named '{name}' like an earlier scenario of the batch; "
+                  f"its report is {sc.name}", file=sys.stderr)
+        taken.add(sc.name)
+        yield path, sc
 
 
 def cmd_discover(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Mapping
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from agrosim.analysis.biology import beyond_biology
@@ -51,13 +54,41 @@ def atomic_folder(out_root: Path, name: str):
     """Yield a temporary folder; on success it replaces out_root/name, on any failure it vanishes."""
     final = report_dir(Path(out_root), name)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=final.parent))
+    clean_leftovers(final)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-{os.getpid()}-", dir=final.parent))
     try:
         yield tmp
         _swap_in(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def clean_leftovers(final: Path) -> None:
+    """Remove what a killed writer of `final` left: its hidden temporary folder, and the previous report
+    it had moved aside (put back if the new one never arrived). Folders of live processes are left."""
+    pattern = re.compile(rf"^\.{re.escape(final.name)}\.(tmp|old)-(\d+)(?:-|$)")
+    for item in final.parent.iterdir():
+        match = pattern.match(item.name)
+        if not match or not item.is_dir() or _alive(int(match.group(2))):
+            continue
+        if match.group(1) == "old" and not final.exists():
+            item.rename(final)
+        else:
+            shutil.rmtree(item, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs (this process counts as alive: another thread may be writing)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame,
@@ -135,17 +166,26 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
 
         load_observed(observed, scenario)  # refuses a bad file before anything is written
     alloc_source = _allocation_source(folder, allocation) if allocation is not None else None
-    if chunks:
-        results = load_results(scenario, chunks, sorted({t.indicator for t in scenario.targets}))
-        verdicts = target_table(scenario, results)
-        quant = pd.read_csv(folder / "bands.csv") if (folder / "bands.csv").is_file() else bands(scenario, chunks)
-    else:
-        frame = pd.read_csv(folder / "results.csv")
-        results = results_from_frame(scenario, frame)
-        verdicts = evaluate(scenario.targets, results)
-        quant = quantile_table(frame)
     meta_file = folder / "metadata.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    with _readable(meta_file):
+        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+        if not isinstance(meta, dict):
+            raise ValueError(f"a JSON {type(meta).__name__}, not an object")
+    if chunks:
+        for chunk in chunks:
+            with _readable(chunk):
+                pq.read_schema(chunk)
+        with _readable(folder / "runs"):
+            results = load_results(scenario, chunks, sorted({t.indicator for t in scenario.targets}))
+            verdicts = target_table(scenario, results)
+        with _readable(folder / "bands.csv"):
+            quant = pd.read_csv(folder / "bands.csv") if (folder / "bands.csv").is_file() else bands(scenario, chunks)
+    else:
+        with _readable(folder / "results.csv"):
+            frame = pd.read_csv(folder / "results.csv")
+            results = results_from_frame(scenario, frame)
+            verdicts = evaluate(scenario.targets, results)
+            quant = quantile_table(frame)
     meta = {"agrosim_version": "", "seed": scenario.seed, "created": "", "scenario_file": "", **meta, "runs": results.n}
     if observed is not None:
         meta = {**sections.TRACKING_DEFAULTS, **meta}
@@ -169,6 +209,19 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
                     shutil.copy2(alloc_source / file, tmp / sections.ALLOCATION_DIR / file)
         _render(tmp, scenario, verdicts, quant, meta, lang, results)
     return folder
+
+
+@contextmanager
+def _readable(path: Path):
+    """A data file of a report folder that does not read (truncated, edited, of another version) is bad
+    input naming the file, not an internal error."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, OSError, pa.ArrowException, pd.errors.ParserError) as exc:
+        raise InputError([Problem(str(path), "", f"a file that does not read ({type(exc).__name__}: {exc})"[:300],
+                                  "the file as agrosim wrote it; rerun the command that wrote the report")]) from None
 
 
 def _allocation_source(folder: Path, allocation: str | Path) -> Path:
@@ -286,7 +339,7 @@ def _swap_in(tmp: Path, final: Path) -> None:
     """Replace `final` by `tmp`; the old report survives until the new one is in place."""
     old = None
     if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        old = final.with_name(f".{final.name}.old-{os.getpid()}-{threading.get_ident()}")
         final.rename(old)
     try:
         tmp.rename(final)

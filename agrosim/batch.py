@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,9 +178,19 @@ def _ignore_sigint() -> None:
 
 
 def _on_pool(workers: int, scenario, design, todo, store: Path, bar) -> None:
+    interrupted: list[int] = []
+    in_main = threading.current_thread() is threading.main_thread()
+    if in_main:  # a Ctrl-C while the workers start is held, then raised once they ignore it
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
     try:
-        futures = {pool.submit(compute_chunk, scenario, design, a, b, str(store)): b - a for a, b in todo}
+        try:
+            futures = {pool.submit(compute_chunk, scenario, design, a, b, str(store)): b - a for a, b in todo}
+        finally:
+            if in_main:
+                signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            raise KeyboardInterrupt
         for fut in as_completed(futures):
             fut.result()
             bar.update(futures[fut])

@@ -217,7 +217,7 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_mc(args) -> int:
-    from agrosim.api import monte_carlo
+    from agrosim.api import check_batch_size, monte_carlo
     from agrosim.batch import check_design_size, remove_store
     from agrosim.config import load_scenario
     from agrosim.report.lang import check_lang
@@ -226,6 +226,7 @@ def _cmd_mc(args) -> int:
     check_lang(args.lang)
     sc = load_scenario(args.scenario)
     _check_observed(args, sc)
+    check_batch_size(args.runs or sc.runs, args.chunk_size, len(sc.years))
     check_design_size(sc, args.runs or sc.runs, "--runs")
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True)

@@ -320,8 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "report": _cmd_report,
                "serve": _cmd_serve, "validate": _cmd_validate, "list": _cmd_list, "regions": cmd_regions}[args.command]
     try:
-        for option in ("out", "write", "csv"):
-            cli_args.check_out(f"--{option}", getattr(args, option, None))
+        cli_args.check_out("--out", getattr(args, "out", None))
         return handler(args)
     except InputError as exc:
         print(exc.message(), file=sys.stderr)

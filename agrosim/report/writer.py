@@ -27,6 +27,7 @@ import yaml
 from agrosim.analysis.biology import beyond_biology
 from agrosim.analysis.cost import cost_per_gap
 from agrosim.config.scenario import Scenario
+from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem
 from agrosim.report import charts, sections
 from agrosim.report.excel import write_workbook
@@ -171,6 +172,9 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
         meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
         if not isinstance(meta, dict):
             raise ValueError(f"a JSON {type(meta).__name__}, not an object")
+    for table in [*folder.glob("*.csv"), *(folder / sections.ALLOCATION_DIR).glob("*.csv")]:
+        with _readable(table):
+            pd.read_csv(table, nrows=5)
     if chunks:
         for chunk in chunks:
             with _readable(chunk):
@@ -235,8 +239,8 @@ def _allocation_source(folder: Path, allocation: str | Path) -> Path:
     if source == folder / sections.ALLOCATION_DIR:
         return source
     theirs = given / "scenario.resolved.yaml"
-    mine = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
-    if not theirs.is_file() or yaml.safe_load(theirs.read_text(encoding="utf-8")) != mine:
+    mine = read_yaml(folder / "scenario.resolved.yaml")
+    if not theirs.is_file() or read_yaml(theirs) != mine:
         raise InputError([Problem(str(allocation), "scenario.resolved.yaml", "an allocation for another scenario",
                                   f"an allocation computed for the scenario of {folder}")])
     return source

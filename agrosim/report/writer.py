@@ -174,7 +174,8 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
             raise ValueError(f"a JSON {type(meta).__name__}, not an object")
     for table in [*folder.glob("*.csv"), *(folder / sections.ALLOCATION_DIR).glob("*.csv")]:
         with _readable(table):
-            pd.read_csv(table, nrows=5)
+            if table.read_bytes()[:64].strip():  # an empty table is written as an empty line
+                pd.read_csv(table, nrows=5)
     if chunks:
         for chunk in chunks:
             with _readable(chunk):

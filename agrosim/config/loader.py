@@ -315,9 +315,10 @@ def _events(merged: dict, head, sectors: list[str], col: _Collector, uncertain: 
         if not isinstance(raw, dict):
             col.add(("budget",), repr(raw), "a mapping {year: amount}, e.g. {2021: 5 亿元}")
             raw = {}
-        for year, amount in raw.items():
-            if year not in years[1:]:
-                col.add(("budget", year), repr(year), f"a year in {years[1]}..{years[-1]}")
+        for key, amount in raw.items():
+            year = _override_key(str(key))
+            if year not in years[1:] or year in budget:
+                col.add(("budget", key), repr(key), f"a year in {years[1]}..{years[-1]}, each once")
                 continue
             try:
                 budget[year] = parse_scalar(amount, spec)

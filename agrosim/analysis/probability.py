@@ -11,7 +11,7 @@ from agrosim.batch import read_columns
 from agrosim.config.scenario import Scenario
 from agrosim.engine import recorded_indicators
 from agrosim.results import Results
-from agrosim.targets import evaluate, met_runs
+from agrosim.targets import Thresholds, evaluate, met_runs
 from agrosim.units import from_internal
 
 QUANTILES = (5, 25, 50, 75, 95)
@@ -27,9 +27,11 @@ def load_results(scenario: Scenario, paths: list[Path], indicators: list[str]) -
                    raw["run"])
 
 
-def target_table(scenario: Scenario, results: Results, confidence: float = 0.95) -> pd.DataFrame:
+def target_table(scenario: Scenario, results: Results, confidence: float = 0.95,
+                 thresholds: Thresholds | None = None) -> pd.DataFrame:
     """Per-target verdicts with P(met), plus a final row for all targets met jointly."""
-    table = evaluate(scenario.targets, results, confidence)
+    thresholds = thresholds or Thresholds()
+    table = evaluate(scenario.targets, results, confidence, thresholds)
     if len(scenario.targets) > 1:
         joint = np.logical_and.reduce([met_runs(t, results) for t in scenario.targets])
         k, n = int(joint.sum()), len(joint)
@@ -37,8 +39,9 @@ def target_table(scenario: Scenario, results: Results, confidence: float = 0.95)
         table = pd.concat([table, pd.DataFrame([{
             "target": "ALL", "label_en": "All targets met jointly", "label_zh": "全部目标同时实现",
             "p_met": k / n, "p_low": ci.low, "p_high": ci.high, "runs": n,
-            "verdict": "met" if k / n >= 0.5 else "missed"}])], ignore_index=True)
-    return table.astype({"year": "Int64", "first_year_reached": "Int64"})
+            "verdict": thresholds.classify(k / n) if n > 1 else ("met" if k else "missed")}])],
+            ignore_index=True)
+    return table.astype({"year": "Int64", "judged_year": "Int64", "first_year_reached": "Int64"})
 
 
 def bands(scenario: Scenario, paths: list[Path], quantiles=QUANTILES) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from agrosim.analysis.probability import bands, load_results, target_table
+from agrosim.analysis.probability import bands, describe_drivers, drivers, load_results, target_table
 from agrosim.batch import Design, remove_store, run_batch
 from agrosim.config import Scenario, load_scenario
 from agrosim.config.assumptions import require_ranges
@@ -69,8 +69,10 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: 
     if "land_overcommitted" in recorded_indicators(sc):
         over = load_results(sc, chunks, ["land_overcommitted"]).data["land_overcommitted"]
         results.warnings = land.summarise(sc.years, over)
-    return MonteCarlo(sc, results, target_table(sc, results, thresholds=thresholds), bands(sc, chunks), chunks,
-                      design.seed)
+    table = target_table(sc, results, thresholds=thresholds)
+    found = drivers(sc, chunks, results)
+    table["driven_by"] = [describe_drivers(found.get(t, [])) for t in table["target"]]
+    return MonteCarlo(sc, results, table, bands(sc, chunks), chunks, design.seed)
 
 
 MAX_RUNS = 10**9

@@ -97,6 +97,8 @@ def test_placeholders_change_the_probability_not_only_the_spread(write, tmp_path
     drawn = monte_carlo(sc_file, runs=200, work_root=tmp_path)
     assert held.verdicts.p_met.iloc[0] == 0.0
     assert 0.1 < drawn.verdicts.p_met.iloc[0] < 0.9
+    # the table names the placeholder the verdict rests on, with its rank correlation
+    assert drawn.verdicts.driven_by.iloc[0].startswith("land_grain.yield_trend_per_yr (placeholder, ρ +0.9")
 
 
 def test_capacity_target_reads_normal_weather_output():

@@ -20,13 +20,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from agrosim.compose import recentre
 from agrosim.config.assumptions import require_ranges
-from agrosim.compose import around_path
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
 from agrosim.events import stochastic_losses
 from agrosim.param_arrays import time_row
-from agrosim.sectors import BY_NAME, param_spec
+from agrosim.sectors import param_spec
 from agrosim.uncertainty import sample
 
 
@@ -52,10 +52,7 @@ class Design:
         reps = self.reps or self.runs
         values = sample(scenario.uncertainty, scenario.correlation, self.seed, idx % reps, len(scenario.years))
         for dist in scenario.uncertainty:
-            if dist.per_year:
-                spec = param_spec(dist.param)
-                row = time_row(scenario, spec, dist.param, with_events=False)[1:]
-                values[dist.param] = around_path(values[dist.param], row, dist, spec)
+            values[dist.param] = recentre(scenario, dist, values[dist.param])
         if scenario.events is not None and scenario.events.stochastic:
             for path, loss in stochastic_losses(scenario.events.stochastic, self.seed, idx % reps,
                                                 len(scenario.years)).items():

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec
+from agrosim.param_arrays import time_row
+from agrosim.sectors import param_spec
 from agrosim.uncertainty import Distribution
 
 
@@ -45,3 +48,12 @@ def around_path(draws: np.ndarray, path_row: np.ndarray, dist: Distribution, spe
     else:
         out = draws + (path_row[None, :] - c)
     return np.clip(out, spec.lo, spec.hi)
+
+
+def recentre(scenario: Scenario, dist: Distribution, draws: np.ndarray) -> np.ndarray:
+    """A per-year distribution's (n, years-1) draws placed around the scenario's own path of the
+    parameter (events are applied later, as for any value); other draws pass through unchanged."""
+    if not dist.per_year:
+        return draws
+    spec = param_spec(dist.param)
+    return around_path(draws, time_row(scenario, spec, dist.param, with_events=False)[1:], dist, spec)

@@ -48,10 +48,9 @@ class _MapRequest(_Request):
 
 
 class _SaveRequest(_Request):
+    """Save and export: a name for the file or folder, and the page's language (used by export)."""
+
     name: Annotated[str, Field(pattern=NAME, max_length=MAX_NAME_CHARS)]
-
-
-class _ExportRequest(_SaveRequest):
     lang: Literal["en", "zh"] = "en"
 
 
@@ -108,7 +107,7 @@ def create_app(explorer: Explorer, host: str = "127.0.0.1") -> Flask:
 
     @app.post("/api/export")
     def export():
-        return _answer(_ExportRequest,
+        return _answer(_SaveRequest,
                        lambda body: {"path": _shown(explorer.export(body.values, body.name, body.lang))}, writing)
 
     return app

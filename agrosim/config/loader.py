@@ -50,7 +50,7 @@ def _merge(base: dict, top: dict, origins: Origins, file: str, prefix: tuple = (
     out = dict(base)
     for key, value in top.items():
         path = prefix + (key,)
-        whole = path[:1] != ("targets",) and (_is_leaf(value) or _is_leaf(out.get(key)))
+        whole = path[:1] != ("targets",) and (_is_leaf(value) or _is_leaf(out.get(key))) or _is_dist(value)
         if isinstance(value, dict) and isinstance(out.get(key), dict) and not whole:
             out[key] = _merge(out[key], value, origins, file, path)
         else:
@@ -65,6 +65,13 @@ def _is_leaf(value: Any) -> bool:
     """A documented parameter ({value: …, source: …}) replaces, and is replaced, as a whole rather
     than merging (a schedule over a documented value replaces it). Targets merge field by field."""
     return isinstance(value, dict) and "value" in value
+
+
+def _is_dist(value: Any) -> bool:
+    """A distribution written whole (with its `dist:`) replaces the one before it rather than merging
+    with it: a uniform over a normal must not keep the normal's mean and sd. A dotted override of one
+    field (`uncertainty.x.sd`) still changes only that field."""
+    return isinstance(value, dict) and "dist" in value
 
 
 def _apply_overrides(data: dict, overrides: Any, origins: Origins, file: str) -> dict:

@@ -134,6 +134,8 @@ def test_sizes_are_checked_before_allocating(write, tmp_path, capsys):
     (["reforecast", "{s}", "--observed", "{obs}", "--runs", "-5"], "expected a whole number ≥ 1"),
     (["reforecast", "{s}", "--observed", "{obs}", "--to", "２０x"], "expected a year such as 2025"),
     (["allocate", "{s}", "--budget", "1 亿元", "--years", "a-b"], "investments"),
+    (["serve", "{s}", "--port", "99999"], "a port from 0 to 65535"),
+    (["serve", "{s}", "--host", "999.1.1.1", "--runs", "10"], "where no server can listen"),
 ])
 def test_bad_option_values_are_refused(argv, says, write, tmp_path, capsys):
     s = write("s.yaml", uncertain_grain())

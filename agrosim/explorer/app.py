@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from importlib import resources
@@ -159,8 +160,10 @@ def serve(scenario: str | Path, host: str = "127.0.0.1", port: int = 0, runs: in
     check_design_size(explorer.scenario, max(runs, explorer.map_points ** 2 * explorer.map_reps), "--runs",
                       all_indicators=True)
     try:
+        socket.getaddrinfo(host, port)
+        # werkzeug reports a port it cannot bind by printing and exiting with 1: count that as bad input too
         server = make_server(host, port, create_app(explorer, host), threaded=True)
-    except (OSError, OverflowError) as exc:
+    except (OSError, OverflowError, SystemExit) as exc:
         raise InputError([Problem("command line", "--host/--port", f"{host}:{port}, where no server can listen "
                                   f"({exc})", "a local address and a free port (0 picks one)")]) from None
     shown = f"[{host}]" if ":" in host else host

@@ -28,6 +28,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
     sc = load_scenario(args.scenario)
     low, high, _ = parse_range(args.range) if args.range else (None, None, None)
     lv = lever(sc, args.lever, low, high)
+    if lv.clipped:
+        print(f"note: {lv.clipped}")
     targets = [_target_id(sc, args.target)] if args.target else [t.id for t in sc.targets]
     rows = []
     for tid in targets:
@@ -50,6 +52,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         low, high, count = parse_range(rng) if rng else (None, None, None)
         levers.append(lever(sc, path.strip(), low, high))
         counts.append(count or args.points)
+        if levers[-1].clipped:
+            print(f"note: {levers[-1].clipped}")
     seed = sc.seed if args.seed is None else args.seed
     points = design_points(levers, args.design, counts, args.samples, seed)
     table, store = sweep(sc, levers, points, args.reps, seed, Path(args.out), args.chunk_size, args.workers,
@@ -64,6 +68,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 save(fig, tmp / f"feasibility_{tg.id}.png")
     share = {c.split(":", 1)[1]: table[c].mean() for c in table.columns if c.startswith("p_met:")}
     print(f"{sc.name}: {len(points)} points × {args.reps} replicate(s)")
+    beyond = int((~table["feasible"]).sum())
+    if beyond:
+        print(f"  warning: {beyond} point(s) beyond a lever's feasible range (the scenario's own value); "
+              "see the `feasible` column")
     for tid, frac in share.items():
         print(f"  {tid}: met (mean P) over the design: {frac:.1%}")
     print(f"written to {Path(args.out) / (sc.name + '-sweep')}")

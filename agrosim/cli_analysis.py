@@ -212,7 +212,8 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     targets = args.targets.split(",") if args.targets else [t.id for t in sc.targets]
     for tid in targets:
         _target_id(sc, tid)
-    problem = BudgetProblem(sc.investments, {y: total / len(years) for y in years}, min_share, max_share)
+    problem = BudgetProblem(sc.investments, {y: total / len(years) for y in years}, min_share, max_share,
+                            _investment_bounds(sc))
     try:
         tables = recommend(sc, problem, targets, args.objective, args.runs,
                            sc.seed if args.seed is None else args.seed, args.step, plan)
@@ -220,6 +221,10 @@ def cmd_allocate(args: argparse.Namespace) -> int:
         raise InputError([Problem("command line", "--min-share/--max-share", str(exc), "constraints some split meets")]) from None
     print(tables["allocation"][["lever", "share", "money_10k_yuan"]].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     print(tables["probabilities"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    from agrosim.analysis.tradeoffs import allocation_tradeoffs
+
+    for record in allocation_tradeoffs(tables, sc, total):
+        print(f"warning: {record.en}")
     settings = {"budget_yuan": total, "budget": args.budget, "years": years, "objective": args.objective,
                 "runs": args.runs, "seed": sc.seed if args.seed is None else args.seed, "step": args.step,
                 "targets": targets, "min_share": min_share, "max_share": max_share, "plan_shares": plan,
@@ -245,6 +250,20 @@ def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) ->
         raise RuntimeError(f"the allocation results are kept in {folder}, but drawing its report failed "
                            f"({type(exc).__name__}: {exc}); retry with `agrosim report {folder}`") from exc
     return folder
+
+
+def _investment_bounds(sc) -> dict[str, float]:
+    """Feasible maximum of each invested driver that the model bounds (see analysis.levers)."""
+    from agrosim.analysis.levers import feasible_range
+    from agrosim.config.loader import param_paths
+
+    specs = param_paths(sc.sectors)
+    bounds = {}
+    for inv in sc.investments:
+        fs = feasible_range(sc, inv.param, specs[inv.param])
+        if fs.limit:
+            bounds[inv.param] = fs.high
+    return bounds
 
 
 def _shares(items: list[str] | None, allowed: set, flag: str, what: str) -> dict[str, float]:

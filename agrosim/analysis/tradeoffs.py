@@ -37,6 +37,7 @@ import pandas as pd
 from agrosim.config.scenario import Scenario
 from agrosim.sectors import BY_NAME
 
+SEPARATOR = " | "  # between the texts in one `warnings` cell
 KINDS = ("land_curtailed", "land_overcommitted", "feed_capped", "feed_imported", "lever_at_bound",
          "budget_saturated")
 
@@ -290,7 +291,7 @@ def tradeoffs(scenario: Scenario, thresholds: Thresholds | None = None, allocati
 
 
 def with_warnings(verdicts: pd.DataFrame, records: list[TradeOff], lang: str = "en") -> pd.DataFrame:
-    """The verdict table with a `warnings` column: '; '-joined texts of the records bearing on each
+    """The verdict table with a `warnings` column: SEPARATOR-joined texts of the records bearing on each
     row (see the module docstring for which rows), empty where none."""
     out = verdicts.copy()
     ids = set(out["target"])
@@ -298,10 +299,19 @@ def with_warnings(verdicts: pd.DataFrame, records: list[TradeOff], lang: str = "
     def bears(record: TradeOff, target: str) -> bool:
         return target == "ALL" or not (set(record.targets) & ids) or target in record.targets
 
-    out["warnings"] = ["; ".join(r.text(lang) for r in records if bears(r, tid)) for tid in out["target"]]
+    out["warnings"] = [SEPARATOR.join(r.text(lang) for r in records if bears(r, tid)) for tid in out["target"]]
     return out
 
 
-def lines(records: list[TradeOff], lang: str = "en") -> list[str]:
-    """One line per record for the CLI and the report's warning list."""
-    return [r.text(lang) for r in records]
+def lines(records: list[TradeOff], lang: str = "en", land_warned: bool = False) -> list[str]:
+    """One line per record for the CLI and the report's warning list; with `land_warned` (the run's
+    own warnings already describe the land over-commitment) that record is left out."""
+    return [r.text(lang) for r in records if not (land_warned and r.kind == "land_overcommitted")]
+
+
+def from_table(verdicts: pd.DataFrame) -> list[str]:
+    """The distinct warning texts of a verdict table's `warnings` column, in order (for the scorecard)."""
+    if "warnings" not in verdicts:
+        return []
+    cells = [c for c in verdicts["warnings"].fillna("").astype(str) if c]
+    return list(dict.fromkeys(text for c in cells for text in c.split(SEPARATOR)))

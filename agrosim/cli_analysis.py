@@ -225,9 +225,20 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
     for record in allocation_tradeoffs(tables, sc, total):
         print(f"warning: {record.en}")
+    sat = tables["saturation"].iloc[0].to_dict()
+    if sat["money_matters"] and not sat["saturated"]:
+        print(f"note: the objective stops improving from about {sat['from_yuan'] / 1e4:,.0f} 万元 "
+              f"(reaching {sat['objective']:.3f}; budget curve in budget_curve.csv)")
+    at_sat = {k.split(":", 1)[1]: v for k, v in sat.items() if k.startswith("share_at_saturation:")}
+    if at_sat:
+        print(f"  at {sat['from_yuan'] / 1e4:,.0f} 万元 the best split is "
+              + ", ".join(f"{name} {share:.0%}" for name, share in at_sat.items())
+              + "; above that, the recommended split is one of many that score the same")
     settings = {"budget_yuan": total, "budget": args.budget, "years": years, "objective": args.objective,
                 "runs": args.runs, "seed": sc.seed if args.seed is None else args.seed, "step": args.step,
                 "targets": targets, "min_share": min_share, "max_share": max_share, "plan_shares": plan,
+                "saturation": {k: (float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+                               for k, v in tables["saturation"].iloc[0].to_dict().items()},
                 "scenario_file": str(sc.file)}
     folder = _write_allocation(Path(args.out), sc, tables, settings, args.lang)
     print(f"written to {folder} (report.html: the scenario as declared, with the allocation section)")

@@ -200,11 +200,13 @@ def budget_curve(scenario, problem, targets, kind, runs, seed, factors=(0.25, 0.
 
 def saturation(curve: pd.DataFrame, budget_yuan: float) -> dict:
     """Where the budget curve stops improving: the smallest budget within tolerance of the best
-    (`from_yuan`), whether the given budget lies above it, and the objective with no money at all."""
+    (`from_yuan`; the largest budget below it that falls short: `above_yuan`), whether the given budget lies above it, and the objective with no money at all."""
     hit = curve[curve.saturated]
     start = float(hit.budget_yuan.min())
+    short = curve[~curve.saturated & (curve.budget_yuan < start)]
     none = curve[curve.budget_factor == 0]
-    return {"from_yuan": start, "saturated": bool(start < budget_yuan * (1 - 1e-9)),
+    return {"from_yuan": start, "above_yuan": float(short.budget_yuan.max()) if len(short) else 0.0,
+            "saturated": bool(start < budget_yuan * (1 - 1e-9)),
             "objective": float(curve.objective.max()),
             "objective_no_money": float(none.objective.iloc[0]) if len(none) else float("nan"),
             "money_matters": bool(curve.objective.max() - curve.objective.min() > 1e-12)}

@@ -263,10 +263,12 @@ def allocation_tradeoffs(tables, scenario: Scenario, budget_yuan: float) -> list
         elif sat["saturated"]:
             out.append(TradeOff(
                 "budget_saturated", None, None, sat["from_yuan"],
-                f"the budget saturates from about {_money(sat['from_yuan'], 'en')}: the objective reaches "
+                f"the budget saturates from about {_money(sat['from_yuan'], 'en')} (between "
+                f"{_money(sat['above_yuan'], 'en')} and {_money(sat['from_yuan'], 'en')}): the objective reaches "
                 f"{sat['objective']:.3f} there (no money: {sat['objective_no_money']:.3f}) and no more money or "
                 f"other split of the {_money(budget_yuan, 'en')} improves it",
-                f"预算约{_money(sat['from_yuan'], 'zh')}即饱和：目标函数在此达到{sat['objective']:.3f}"
+                f"预算约{_money(sat['from_yuan'], 'zh')}即饱和（介于{_money(sat['above_yuan'], 'zh')}与"
+                f"{_money(sat['from_yuan'], 'zh')}之间）：目标函数在此达到{sat['objective']:.3f}"
                 f"（无投入时{sat['objective_no_money']:.3f}），{_money(budget_yuan, 'zh')}中超出部分如何分配都不再提高"))
     alloc = tables.get("allocation")
     if alloc is not None and "at_bound" in alloc:

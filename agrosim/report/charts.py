@@ -4,6 +4,7 @@ Draw and save them inside `lang.chart_context(lang)` so Chinese labels get a CJK
 """
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 import matplotlib
@@ -163,6 +164,8 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
         fig.subplots_adjust(bottom=(0.3 * len(notes) + 0.5) / height)
         word = "提示" if lang == "zh" else "warning"
         for k, note in enumerate(notes):
+            if lang != "zh":  # the English charts have no CJK glyphs: 万亩 → 10⁴ mu
+                note = re.sub(r"万(亩|吨|元)", lambda m: unit(lang, m.group(0)), note)
             fig.text(0.01, (0.3 * (len(notes) - k) - 0.1) / height, f"{word}: {note}", fontsize=8, color=RED,
                      va="center", wrap=True)
     return fig

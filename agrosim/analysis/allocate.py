@@ -173,11 +173,12 @@ SATURATION_TOLERANCE = 0.01  # objective units: one percentage point of P(met) f
 
 
 def budget_curve(scenario, problem, targets, kind, runs, seed, factors=(0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0),
-                 step: float = 0.1, tolerance: float = SATURATION_TOLERANCE, halvings: int = 6) -> pd.DataFrame:
+                 step: float = 0.1, tolerance: float = SATURATION_TOLERANCE, precision: float = 0.05,
+                 max_halvings: int = 20) -> pd.DataFrame:
     """Best objective as the budget scales (factor 0: no money). `saturated` marks budgets within
-    `tolerance` of the best value seen. When the best is reached below the given budget, the
-    smallest such budget is narrowed by `halvings` bisections between the last budget short of it and
-    the first that reaches it, so the table shows where saturation starts."""
+    `tolerance` of the best value seen. The smallest budget that reaches the best is narrowed by
+    bisection between the last budget short of it and the first that reaches it, until the two are
+    within `precision` (relative) of each other, so the table shows where saturation starts."""
     def best(f: float) -> float:
         return optimise(scenario, scaled(problem, budget_factor=f), targets, kind, runs, seed, step).objective
 
@@ -188,7 +189,9 @@ def budget_curve(scenario, problem, targets, kind, runs, seed, factors=(0.25, 0.
     first = min(reached)
     if first > 0:
         short = max(f for f in objective if f < first)
-        for _ in range(halvings):
+        for _ in range(max_halvings):
+            if first - short <= precision * first:
+                break
             mid = (short + first) / 2
             objective[mid] = best(mid)
             short, first = (short, mid) if objective[mid] >= top - tolerance else (mid, first)

@@ -47,6 +47,8 @@ class Lever:
     high: float
     feasible: Feasible | None = None
     clipped: str = ""
+    #: the range was given by the user (command line), not taken from the documented one
+    given: bool = False
 
     def show(self, value: float) -> str:
         """A value in the unit the plans use, e.g. '606.6 万亩/年'."""
@@ -151,7 +153,8 @@ def lever(scenario: Scenario, path: str, low: str | float | None = None, high: s
                                   "a range low < high, given as LOW:HIGH (e.g. '50 万亩/年:300 万亩/年') "
                                   "or documented as `range:` in the parameter file")])
     fs = feasible_range(scenario, path, spec)
-    out = Lever(path, spec, current, lo, hi, fs)
+    given = low is not None or high is not None
+    out = Lever(path, spec, current, lo, hi, fs, given=given)
     if lo >= fs.high:
         raise InputError([Problem("command line", path, f"range from {out.show(lo)}",
                                   f"a range below the feasible maximum {out.show(fs.high)} ({fs.limit})")])
@@ -159,7 +162,7 @@ def lever(scenario: Scenario, path: str, low: str | float | None = None, high: s
         new_lo, new_hi = max(lo, fs.low), min(hi, fs.high)
         note = (f"{path}: range [{out.show(lo)}, {out.show(hi)}] clipped to the feasible "
                 f"[{out.show(new_lo)}, {out.show(new_hi)}] ({out.limit_text()})")
-        out = Lever(path, spec, current, new_lo, new_hi, fs, note)
+        out = Lever(path, spec, current, new_lo, new_hi, fs, note, given)
     return out
 
 

@@ -74,15 +74,15 @@ def solve(scenario: Scenario, lever: Lever, target_id: str, direction: str = "mi
           grid: int = 33, rounds: int = 4) -> Solution:
     """Find the threshold lever value; assumes the target's outcome is monotone in the lever. The search
     stays within the lever's range, which `lever()` has clipped to the feasible range; a target met
-    nowhere in it is searched for on towards the feasible bound, and is "not reachable" if met nowhere
-    up to that bound."""
+    nowhere in a documented (not user-given) range is searched for on towards the feasible bound. A
+    target met nowhere up to the feasible bound is "not reachable"."""
     target = next(t for t in scenario.targets if t.id == target_id)
     seed = scenario.seed if seed is None else seed
     lo, hi = lever.low, lever.high
     fs = lever.feasible
     ok = _success(scenario, lever, target, np.linspace(lo, hi, grid), probability, runs, seed)
-    if not ok.any() and fs is not None:
-        # met nowhere in the explored range: look on towards the feasible bound before giving up
+    if not ok.any() and fs is not None and not lever.given:
+        # met nowhere in the documented range: look on towards the feasible bound before giving up
         if direction == "min" and np.isfinite(fs.high) and fs.high > hi:
             lo, hi = hi, fs.high
         elif direction == "max" and np.isfinite(fs.low) and fs.low < lo:

@@ -117,6 +117,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     reported and skipped, finished reports are kept; a summary table compares the scenarios."""
     import sys
 
+    from agrosim.analysis.tradeoffs import with_warnings
     from agrosim.api import monte_carlo, run
 
     folder = Path(args.folder)
@@ -137,14 +138,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
             failed.append(path)
             print(f"skipped {path}:\n{exc.message()}", file=sys.stderr)
             continue
-        verdicts = done.verdicts.assign(scenario=done.scenario.name, region=done.scenario.region.id)
+        verdicts = with_warnings(done.verdicts, done.tradeoffs()).assign(scenario=done.scenario.name,
+                                                                         region=done.scenario.region.id)
         rows.append(verdicts)
         reports[done.scenario.name] = report
         print(f"{path.name}: {len(done.scenario.targets)} targets → {report}")
     if rows:
         summary = pd.concat(rows, ignore_index=True)
         cols = ["scenario", "region", "target", "year", "kind", "target_value", "projected", "gap_pct", "unit",
-                "verdict", "p_met", "p_low", "p_high", "source"]
+                "verdict", "p_met", "p_low", "p_high", "source", "warnings"]
         with atomic_folder(Path(args.out), f"batch-{folder.resolve().name}") as tmp:
             summary[[c for c in cols if c in summary]].to_csv(tmp / "summary.csv", index=False)
             write_comparison(tmp, reports)

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import agrosim
 from agrosim import load_scenario
 from agrosim.analysis.allocate import BudgetProblem, at_bound, budget_curve, saturation, spend_arrays
 from agrosim.analysis.levers import feasible_range, lever
@@ -237,3 +238,9 @@ def test_joint_row_carries_every_warning_and_the_scorecard_shows_them(root):
     fig = charts.scorecard(table, "en")
     shown = [t.get_text() for t in fig.texts]
     assert any(s.startswith("warning: land priority cuts") and "10⁴ mu" in s for s in shown)
+
+
+def test_api_runs_expose_their_trade_offs(root):
+    r = agrosim.run(root / "scenarios" / "yangcheng_feed_2023.yaml")
+    assert [t.kind for t in r.tradeoffs()] == ["feed_imported"]
+    assert r.tradeoffs(Thresholds(import_share=0.9)) == []

@@ -203,7 +203,8 @@ def budget_curve(scenario, problem, targets, kind, runs, seed, factors=(0.25, 0.
 
 def saturation(curve: pd.DataFrame, budget_yuan: float) -> dict:
     """Where the budget curve stops improving: the smallest budget within tolerance of the best
-    (`from_yuan`; the largest budget below it that falls short: `above_yuan`), whether the given budget lies above it, and the objective with no money at all."""
+    (`from_yuan`; the largest budget below it that falls short: `above_yuan`), whether the given
+    budget lies above it, and the objective with no money at all."""
     hit = curve[curve.saturated]
     start = float(hit.budget_yuan.min())
     short = curve[~curve.saturated & (curve.budget_yuan < start)]

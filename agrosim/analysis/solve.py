@@ -94,7 +94,8 @@ def solve(scenario: Scenario, lever: Lever, target_id: str, direction: str = "mi
     flags = ok if direction == "min" else ok[::-1]
     at_end = fs is not None and ((hi >= fs.high) if direction == "min" else (lo <= fs.low))
     common = dict(target=target_id, lever=lever.path, direction=direction, probability=probability,
-                  current=lever.current, low=min(lo, lever.low), high=max(hi, lever.high), limit=lever.limit_text(), at_feasible_end=bool(at_end))
+                  current=lever.current, low=min(lo, lever.low), high=max(hi, lever.high),
+                  limit=lever.limit_text(), at_feasible_end=bool(at_end))
     if not flags.any():
         return Solution(value=None, tolerance=0.0, status="not reachable" if at_end else "not met in the range",
                         **common)

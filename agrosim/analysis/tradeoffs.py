@@ -223,7 +223,8 @@ def lever_tradeoffs(scenario: Scenario, res, th: Thresholds, owners) -> list[Tra
             out.append(TradeOff(
                 "lever_at_bound", sector, years[k + 1], float(planned[k] - limit),
                 f"{_title(sector, 'en')}: planned herd growth {float(from_internal(planned[k], '%/yr')):.1f} %/yr in "
-                f"{years[k + 1]} is above the {en} ({float(from_internal(limit, '%/yr')):.1f} %/yr): the herd is capped",
+                f"{years[k + 1]} is above the {en} ({float(from_internal(limit, '%/yr')):.1f} %/yr): "
+                "the herd is capped",
                 f"{_title(sector, 'zh')}：{years[k + 1]}年计划增长{float(from_internal(planned[k], '%/yr')):.1f}%，"
                 f"超过{zh}（{float(from_internal(limit, '%/yr')):.1f}%），按上限计",
                 owners.get(sector, ())))
@@ -277,7 +278,8 @@ def allocation_tradeoffs(tables, scenario: Scenario, budget_yuan: float) -> list
             sector = str(row.param).split(".", 1)[0]
             out.append(TradeOff(
                 "lever_at_bound", sector, None, float(row.share),
-                f"{row.lever}: the recommended money pushes {row.param} past its feasible bound; the excess buys nothing",
+                f"{row.lever}: the recommended money pushes {row.param} past its feasible bound; "
+                "the excess buys nothing",
                 f"{row.lever}：建议投入使{row.param}超过可行上限，超出部分无效", owners.get(sector, ())))
     return out
 

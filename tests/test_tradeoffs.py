@@ -10,7 +10,7 @@ from agrosim.analysis.allocate import BudgetProblem, at_bound, budget_curve, sat
 from agrosim.analysis.levers import feasible_range, lever
 from agrosim.analysis.solve import solve
 from agrosim.analysis.sweep import design_points, within_feasible
-from agrosim.analysis.tradeoffs import (SEPARATOR, Thresholds, allocation_tradeoffs, from_table, scenario_tradeoffs,
+from agrosim.analysis.tradeoffs import (SEPARATOR, TradeOffThresholds, allocation_tradeoffs, from_table, scenario_tradeoffs,
                                         with_warnings)
 from agrosim.cli import main
 from agrosim.config.loader import param_paths
@@ -141,7 +141,7 @@ def test_yangcheng_feed_grain_mostly_imported(root):
     assert imp.size == pytest.approx(0.753, abs=1e-3) and imp.year == 2023 and "75%" in imp.en
     assert set(imp.targets) == {"pigs_slaughtered_2023", "laying_hens_2023"}
     # settable threshold: above 80 % only, no warning
-    assert not _kinds(scenario_tradeoffs(sc, Thresholds(import_share=0.8)), "feed_imported")
+    assert not _kinds(scenario_tradeoffs(sc, TradeOffThresholds(import_share=0.8)), "feed_imported")
     verdicts = with_warnings(evaluate(sc.targets, res), scenario_tradeoffs(sc)).set_index("target")
     assert "75%" in verdicts.loc["pigs_slaughtered_2023", "warnings"]
     assert verdicts.loc["grain_output_2023", "warnings"] == ""  # not a cost of the grain target
@@ -243,4 +243,4 @@ def test_joint_row_carries_every_warning_and_the_scorecard_shows_them(root):
 def test_api_runs_expose_their_trade_offs(root):
     r = agrosim.run(root / "scenarios" / "yangcheng_feed_2023.yaml")
     assert [t.kind for t in r.tradeoffs()] == ["feed_imported"]
-    assert r.tradeoffs(Thresholds(import_share=0.9)) == []
+    assert r.tradeoffs(TradeOffThresholds(import_share=0.9)) == []

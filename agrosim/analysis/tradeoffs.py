@@ -11,7 +11,7 @@ scorecard and the report. Kinds:
   base year); size = the excess as a share of the land available;
 - `feed_capped`: a herd cut because a feed import cap binds; size = largest share of its driver
   (stock or slaughter) lost against the same run without the cap;
-- `feed_imported`: a feed class brought in above `Thresholds.import_share` of the herds' demand;
+- `feed_imported`: a feed class brought in above `TradeOffThresholds.import_share` of the herds' demand;
   size = that share in its highest year;
 - `lever_at_bound`: a lever the model caps (HSF built beyond the land under grain, a herd planned to
   grow faster than its biology; in `allocate`, money pushing a driver past its feasible bound);
@@ -43,7 +43,7 @@ KINDS = ("land_curtailed", "land_overcommitted", "feed_capped", "feed_imported",
 
 
 @dataclass(frozen=True)
-class Thresholds:
+class TradeOffThresholds:
     """When a trade-off is worth a warning. `import_share`: a feed class brought in above this share
     of the herds' demand (default 0.5: most of it comes from outside the region); `cut_share`: a cut
     (land, herd, HSF not built) smaller than this share is rounding, not a trade-off (default 0.5 %)."""
@@ -52,7 +52,7 @@ class Thresholds:
     cut_share: float = 0.005
 
     @classmethod
-    def from_mapping(cls, values) -> "Thresholds":
+    def from_mapping(cls, values) -> "TradeOffThresholds":
         """From a {name: value} mapping (metadata.json), ignoring missing keys."""
         return cls(**{k: float(v) for k, v in dict(values or {}).items() if k in cls.__dataclass_fields__})
 
@@ -96,7 +96,7 @@ def _largest_cut(cut: np.ndarray, base: np.ndarray, years: list[int]) -> tuple[i
     return years[k + 1], float(share[k])
 
 
-def land_tradeoffs(scenario: Scenario, res, th: Thresholds, owners) -> list[TradeOff]:
+def land_tradeoffs(scenario: Scenario, res, th: TradeOffThresholds, owners) -> list[TradeOff]:
     """Claims cut by the priority order, and over-commitment left unresolved."""
     from agrosim.engine import simulate
     from agrosim.links import land
@@ -143,7 +143,7 @@ def land_tradeoffs(scenario: Scenario, res, th: Thresholds, owners) -> list[Trad
     return out
 
 
-def feed_tradeoffs(scenario: Scenario, res, th: Thresholds, owners) -> list[TradeOff]:
+def feed_tradeoffs(scenario: Scenario, res, th: TradeOffThresholds, owners) -> list[TradeOff]:
     """Herds cut by a binding import cap, and feed classes mostly brought in."""
     from agrosim.engine import simulate
     from agrosim.links import feed
@@ -179,7 +179,7 @@ def feed_tradeoffs(scenario: Scenario, res, th: Thresholds, owners) -> list[Trad
     return out
 
 
-def lever_tradeoffs(scenario: Scenario, res, th: Thresholds, owners) -> list[TradeOff]:
+def lever_tradeoffs(scenario: Scenario, res, th: TradeOffThresholds, owners) -> list[TradeOff]:
     """Levers the model caps: HSF not built for lack of grain land, herds planned beyond biology."""
     from agrosim.analysis.levers import BOUNDS
     from agrosim.param_arrays import all_arrays
@@ -231,11 +231,11 @@ def lever_tradeoffs(scenario: Scenario, res, th: Thresholds, owners) -> list[Tra
     return out
 
 
-def scenario_tradeoffs(scenario: Scenario, thresholds: Thresholds | None = None) -> list[TradeOff]:
+def scenario_tradeoffs(scenario: Scenario, thresholds: TradeOffThresholds | None = None) -> list[TradeOff]:
     """Land, feed and lever trade-offs of the scenario's central run."""
     from agrosim.engine import simulate
 
-    th = thresholds or Thresholds()
+    th = thresholds or TradeOffThresholds()
     res = simulate(scenario, n=1)
     owners = _owner_targets(scenario)
     return [*land_tradeoffs(scenario, res, th, owners), *feed_tradeoffs(scenario, res, th, owners),
@@ -284,7 +284,7 @@ def allocation_tradeoffs(tables, scenario: Scenario, budget_yuan: float) -> list
     return out
 
 
-def tradeoffs(scenario: Scenario, thresholds: Thresholds | None = None, allocation=None) -> list[TradeOff]:
+def tradeoffs(scenario: Scenario, thresholds: TradeOffThresholds | None = None, allocation=None) -> list[TradeOff]:
     """Every trade-off of a report: the scenario's, and with `allocation` ({'tables', 'settings'} as
     read from a report's allocation/ folder) the budget's. The function the report's first screen calls."""
     records = scenario_tradeoffs(scenario, thresholds)

@@ -23,7 +23,7 @@ import yaml
 
 from agrosim.analysis.biology import beyond_biology
 from agrosim.analysis.cost import cost_per_gap
-from agrosim.analysis.tradeoffs import Thresholds, lines as tradeoff_lines, tradeoffs, with_warnings
+from agrosim.analysis.tradeoffs import TradeOffThresholds, lines as tradeoff_lines, tradeoffs, with_warnings
 from agrosim.config.scenario import Scenario
 from agrosim.errors import InputError, Problem
 from agrosim.report import charts, sections
@@ -65,7 +65,7 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
                  bands: pd.DataFrame | None = None, chunks: list[Path] | None = None, lang: str = "en",
                  seed: int | None = None, observed: str | Path | None = None, tracking: Mapping | None = None,
                  allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True,
-                 thresholds: Mapping | None = None) -> Path:
+                 tradeoff_thresholds: Mapping | None = None) -> Path:
     """Write the data, charts, report.html and results.xlsx into reports/<name>/; return the folder.
 
     A deterministic run writes the tidy `results.csv`; a Monte Carlo writes `bands.csv` (percentiles
@@ -73,8 +73,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
     `observed` (a CSV of observed values, copied as `observed.csv`) adds the tracking section, with
     `tracking` {'tracking_path': 'linear'|'growth', 'tracking_tolerance': 0.02}; `allocation` (the tables
     and settings of `agrosim allocate`, kept in `allocation/`) adds the allocation section. With
-    `draw=False` only the data are written (draw them later with `rebuild_report`). `thresholds`
-    ({'import_share': 0.5, 'cut_share': 0.005}, see analysis.tradeoffs.Thresholds) set when a trade-off
+    `draw=False` only the data are written (draw them later with `rebuild_report`). `tradeoff_thresholds`
+    ({'import_share': 0.5, 'cut_share': 0.005}, see analysis.tradeoffs.TradeOffThresholds) set when a trade-off
     becomes a warning; they are kept in metadata.json for redrawing.
     """
     check_lang(lang)
@@ -86,8 +86,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
             "runs": results.n, "created": _now(), "scenario_file": str(scenario.file)}
     if results.warnings:
         meta["warnings"] = list(results.warnings)
-    if thresholds:
-        meta["tradeoff_thresholds"] = dict(thresholds)
+    if tradeoff_thresholds:
+        meta["tradeoff_thresholds"] = dict(tradeoff_thresholds)
     costs = cost_per_gap(scenario, results)
     if observed is not None:
         meta.update({**sections.TRACKING_DEFAULTS, **{k: v for k, v in (tracking or {}).items() if v is not None}})
@@ -110,7 +110,7 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
         if draw:
             _render(tmp, scenario, verdicts, quant, meta, lang, results)
         else:
-            records = tradeoffs(scenario, Thresholds.from_mapping(thresholds))
+            records = tradeoffs(scenario, TradeOffThresholds.from_mapping(tradeoff_thresholds))
             with_warnings(verdicts, records).to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
             (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return report_dir(Path(out_root), scenario.name)
@@ -205,7 +205,7 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
     if tracking is None:
         meta = {k: v for k, v in meta.items() if k not in sections.TRACKING_DEFAULTS}
     meta = dict(meta, lang=lang, generated=_now())
-    records = tradeoffs(scenario, Thresholds.from_mapping(meta.get("tradeoff_thresholds")), allocation)
+    records = tradeoffs(scenario, TradeOffThresholds.from_mapping(meta.get("tradeoff_thresholds")), allocation)
     verdicts = with_warnings(verdicts, records)
     verdicts.to_csv(folder / "targets.csv", index=False, encoding="utf-8")
     (folder / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")

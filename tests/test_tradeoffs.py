@@ -1,5 +1,7 @@
 """Trade-offs reach the headline: each kind of hidden cost becomes a warning of the right size, and no
 scenario with one prints "met" everywhere without it. Feasible lever ranges come from the model."""
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -71,6 +73,13 @@ def test_solve_shanxi_hsf_is_not_reachable_beyond_the_grain_land(root):
         assert "not reachable within the feasible range" in text and "606.7 万亩/年" in text
     else:
         assert sol.value <= lv.feasible.high * (1 + 1e-9)
+    # 5000 万亩 of HSF by 2025 is more than the 4695 万亩 under grain (though less than the 5810 万亩 of
+    # cultivated land, so the sector alone would build it at 667.6 万亩/年): not reachable
+    i = [t.id for t in sc.targets].index("hsf_area_2025")
+    sc.targets[i] = dataclasses.replace(sc.targets[i], value=5000e4)
+    far = solve(sc, lv, "hsf_area_2025", probability=0.8, runs=50)
+    assert far.value is None and far.status == "not reachable"
+    assert "limit: HSF stock within the land under grain by the end year = 606.7 万亩/年" in far.describe(lv.spec.unit)
 
 
 def test_solve_with_a_given_range_stays_in_it_and_names_the_limit(write):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from agrosim.analysis.probability import bands, describe_drivers, drivers, load_results, target_table
+from agrosim.analysis.tradeoffs import TradeOff, TradeOffThresholds, scenario_tradeoffs
 from agrosim.batch import Design, remove_store, run_batch
 from agrosim.config import Scenario, load_scenario
 from agrosim.config.assumptions import require_ranges
@@ -29,6 +30,10 @@ class Run:
     def frame(self) -> pd.DataFrame:
         return self.results.to_frame()
 
+    def tradeoffs(self, thresholds: TradeOffThresholds | None = None) -> list[TradeOff]:
+        """Costs behind the verdicts (land cut, feed imported or capped, levers at a bound)."""
+        return scenario_tradeoffs(self.scenario, thresholds)
+
     def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
         return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang)
 
@@ -50,6 +55,10 @@ class MonteCarlo:
                               lang, self.seed)
         remove_store(self.chunks[0].parent)
         return folder
+
+    def tradeoffs(self, thresholds: TradeOffThresholds | None = None) -> list[TradeOff]:
+        """Costs behind the verdicts, measured on the scenario's central run (see analysis.tradeoffs)."""
+        return scenario_tradeoffs(self.scenario, thresholds)
 
 
 def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: int | None = None,

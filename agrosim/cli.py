@@ -23,12 +23,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("scenario", help="scenario YAML file")
     p_run.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
     _lang_option(p_run)
+    _tradeoff_option(p_run)
     _observed_options(p_run)
     p_mc = sub.add_parser("mc", help="Monte Carlo over the scenario's uncertainty: P(met) per target and jointly")
     p_mc.add_argument("scenario", help="scenario YAML file")
     p_mc.add_argument("--runs", type=_positive, default=None, help="number of runs (default: the scenario's runs)")
     p_mc.add_argument("--seed", type=_non_negative, default=None, help="master seed (default: the scenario's seed)")
     _lang_option(p_mc)
+    _tradeoff_option(p_mc)
     _observed_options(p_mc)
     _batch_options(p_mc)
     _verdict_options(p_mc)
@@ -176,6 +178,21 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of charts and report (default: en)")
 
 
+def _tradeoff_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--warn-import-share", type=_fraction, default=0.5,
+                   help="warn when more than this share of a feed class is brought in (default: 0.5)")
+
+
+def _print_tradeoffs(scenario, args, land_warned: bool) -> None:
+    """The trade-offs behind the verdicts (land cut, feed imported or capped, levers at a bound), one
+    'trade-off:' line each on stdout, right under the verdict table."""
+    from agrosim.analysis.tradeoffs import TradeOffThresholds, lines, scenario_tradeoffs
+
+    for line in lines(scenario_tradeoffs(scenario, TradeOffThresholds(import_share=args.warn_import_share)),
+                      land_warned=land_warned):
+        print(f"trade-off: {line}")
+
+
 def _verdict_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fixed-assumptions", action="store_true",
                    help="hold every `assumption: true` parameter at its value instead of drawing it over its range")
@@ -233,10 +250,12 @@ def _cmd_run(args) -> int:
     _check_observed(args, sc)
     result = run(sc)
     folder = write_report(Path(args.out), result.scenario, result.results, result.verdicts, lang=args.lang,
-                          observed=args.observed, tracking=_tracking(args))
+                          observed=args.observed, tracking=_tracking(args),
+                          tradeoff_thresholds={"import_share": args.warn_import_share})
     print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
           f"{result.scenario.base_year}–{result.scenario.end_year}")
     print(_verdict_table(result.verdicts))
+    _print_tradeoffs(result.scenario, args, bool(result.results.warnings))
     _print_warnings(result.scenario, result.results.warnings)
     print(f"\nreport written to {folder}")
     return 0
@@ -257,12 +276,14 @@ def _cmd_mc(args) -> int:
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True, thresholds=thresholds)
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
-                          mc.seed, observed=args.observed, tracking=_tracking(args))
+                          mc.seed, observed=args.observed, tracking=_tracking(args),
+                          tradeoff_thresholds={"import_share": args.warn_import_share})
     remove_store(mc.chunks[0].parent)
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
                          "verdict"]]
     print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
+    _print_tradeoffs(mc.scenario, args, bool(mc.results.warnings))
     _print_warnings(mc.scenario, mc.results.warnings)
     print(f"\nreport written to {folder}")
     return 0

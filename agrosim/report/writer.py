@@ -26,6 +26,7 @@ import yaml
 
 from agrosim.analysis.biology import beyond_biology
 from agrosim.analysis.cost import cost_per_gap
+from agrosim.analysis.tradeoffs import TradeOffThresholds, lines as tradeoff_lines, tradeoffs, with_warnings
 from agrosim.config.scenario import Scenario
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem
@@ -95,7 +96,8 @@ def _alive(pid: int) -> bool:
 def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame,
                  bands: pd.DataFrame | None = None, chunks: list[Path] | None = None, lang: str = "en",
                  seed: int | None = None, observed: str | Path | None = None, tracking: Mapping | None = None,
-                 allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True) -> Path:
+                 allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True,
+                 tradeoff_thresholds: Mapping | None = None) -> Path:
     """Write the data, charts, report.html and results.xlsx into reports/<name>/; return the folder.
 
     A deterministic run writes the tidy `results.csv`; a Monte Carlo writes `bands.csv` (percentiles
@@ -103,7 +105,9 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
     `observed` (a CSV of observed values, copied as `observed.csv`) adds the tracking section, with
     `tracking` {'tracking_path': 'linear'|'growth', 'tracking_tolerance': 0.02}; `allocation` (the tables
     and settings of `agrosim allocate`, kept in `allocation/`) adds the allocation section. With
-    `draw=False` only the data are written (draw them later with `rebuild_report`).
+    `draw=False` only the data are written (draw them later with `rebuild_report`). `tradeoff_thresholds`
+    ({'import_share': 0.5, 'cut_share': 0.005}, see analysis.tradeoffs.TradeOffThresholds) set when a trade-off
+    becomes a warning; they are kept in metadata.json for redrawing.
     """
     check_lang(lang)
     frame = results.to_frame() if chunks is None else None
@@ -114,6 +118,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
             "runs": results.n, "created": _now(), "scenario_file": str(scenario.file)}
     if results.warnings:
         meta["warnings"] = list(results.warnings)
+    if tradeoff_thresholds:
+        meta["tradeoff_thresholds"] = dict(tradeoff_thresholds)
     costs = cost_per_gap(scenario, results)
     if observed is not None:
         meta.update({**sections.TRACKING_DEFAULTS, **{k: v for k, v in (tracking or {}).items() if v is not None}})
@@ -136,7 +142,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
         if draw:
             _render(tmp, scenario, verdicts, quant, meta, lang, results)
         else:
-            verdicts.to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
+            records = tradeoffs(scenario, TradeOffThresholds.from_mapping(tradeoff_thresholds))
+            with_warnings(verdicts, records).to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
             (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return report_dir(Path(out_root), scenario.name)
 
@@ -256,6 +263,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
     if tracking is None:
         meta = {k: v for k, v in meta.items() if k not in sections.TRACKING_DEFAULTS}
     meta = dict(meta, lang=lang, generated=_now())
+    records = tradeoffs(scenario, TradeOffThresholds.from_mapping(meta.get("tradeoff_thresholds")), allocation)
+    verdicts = with_warnings(verdicts, records)
     verdicts.to_csv(folder / "targets.csv", index=False, encoding="utf-8")
     (folder / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     out = folder / "charts"
@@ -296,7 +305,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
         context["summary"]["lines"].append(sections.tracking_summary(tracking, lang))
     context["allocation"] = None if allocation is None else sections.allocation_context(
         allocation, scenario, data_uri(allocation_figure), lang)
-    context["warnings"] = [*meta.get("warnings", []), *beyond_biology(scenario, lang)]
+    context["warnings"] = [*meta.get("warnings", []), *beyond_biology(scenario, lang),
+                           *tradeoff_lines(records, lang, land_warned=bool(meta.get("warnings")))]
     cost_file = folder / COST_FILE
     context["costs"] = pd.read_csv(cost_file).to_dict("records") if cost_file.is_file() else []
     (folder / "report.html").write_text(render(context), encoding="utf-8")

@@ -10,7 +10,8 @@ month; replacements kept from the weaned females by a pipeline rule (below); pur
 free places; animals above the places sold.
 
 Replacement rule: the breeding herd follows a planned path T (growing at the planned rate, but never
-faster than the herd's speed limit below; an outbreak does not lower it, so the herd rebuilds). Weaned females are kept until the replacement
+faster than the herd's speed limit below unless breeding stock is bought into the replacements that
+year; an outbreak does not lower T, so the herd rebuilds). Weaned females are kept until the replacement
 pool reaches the size that supplies T × (exit rate + growth) entries a month, plus the current
 shortfall of breeders below T. At T = B and zero growth this is the stationary herd of `steady`.
 
@@ -209,9 +210,12 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind):
     """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month])."""
     nm = kind.names
     r = rates(p, kind, t)
-    asked = yearly(p, nm["breeder_growth"], t)
-    growth_m = (1.0 + np.minimum(asked, s["growth_limit_per_yr"][:, t])) ** (1 / 12) - 1.0
     wanted_m = yearly(p, nm["bought"], t) / 12.0
+    asked = yearly(p, nm["breeder_growth"], t)
+    # own breeding caps the path; bought breeding stock may carry the herd beyond it
+    capped = (wanted_m <= 0) | (kind.bought_into != "replacements")
+    growth = np.where(capped, np.minimum(asked, s["growth_limit_per_yr"][:, t]), asked)
+    growth_m = (1.0 + growth) ** (1 / 12) - 1.0
     k_b, k_y, k_r, k_f = (_exit_fractions(h) for h in ([r.h_bd, r.h_bc], [r.h_y, r.a_y], [r.h_r, r.a_r],
                                                          [r.h_f, r.a_f]))
     pool_per_target = _pool_target(r, 1.0, growth_m)

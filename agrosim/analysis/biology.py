@@ -34,9 +34,9 @@ _TEXT = {
 
 
 _GROWTH_TEXT = {
-    "en": "{sector}.{param}: {asked} asked in {years}, at most {possible} possible ({how}); the engine caps "
-          "the herd at that pace.",
-    "zh": "{sector}.{param}：{years}年设定增长{asked}，超过最快可能的{possible}（{how}），模型按上限计算。",
+    "en": "{sector}.{param}: {asked} asked in {years}, at most {possible} possible in the long run ({how}); "
+          "the engine caps the herd at that pace.",
+    "zh": "{sector}.{param}：{years}年设定增长{asked}，超过长期最快可能的{possible}（{how}），模型按上限计算。",
 }
 _HOW = {
     "en": {"pigs": "every eligible gilt kept, sows culled at the scenario's rate",

@@ -309,7 +309,7 @@ def annual_matrix(r: Rates) -> np.ndarray:
 
 def _dominant_root(m: np.ndarray) -> np.ndarray:
     """(n,) dominant eigenvalue of the cyclic monthly map `m`: the largest root of
-    (λ − m00)(λ − m11)(λ − m22) = m01·m12·m20 (births × weaning × entry; our m[1,0]·m[2,1]·m[0,2]).
+    (λ − m00)(λ − m11)(λ − m22) = m10·m21·m02 (births × weaning × entry into the breeders).
 
     Left minus right is −(product) ≤ 0 at λ = max diagonal, and increasing and convex beyond it, so
     Newton's method from λ = max diagonal + cbrt(product), where it is ≥ 0, falls monotonically to the

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from agrosim import load_scenario, simulate
-from agrosim.cli import main
+from agrosim.cli import _print_warnings, main
 from agrosim.sectors import _herd, dairy, layers, pigs, sheep
 from herd_util import params
 
@@ -79,7 +79,7 @@ def test_asf_loss_of_30_percent_takes_more_than_a_year_to_rebuild():
     assert np.all(ratio[12 + months:] >= 0.99)                   # and it stays there
 
 
-def test_sow_growth_above_the_speed_limit_is_capped_and_named(write, tmp_path, capsys):
+def test_sow_growth_above_the_speed_limit_is_capped_and_named(write, capsys):
     """150 %/yr sow growth asked; with every eligible gilt kept and sows culled at the default rate
     the herd can grow 34.3 %/yr in the long run. validate and run name the parameter with asked vs
     possible. The sows grow at the limit from 2022 (the age structure settling adds < 1 %); in 2021
@@ -90,7 +90,7 @@ def test_sow_growth_above_the_speed_limit_is_capped_and_named(write, tmp_path, c
     assert main(["validate", str(path)]) == 0
     err = capsys.readouterr().err
     assert "pigs.sow_herd_growth_per_yr: 150.0%/yr asked in 2021–2025, at most 34.3%/yr possible in the long run" in err
-    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    _print_warnings(load_scenario(path), [])                     # what `run` and `mc` print after the run
     assert "pigs.sow_herd_growth_per_yr: 150.0%/yr asked" in capsys.readouterr().err
     res = simulate(load_scenario(path))
     limit = res.data["sow_max_growth"][0]
@@ -104,6 +104,16 @@ def test_sow_growth_above_the_speed_limit_is_capped_and_named(write, tmp_path, c
         "base_slaughter_head_per_yr": "800 万头/年", "sow_herd_growth_per_yr": "30 %/yr"}))
     assert main(["validate", str(quiet)]) == 0
     assert "asked" not in capsys.readouterr().err
+
+
+@pytest.mark.long
+def test_run_prints_the_speed_limit_warning_and_writes_it_in_the_report(write, tmp_path, capsys):
+    path = write("greedy.yaml", dict(REGION, sectors=["pigs"], pigs={
+        "base_slaughter_head_per_yr": "800 万头/年", "sow_herd_growth_per_yr": "150 %/yr"}))
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    line = "pigs.sow_herd_growth_per_yr: 150.0%/yr asked in 2021–2025, at most 34.3%/yr possible in the long run"
+    assert line in capsys.readouterr().err
+    assert line in (tmp_path / "out" / "greedy" / "report.html").read_text(encoding="utf-8")
 
 
 def test_herd_speed_limit_root_equals_the_dominant_eigenvalue():

@@ -324,6 +324,7 @@ def _cmd_validate(args) -> int:
     sc = load_scenario(args.scenario)
     print(f"{args.scenario}: valid ({', '.join(sc.sectors)}; {len(sc.targets)} targets; "
           f"{sc.base_year}–{sc.end_year})")
+    _print_warnings(sc, [])
     for key, item in sc.inconsistencies.items():
         touched = f" [targets: {', '.join(item.targets)}]" if item.targets else ""
         print(f"  plan inconsistency {key}: {item.en}{touched}")

@@ -97,7 +97,7 @@ def report(s, f, p, t):
         "beef_output": slaughter * p["carcass_kg_per_head"], "beef_feeders_bought": f["bought_head"],
         "beef_feeders_blocked": blocked, "beef_sold_for_lack_of_places": f["excess_sold_head"],
         "beef_outbreak_loss": f["outbreak_loss_head"], "beef_places": s["capacity_places"],
-        "beef_cow_growth_limit": s["growth_limit_per_yr"],
+        "beef_cow_growth_limit": s["growth_limit_per_yr"][:, t],
     }
 
 

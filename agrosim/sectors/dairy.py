@@ -95,7 +95,7 @@ def report(s, f, p, t):
         "dairy_culls": f["culled_head"], "dairy_cull_beef": f["culled_head"] * p["cull_carcass_kg_per_head"],
         "dairy_calves_sold": f["males_sold_at_birth_head"] + f["weaned_sold_head"],
         "dairy_heifers_bought": f["bought_head"], "dairy_outbreak_loss": f["outbreak_loss_head"],
-        "dairy_places": s["capacity_places"], "dairy_cow_growth_limit": s["growth_limit_per_yr"],
+        "dairy_places": s["capacity_places"], "dairy_cow_growth_limit": s["growth_limit_per_yr"][:, t],
     }
 
 

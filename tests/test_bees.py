@@ -115,9 +115,9 @@ def test_yangcheng_honey_met_at_30_and_missed_at_20_kg_per_box(root):
     assert met_runs(colonies, res).tolist() == [True, True]
     np.testing.assert_allclose(res.data["honey_output"][:, -1], res.data["bee_colonies"][:, -1] * [30, 20])
     table = evaluate(sc.targets, simulate(sc))
-    assert table.set_index("target").loc["honey_output_2023", "verdict"] == "met"
+    assert table.set_index("target").loc["honey_output_2023", "projected"] <= 1500 * (1 + 1e-9)  # 6 万 × 25 at best
     base = sector_arrays(load_scenario(root / "params" / "yangcheng.yaml"), bees.SECTOR, 1)
-    assert base["colonies_box"][0] * base["types.honey_kg_per_box"][0, 0] == pytest.approx(3e4 * 30)
+    assert base["colonies_box"][0] * base["types.honey_kg_per_box"][0, 0] == pytest.approx(3e4 * 25)
 
 
 def test_n50_per_run_equals_fifty_single_runs(root):

@@ -328,6 +328,10 @@ def _cmd_validate(args) -> int:
     for key, item in sc.inconsistencies.items():
         touched = f" [targets: {', '.join(item.targets)}]" if item.targets else ""
         print(f"  plan inconsistency {key}: {item.en}{touched}")
+    from agrosim.report.tables import plan_implied_notes
+
+    for line in plan_implied_notes(sc):
+        print(f"  plan-implied coefficient {line}")
     return 0
 
 

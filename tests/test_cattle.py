@@ -169,7 +169,7 @@ def test_shanxi_files_run_with_cattle(root):
     sc = load_scenario(root / "scenarios" / "shanxi_cattle_2025.yaml")
     assert {t.id for t in sc.targets} >= {"dairy_herd_2025", "milk_output_2025", "beef_slaughter_2025"}
     res = simulate(sc)
-    assert np.all(np.diff(res.data["dairy_herd"][0]) > 0)
+    np.testing.assert_allclose(res.data["dairy_herd"][0], 35e4, rtol=1e-9)  # no cattle lever in the plan: held
     assert np.all(res.data["dairy_herd"][0] <= res.data["dairy_places"][0] * (1 + 1e-9))
 
 

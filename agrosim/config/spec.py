@@ -84,6 +84,10 @@ class Documented(BaseModel):
     note: str | None = None
     #: why an assumption without a range is held in a Monte Carlo (see agrosim/config/assumptions.py)
     pinned: str | None = None
+    #: the plan's implied value of this coefficient (its target ÷ its own input, e.g. 135万公斤 ÷ 3万盒):
+    #: `true` when `value` is that ratio (a run on the plan's own premises), or the ratio as a quantity
+    #: beside an independent `value`; validate and the report compare it with the documented range
+    plan_implied: Any = None
 
 
 def _dimension_ok(found: str, expected: str) -> bool:
@@ -130,6 +134,8 @@ class ParamValue:
     assumption: bool = False
     note: str | None = None
     pinned: str | None = None
+    #: the plan's implied value (internal unit), when the parameter records one (Documented.plan_implied)
+    plan_implied: float | None = None
 
 
 def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
@@ -144,7 +150,15 @@ def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
             rng = (parse_scalar(doc.range[0], spec), parse_scalar(doc.range[1], spec))
             if rng[0] > rng[1]:
                 raise ValueError(f"range {doc.range!r} has low > high; expected [low, high]")
-        return ParamValue(base.value, doc.source, rng, doc.assumption, doc.note, doc.pinned)
+        implied = None
+        if doc.plan_implied is True:
+            if not isinstance(base.value, float):
+                raise ValueError("plan_implied: true on a schedule; expected a constant value")
+            implied = base.value
+        elif doc.plan_implied not in (None, False):
+            implied = parse_scalar(doc.plan_implied, spec)
+        return ParamValue(base.value, doc.source, rng, doc.assumption, doc.note, pinned=doc.pinned,
+                          plan_implied=implied)
     if isinstance(raw, dict):
         if not spec.time_varying:
             raise ValueError(f"a mapping {raw!r}; expected a single value ({spec.name} cannot vary by year)")

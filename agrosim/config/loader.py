@@ -23,7 +23,7 @@ from agrosim.uncertainty import correlation_matrix, parse_distribution
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
-            "droughts", "investments", "sectors", "land_claims", "inconsistencies", *BY_NAME)
+            "droughts", "investments", "sectors", "land_claims", "inconsistencies", "base_figures", *BY_NAME)
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
@@ -482,6 +482,10 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     investments = _investments(merged.get("investments"), list(params), col, {d.param for d in dists})
     land_claims = _land_claims(merged.get("land_claims"), col)
     inconsistencies = _inconsistencies(merged.get("inconsistencies"), set(head.targets), col)
+    from agrosim.baseyear import check_section
+
+    for key, found, expected in check_section(merged.get("base_figures"), list(params)):
+        col.add(key, found, expected)
     if col.problems:
         raise InputError(col.problems)
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,

@@ -191,7 +191,7 @@ def test_fifty_runs_at_once_equal_fifty_single_runs(root):
 def test_plan_scenario_misses_1500_because_slaughter_lags_the_sows(root):
     res = simulate(load_scenario(root / "scenarios" / "shanxi_pigs_2025.yaml"))
     slaughter = res.data["pigs_slaughtered"][0] / 1e4
-    assert slaughter[0] == pytest.approx(800)
+    assert slaughter[0] == pytest.approx(798)  # published 2020 slaughter (params/shanxi.yaml)
     assert 1200 < slaughter[-1] < 1500
     assert res.data["pig_weaners_blocked"][0].max() == 0
 

@@ -6,7 +6,7 @@ import pytest
 from agrosim import load_scenario, simulate
 from agrosim.baseyear import CLOSURE_RTOL, closure, counts, stated_figures
 from agrosim.cli import main
-from agrosim.paths import bundled_params_dir
+from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 from agrosim.sectors import BY_NAME
 from agrosim.units import parse_unit
 
@@ -32,8 +32,11 @@ def test_every_bundled_region_reproduces_its_base_figures(path):
         assert abs(c.gap) <= f.tolerance, f"{path.name} {f.key}: stated {f.value:g}, model {c.model:g} ({c.gap:+.2%})"
 
 
-@pytest.mark.parametrize("path", REGIONS, ids=lambda p: p.stem)
-def test_bundled_regions_pass_strict_validation(path, capsys):
+SCENARIOS = sorted(bundled_scenarios_dir().glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", REGIONS + SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_bundled_files_pass_strict_validation(path, capsys):
     assert main(["validate", "--strict", str(path)]) == 0
     assert "base-year contradiction" not in capsys.readouterr().err
 

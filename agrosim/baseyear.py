@@ -293,12 +293,29 @@ def counts(scenario: Scenario) -> tuple[int, int]:
     return len(figures) - assumed, assumed
 
 
+def inert_draws(scenario: Scenario) -> list[str]:
+    """Uncertain base parameters that cannot move the indicator they state, because the sector
+    derives it from other stated figures (a dairy yield where milk and the herd are stated)."""
+    lines, deps = [], {}
+    for dist in scenario.uncertainty:
+        sector, _, name = dist.param.partition(".")
+        spec = BY_NAME[sector].param_specs().get(name)
+        if spec is None or spec.base_of is None or BY_NAME[sector].couple is not None:
+            continue
+        deps.setdefault(sector, drivers(scenario, sector))
+        if name not in deps[sector].get(spec.base_of, [name]):
+            lines.append(f"uncertainty on {dist.param} has no effect: the {sector} sector derives {spec.base_of} "
+                         "from the other base figures the file states (see `agrosim validate`)")
+    return lines
+
+
 def check(scenario: Scenario, strict: bool) -> list[str]:
-    """Contradictions in the base year: raise InputError (exit 2) under `strict`, else warning lines."""
+    """Contradictions in the base year: raise InputError (exit 2) under `strict`, else warning lines;
+    plus a warning for each uncertain base parameter the base year does not use."""
     problems = contradictions(scenario)
     if problems and strict:
         raise InputError(problems)
-    return [f"base-year contradiction: {p}" for p in problems]
+    return [f"base-year contradiction: {p}" for p in problems] + inert_draws(scenario)
 
 
 def validate_lines(scenario: Scenario) -> list[str]:

@@ -156,3 +156,16 @@ def test_bad_base_figures_entries_are_refused_with_their_key_path(write, capsys)
     err = capsys.readouterr().err
     assert "base_figures.milk_outptu: found unknown indicator 'milk_outptu'" in err
     assert "base_figures.dairy_cows" in err and "tolerance" in err
+
+
+def test_a_draw_on_a_derived_yield_is_flagged_as_inert(write, capsys):
+    """Where milk and the herd are stated the yield per cow is derived, so drawing it changes nothing;
+    where only the herd is stated the same draw moves milk and is not flagged."""
+    uncertain = {"uncertainty": {"dairy.milk_kg_per_cow_per_yr": {"dist": "uniform", "low": "5000 kg/头",
+                                                                  "high": "9000 kg/头"}}}
+    both = write("both.yaml", {**_dairy(base_herd_head="35 万头", base_milk_output_kg_per_yr="117 万吨"), **uncertain})
+    assert main(["validate", str(both)]) == 0
+    assert "uncertainty on dairy.milk_kg_per_cow_per_yr has no effect" in capsys.readouterr().err
+    herd = write("herd.yaml", {**_dairy(base_herd_head="35 万头"), **uncertain})
+    assert main(["validate", str(herd)]) == 0
+    assert "no effect" not in capsys.readouterr().err

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from agrosim.analysis.probability import bands, load_results, target_table
+from agrosim.analysis.probability import bands, describe_drivers, drivers, load_results, target_table
 from agrosim.batch import Design, remove_store, run_batch
 from agrosim.config import Scenario, load_scenario
+from agrosim.config.assumptions import require_ranges
 from agrosim.engine import recorded_indicators, simulate
 from agrosim.errors import InputError, Problem
 from agrosim.links import land
 from agrosim.report.writer import write_report
 from agrosim.results import Results
-from agrosim.targets import evaluate
+from agrosim.targets import Thresholds, evaluate
 
 
 @dataclass
@@ -54,10 +55,12 @@ class MonteCarlo:
 def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: int | None = None,
                 chunk_size: int = 10_000, workers: int = 1, scheduler: str | None = None,
                 work_root: str | Path = "reports", progress: bool = False,
-                observed: dict[int, dict[str, float]] | None = None) -> MonteCarlo:
+                observed: dict[int, dict[str, float]] | None = None,
+                thresholds: Thresholds | None = None) -> MonteCarlo:
     """Sample the scenario's uncertainty for `runs` runs; resumable (chunks kept under work_root/.work).
     `observed` ({year: {indicator: internal value}}) is assimilated in every run (re-forecasts)."""
     sc = _load(scenario)
+    require_ranges(sc)
     check_batch_size(runs or sc.runs, chunk_size, len(sc.years))
     design = Design(runs=runs or sc.runs, seed=sc.seed if seed is None else seed, observed=observed)
     store = Path(work_root) / ".work" / f"{sc.name}-{design.key(sc)}"
@@ -66,7 +69,10 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: 
     if "land_overcommitted" in recorded_indicators(sc):
         over = load_results(sc, chunks, ["land_overcommitted"]).data["land_overcommitted"]
         results.warnings = land.summarise(sc.years, over)
-    return MonteCarlo(sc, results, target_table(sc, results), bands(sc, chunks), chunks, design.seed)
+    table = target_table(sc, results, thresholds=thresholds)
+    found = drivers(sc, chunks, results)
+    table["driven_by"] = [describe_drivers(found.get(t, [])) for t in table["target"]]
+    return MonteCarlo(sc, results, table, bands(sc, chunks), chunks, design.seed)
 
 
 MAX_RUNS = 10**9

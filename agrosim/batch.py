@@ -20,11 +20,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from agrosim.compose import recentre
+from agrosim.config.assumptions import require_ranges
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
 from agrosim.events import stochastic_losses
 from agrosim.param_arrays import time_row
-from agrosim.sectors import BY_NAME
+from agrosim.sectors import param_spec
 from agrosim.uncertainty import sample
 
 
@@ -43,15 +45,18 @@ class Design:
     observed: dict[int, dict[str, float]] | None = None  # assimilated each run (re-forecasts)
 
     def per_run(self, scenario: Scenario, start: int, stop: int) -> dict[str, np.ndarray]:
+        """Every varied input of runs [start, stop): draws (per-year ones re-centred on the scenario's
+        own path, see agrosim/compose.py), stochastic outbreak losses and design points."""
+        require_ranges(scenario)
         idx = np.arange(start, stop)
         reps = self.reps or self.runs
         values = sample(scenario.uncertainty, scenario.correlation, self.seed, idx % reps, len(scenario.years))
+        for dist in scenario.uncertainty:
+            values[dist.param] = recentre(scenario, dist, values[dist.param])
         if scenario.events is not None and scenario.events.stochastic:
             for path, loss in stochastic_losses(scenario.events.stochastic, self.seed, idx % reps,
                                                 len(scenario.years)).items():
-                sector, name = path.split(".", 1)
-                spec = next(p for p in BY_NAME[sector].params if p.name == name)
-                base = time_row(scenario, spec, path, with_events=False)[1:]
+                base = time_row(scenario, param_spec(path), path, with_events=False)[1:]
                 values[path] = 1 - (1 - base[None, :]) * (1 - loss)
         for name, pts in self.points.items():
             values[name] = np.asarray(pts)[idx // reps]

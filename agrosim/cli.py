@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     _lang_option(p_mc)
     _observed_options(p_mc)
     _batch_options(p_mc)
+    _verdict_options(p_mc)
     p_solve = sub.add_parser("solve", help="the lever value at which a target is met (or met with probability ≥ p)")
     p_solve.add_argument("scenario", help="scenario YAML file")
     p_solve.add_argument("--lever", required=True, help="parameter path, e.g. land_grain.hsf_build_mu_per_yr")
@@ -189,6 +190,31 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of charts and report (default: en)")
 
 
+def _verdict_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fixed-assumptions", action="store_true",
+                   help="hold every `assumption: true` parameter at its value instead of drawing it over its range")
+    p.add_argument("--likely", type=_probability, default=0.8, help="P(met) from which a target is likely (default 0.8)")
+    p.add_argument("--unlikely", type=_probability, default=0.2,
+                   help="P(met) up to which a target is unlikely (default 0.2)")
+
+
+def _thresholds(args):
+    from agrosim.targets import Thresholds
+
+    try:
+        return Thresholds(args.likely, args.unlikely)
+    except ValueError as exc:
+        raise InputError([Problem("command line", "--likely/--unlikely", *str(exc).split("; expected "))]) from None
+
+
+def _load_for_draws(args):
+    """The scenario, with its placeholders held when --fixed-assumptions is given."""
+    from agrosim.config import load_scenario
+
+    fixed = {"fixed_assumptions": True} if getattr(args, "fixed_assumptions", False) else None
+    return load_scenario(args.scenario, fixed)
+
+
 def _batch_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
     p.add_argument("--workers", type=_positive, default=1, help="local worker processes (default 1)")
@@ -233,19 +259,20 @@ def _cmd_run(args) -> int:
 def _cmd_mc(args) -> int:
     from agrosim.api import monte_carlo
     from agrosim.batch import remove_store
-    from agrosim.config import load_scenario
     from agrosim.report.lang import check_lang
     from agrosim.report.writer import write_report
 
     check_lang(args.lang)
-    sc = load_scenario(args.scenario)
+    thresholds = _thresholds(args)
+    sc = _load_for_draws(args)
     _check_observed(args, sc)
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
-                     work_root=args.out, progress=True)
+                     work_root=args.out, progress=True, thresholds=thresholds)
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
                           mc.seed, observed=args.observed, tracking=_tracking(args))
     remove_store(mc.chunks[0].parent)
-    table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high"]]
+    table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
+                         "verdict"]]
     print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
     _print_warnings(mc.scenario, mc.results.warnings)

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agrosim.config.assumptions import placeholders
 from agrosim.config.scenario import InconsistencyModel, Scenario, Target, TargetModel, TopLevel
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
@@ -23,7 +24,8 @@ from agrosim.uncertainty import correlation_matrix, parse_distribution
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
-            "droughts", "investments", "sectors", "land_claims", "inconsistencies", "base_figures", *BY_NAME)
+            "droughts", "investments", "sectors", "land_claims", "inconsistencies", "fixed_assumptions", "base_figures",
+            *BY_NAME)
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
@@ -199,6 +201,10 @@ def _targets(models: dict, sectors: list[str], col: _Collector) -> list[Target]:
             col.add(path + ("indicator",), f"'{model.indicator}'{did_you_mean(model.indicator, indicators)}",
                     "an indicator of the scenario's sectors: " + ", ".join(sorted(indicators)))
             continue
+        if model.realised is not None and model.realised not in indicators:
+            col.add(path + ("realised",), f"'{model.realised}'{did_you_mean(model.realised, indicators)}",
+                    "an indicator of the scenario's sectors")
+            continue
         spec = ParamSpec(model.indicator, ind.unit, ind.en)
         try:
             value = parse_scalar(model.value, spec)
@@ -213,7 +219,8 @@ def _targets(models: dict, sectors: list[str], col: _Collector) -> list[Target]:
             unit_written=written[1] if len(written) > 1 else ind.display_unit,
             value_written=float(written[0]) if len(written) > 1 else value, upper=upper,
             tolerance=model.tolerance, from_year=model.from_year, aspirational=model.aspirational,
-            en=model.en or ind.en, zh=model.zh or ind.zh, source=model.source))
+            en=model.en or ind.en, zh=model.zh or ind.zh, source=model.source, reading=model.reading,
+            realised=model.realised))
     return out
 
 
@@ -429,6 +436,27 @@ def _targets_of(models: dict, active: list[str]) -> dict:
     return {tid: m for tid, m in models.items() if m is None or owner.get(m.indicator, active[0] if active else None) in active}
 
 
+def _single_draws_on_schedules(dists: list, params: dict, col: _Collector) -> None:
+    """A single draw would replace a scenario's yearly schedule: refuse it (see agrosim/compose.py)."""
+    for d in dists:
+        sector, _, name = d.param.partition(".")
+        value = params.get(sector, {}).get(name)
+        if d.per_year or value is None or not isinstance(value.value, dict) or len(set(value.value.values())) < 2:
+            continue
+        col.add(("uncertainty", d.param), f"one draw per run on a parameter the scenario schedules by year "
+                f"({value.value})", "per_year: true, so the doubt is drawn around the schedule each year, "
+                "or no schedule")
+
+
+def _pad(corr, extra: int):
+    """Correlation matrix with `extra` independent parameters appended."""
+    import numpy as np
+
+    out = np.eye(corr.shape[0] + extra)
+    out[: corr.shape[0], : corr.shape[0]] = corr
+    return out
+
+
 def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     """Load, merge and validate a scenario file; raise InputError listing every problem.
 
@@ -466,6 +494,7 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
         col.add((), "no sector sections", "at least one of: " + ", ".join(BY_NAME))
     targets = _targets(_targets_of(head.targets, active), list(params), col)
     dists, pairs = _uncertainty(merged.get("uncertainty"), merged.get("correlations"), list(params), col, params)
+    _single_draws_on_schedules(dists, params, col)
     corr = None
     if pairs:
         try:
@@ -481,6 +510,13 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     events = _events(merged, head, list(params), col, {d.param for d in dists})
     investments = _investments(merged.get("investments"), list(params), col, {d.param for d in dists})
     land_claims = _land_claims(merged.get("land_claims"), col)
+    driven = set(events.schedules) if events else set()
+    held, assumed = placeholders(params, param_paths(list(params)), {d.param for d in dists},
+                                 driven | {i.param for i in investments}, head.fixed_assumptions)
+    if assumed:
+        dists = dists + assumed
+        if corr is not None:
+            corr = _pad(corr, len(assumed))
     inconsistencies = _inconsistencies(merged.get("inconsistencies"), set(head.targets), col)
     from agrosim.baseyear import check_section
 
@@ -491,7 +527,8 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,
                         end_year=head.end_year, seed=head.seed, runs=head.runs, params=params, targets=targets,
                         resolved=dict(merged), uncertainty=dists, correlation=corr, events=events,
-                        investments=investments, land_claims=land_claims, inconsistencies=inconsistencies)
+                        investments=investments, land_claims=land_claims, inconsistencies=inconsistencies,
+                        placeholders=held)
     for name in params:
         for key, found, expected in BY_NAME[name].check(sector_arrays(scenario, BY_NAME[name], 1)):
             col.add(tuple(key.split(".")), found, expected)

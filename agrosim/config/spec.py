@@ -86,6 +86,8 @@ class Documented(BaseModel):
     range: list[Any] | None = None
     assumption: bool = False
     note: str | None = None
+    #: why an assumption without a range is held in a Monte Carlo (see agrosim/config/assumptions.py)
+    pinned: str | None = None
 
 
 def _dimension_ok(found: str, expected: str) -> bool:
@@ -131,6 +133,7 @@ class ParamValue:
     range: tuple[float, float] | None = None
     assumption: bool = False
     note: str | None = None
+    pinned: str | None = None
 
 
 def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
@@ -145,7 +148,7 @@ def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
             rng = (parse_scalar(doc.range[0], spec), parse_scalar(doc.range[1], spec))
             if rng[0] > rng[1]:
                 raise ValueError(f"range {doc.range!r} has low > high; expected [low, high]")
-        return ParamValue(base.value, doc.source, rng, doc.assumption, doc.note)
+        return ParamValue(base.value, doc.source, rng, doc.assumption, doc.note, doc.pinned)
     if isinstance(raw, dict):
         if not spec.time_varying:
             raise ValueError(f"a mapping {raw!r}; expected a single value ({spec.name} cannot vary by year)")

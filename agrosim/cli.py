@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     _lang_option(p_run)
     _tradeoff_option(p_run)
     _observed_options(p_run)
+    _strict_option(p_run)
     p_mc = sub.add_parser("mc", help="Monte Carlo over the scenario's uncertainty: P(met) per target and jointly")
     p_mc.add_argument("scenario", help="scenario YAML file")
     p_mc.add_argument("--runs", type=_positive, default=None, help="number of runs (default: the scenario's runs)")
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--out", default="reports", help="folder for saved scenarios and exported reports")
     p_val = sub.add_parser("validate", help="check a scenario without running it")
     p_val.add_argument("scenario", help="scenario YAML file")
+    _strict_option(p_val)
     sub.add_parser("list", help="list bundled scenarios and region parameter files")
     p_regions = sub.add_parser("regions", help="compare the targets of nested regions (county in city in province)")
     p_regions.add_argument("folder", nargs="?", default=None,
@@ -172,6 +174,19 @@ def _tracking(args) -> dict | None:
     if getattr(args, "observed", None) is None:
         return None
     return {"tracking_path": args.path, "tracking_tolerance": args.tolerance}
+
+
+def _strict_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="refuse (exit 2) base-year figures that contradict each other instead of warning")
+
+
+def _base_year_check(scenario, strict: bool) -> None:
+    """Base figures that contradict each other: exit 2 under --strict, else one warning each."""
+    from agrosim.baseyear import check
+
+    for line in check(scenario, strict):
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def _lang_option(p: argparse.ArgumentParser) -> None:
@@ -248,6 +263,7 @@ def _cmd_run(args) -> int:
     check_lang(args.lang)
     sc = load_scenario(args.scenario)
     _check_observed(args, sc)
+    _base_year_check(sc, args.strict)
     result = run(sc)
     folder = write_report(Path(args.out), result.scenario, result.results, result.verdicts, lang=args.lang,
                           observed=args.observed, tracking=_tracking(args),
@@ -319,9 +335,11 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_validate(args) -> int:
+    from agrosim.baseyear import validate_lines
     from agrosim.config import load_scenario
 
     sc = load_scenario(args.scenario)
+    _base_year_check(sc, args.strict)
     print(f"{args.scenario}: valid ({', '.join(sc.sectors)}; {len(sc.targets)} targets; "
           f"{sc.base_year}–{sc.end_year})")
     _print_warnings(sc, [])
@@ -332,6 +350,7 @@ def _cmd_validate(args) -> int:
 
     for line in plan_implied_notes(sc):
         print(f"  plan-implied coefficient {line}")
+    print("\n".join(validate_lines(sc)))
     return 0
 
 

@@ -214,7 +214,7 @@ def test_plan_scenario_misses_1500_without_a_pig_lever(root):
     """The plan names no sows, places or money for pigs (000 L148), so shanxi_pigs_2025 holds the herd at its base."""
     res = simulate(load_scenario(root / "scenarios" / "shanxi_pigs_2025.yaml"))
     slaughter = res.data["pigs_slaughtered"][0] / 1e4
-    assert slaughter == pytest.approx([800] * 6)
+    assert slaughter == pytest.approx([798] * 6)  # published 2020 slaughter, herd held at its base
     assert res.data["pig_weaners_blocked"][0].max() == 0
 
 

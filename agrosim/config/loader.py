@@ -26,7 +26,8 @@ from agrosim.units import UnitError, parse_quantity, parse_year
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
-            "droughts", "investments", "sectors", "land_claims", "inconsistencies", "fixed_assumptions", *BY_NAME)
+            "droughts", "investments", "sectors", "land_claims", "inconsistencies", "fixed_assumptions", "base_figures",
+            *BY_NAME)
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
@@ -548,6 +549,10 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
         if corr is not None:
             corr = _pad(corr, len(assumed))
     inconsistencies = _inconsistencies(merged.get("inconsistencies"), set(head.targets), col)
+    from agrosim.baseyear import check_section
+
+    for key, found, expected in check_section(merged.get("base_figures"), list(params)):
+        col.add(key, found, expected)
     if col.problems:
         raise InputError(col.problems)
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,

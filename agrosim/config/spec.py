@@ -29,6 +29,9 @@ class ParamSpec:
     `lo`/`hi` bound what is physically valid (input outside is refused); `plausible` is the range a
     default may take (for sensitivity work), and `source` names where the default comes from.
     `pulse` makes a yearly schedule apply only in the years it names (see `is_pulse`).
+    `base_of` names the sector's indicator whose base-year value this parameter states (a base
+    figure: stock, slaughter, output or area counted as the indicator counts it); the base-year
+    closure check (agrosim/baseyear.py) compares the two.
     """
 
     name: str
@@ -42,6 +45,7 @@ class ParamSpec:
     source: str = ""
     plausible: tuple[float, float] | None = None
     pulse: bool | None = None
+    base_of: str | None = None
 
     @property
     def is_pulse(self) -> bool:

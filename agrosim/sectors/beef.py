@@ -18,11 +18,11 @@ from agrosim.sectors.base import IndicatorSpec as I, Sector
 
 PARAMS = (
     P("base_stock_head", "head", "Beef cattle of all ages at the end of the base year (肉牛存栏); 0 = not given.",
-      "基期肉牛存栏", default=0.0, lo=0, source="region file (one base figure is required)"),
+      "基期肉牛存栏", default=0.0, lo=0, source="region file (one base figure is required)", base_of="beef_stock"),
     P("base_cows_head", "head", "Breeding cows at the end of the base year (能繁母牛); 0 = not given.",
-      "基期能繁母牛", default=0.0, lo=0, source="region file (one base figure is required)"),
+      "基期能繁母牛", default=0.0, lo=0, source="region file (one base figure is required)", base_of="beef_cows"),
     P("base_slaughter_head_per_yr", "head/yr", "Beef cattle slaughtered in the base year (肉牛出栏); 0 = not given.",
-      "基期肉牛出栏", default=0.0, lo=0, source="region file (one base figure is required)"),
+      "基期肉牛出栏", default=0.0, lo=0, source="region file (one base figure is required)", base_of="beef_slaughter"),
     P("calving_interval_months", "month", "Months between successive calvings of a breeding cow.", "产犊间隔",
       default=15.0, lo=10, hi=36, plausible=(12.5, 20.0),
       source="assumption: no published Chinese national figure found; smallholder cow-calf herds are "

@@ -21,7 +21,7 @@ TYPES = ("chinese", "italian")
 
 PARAMS = (
     P("colonies_box", "box", "Colonies at the end of the base year (蜂群存量).", "基期蜂群", lo=0,
-      source="region file"),
+      source="region file", base_of="bee_colonies"),
     P("colonies_bought_box_per_yr", "box/yr", "Colonies bought in from outside in spring, limited by free places.",
       "外购蜂群", default=0.0, lo=0, time_varying=True, source="scenario lever; 0 = none bought"),
     P("spare_capacity_share", "1", "Empty places (boxes) in the base year as a share of the base-year colonies.",

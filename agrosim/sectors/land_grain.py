@@ -17,7 +17,7 @@ CROP_ZH = {"maize": "玉米", "wheat": "小麦", "millet": "谷子", "sorghum": 
 
 PARAMS = (
     P("cultivated_land_mu", "mu", "Cultivated land in the base year.", "耕地面积", lo=0,
-      source="region file (the plans rarely state it; e.g. Xinzhou 表一 耕地保有量)"),
+      source="region file (the plans rarely state it; e.g. Xinzhou 表一 耕地保有量)", base_of="cultivated_land"),
     P("red_line_mu", "mu", "Cultivated-land red line: losses that would take land below it are blocked.",
       "耕地保护红线", default=0.0, lo=0,
       source="region file (the plan's red line); 0 = no floor"),
@@ -31,12 +31,13 @@ PARAMS = (
       "复种指数上限", default=1.0, lo=0, hi=3, plausible=(0.9, 1.3),
       source="assumption: one grain crop a year on each mu (northern China single cropping); raise it where "
              "wheat is followed by a summer crop"),
-    P("grain_area_mu", "mu", "Grain sown area in the base year.", "粮食播种面积", lo=0, source="region file"),
+    P("grain_area_mu", "mu", "Grain sown area in the base year.", "粮食播种面积", lo=0, source="region file",
+      base_of="grain_sown_area"),
     P("grain_area_growth_per_yr", "1/yr", "Planned relative change of grain sown area per year.",
       "粮食播种面积年增长率", default=0.0, lo=-0.5, hi=0.5, time_varying=True,
       source="scenario lever; 0 = area held"),
     P("hsf_area_mu", "mu", "High-standard farmland built by the base year (cumulative).", "高标准农田面积", lo=0,
-      source="region file"),
+      source="region file", base_of="hsf_area"),
     P("hsf_build_mu_per_yr", "mu/yr", "HSF built per year from area programmes.", "高标准农田年建设面积",
       default=0.0, lo=0, time_varying=True, source="scenario lever (the plan's HSF programme); 0 = none"),
     P("hsf_budget_yuan_per_yr", "yuan/yr", "Money for HSF per year; builds budget ÷ cost per mu on top of the area programme.",

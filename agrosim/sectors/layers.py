@@ -18,10 +18,10 @@ from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_exce
 PARAMS = (
     P("base_laying_hens_head", "head", "Hens in lay in the base year; 0 = not given.", "基期在产蛋鸡存栏",
       default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_egg_output_kg_per_yr (exactly one)"),
+      source="region file; give this or base_egg_output_kg_per_yr (exactly one)", base_of="laying_hens"),
     P("base_egg_output_kg_per_yr", "kg/yr", "Egg output in the base year; 0 = not given.", "基期禽蛋产量",
       default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_laying_hens_head (exactly one)"),
+      source="region file; give this or base_laying_hens_head (exactly one)", base_of="egg_output"),
     P("rearing_months", "month", "Day-old chick to start of lay (rounded to whole months).", "育雏育成期",
       default=5.0, lo=1, hi=12, plausible=(4.0, 6.0),
       source="unsure: commercial layer breed guides (e.g. Hy-Line, 京红/京粉) put onset of lay at about "

@@ -45,10 +45,10 @@ _UNSURE = ("unsure: order of magnitude of Chinese herd-average benchmarks as com
 PARAMS = (
     P("base_sows_head", "head", "Breeding sows (能繁母猪, incl. mated gilts) in the base year; 0 = not given.",
       "基期能繁母猪存栏", default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_slaughter_head_per_yr (exactly one)"),
+      source="region file; give this or base_slaughter_head_per_yr (exactly one)", base_of="breeding_sows"),
     P("base_slaughter_head_per_yr", "head/yr", "Pigs slaughtered (出栏) in the base year; 0 = not given.",
       "基期生猪出栏", default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_sows_head (exactly one)"),
+      source="region file; give this or base_sows_head (exactly one)", base_of="pigs_slaughtered"),
     P("litters_per_sow_per_yr", "1/yr", "Litters per farrowed sow per year (a yearly schedule: a productivity lever).",
       "母猪年产窝数", default=2.1, lo=0.5, hi=3.0, time_varying=True, plausible=(1.8, 2.4), source=_UNSURE),
     P("litter_size_head", "head", "Piglets born alive per litter (a yearly schedule: a productivity lever).",

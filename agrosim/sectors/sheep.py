@@ -18,11 +18,11 @@ from agrosim.sectors.base import IndicatorSpec as I, Sector
 
 PARAMS = (
     P("base_stock_head", "head", "Sheep and goats at the end of the base year (存栏); 0 = not given.", "基期羊存栏",
-      default=0.0, lo=0, source="region file (one base figure is required)"),
+      default=0.0, lo=0, source="region file (one base figure is required)", base_of="sheep_stock"),
     P("base_ewes_head", "head", "Breeding ewes at the end of the base year (能繁母羊); 0 = not given.", "基期能繁母羊",
-      default=0.0, lo=0, source="region file (one base figure is required)"),
+      default=0.0, lo=0, source="region file (one base figure is required)", base_of="sheep_ewes"),
     P("base_slaughter_head_per_yr", "head/yr", "Sheep and goats slaughtered in the base year (出栏); 0 = not given.",
-      "基期羊出栏", default=0.0, lo=0, source="region file (one base figure is required)"),
+      "基期羊出栏", default=0.0, lo=0, source="region file (one base figure is required)", base_of="sheep_slaughter"),
     P("lambs_born_per_ewe_per_yr", "1/yr", "Lambs born per ewe per year, all lambings and litters counted "
       "(a yearly schedule: the productivity lever).", "母羊年产羔数", default=1.5, lo=0, hi=6, time_varying=True,
       plausible=(1.2, 2.0),

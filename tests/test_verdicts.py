@@ -115,3 +115,13 @@ def test_capacity_target_reads_normal_weather_output():
     yearly = yearly_probabilities(sc.targets, res).set_index(["target", "role", "year"])
     assert yearly.loc[("grain_capacity_2025", "target", 2024), "p_met"] == 1.0
     assert yearly.loc[("grain_capacity_2025", "realised", 2024), "p_met"] == 0.0  # 1294 < 1365
+
+
+def test_every_bundled_placeholder_is_drawn_pinned_or_set(root):
+    """Every `assumption: true` figure in params/ and scenarios/ has a range (drawn in a Monte Carlo)
+    or a stated reason to hold it (pinned): no bundled scenario is refused by `mc`, and none holds
+    a placeholder silently."""
+    for path in sorted((root / "scenarios").glob("*.yaml")) + sorted((root / "params").glob("*.yaml")):
+        held = load_scenario(path).placeholders
+        assert held.unranged == (), (path.name, held.unranged)
+        assert all(reason.strip() for reason in held.pinned.values()), path.name

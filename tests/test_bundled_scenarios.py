@@ -39,7 +39,7 @@ def test_validates_and_runs_with_uncertainty(path: Path):
         assert sc.base_year < t.year <= sc.end_year
     table = evaluate(sc.targets, res)
     assert list(table["target"]) == [t.id for t in sc.targets]
-    assert table["verdict"].str.match(r"^(met|missed)( \(aspirational\))?$").all()
+    assert table["verdict"].str.match(r"^(likely|uncertain|unlikely)( \(aspirational\))?$").all()
     assert table["projected"].notna().all()
 
 

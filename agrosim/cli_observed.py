@@ -1,16 +1,12 @@
-"""Command handlers for observed data: track, reforecast, calibrate, backtest."""
+"""Command handlers for observed data: track, reforecast, calibrate, backtest.
+
+The parsers are built without the report stack; each handler imports what it needs."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-import yaml
-
-from agrosim.analysis.levers import lever
-from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem
-from agrosim.observed import by_year, load_observed
-from agrosim.report.writer import atomic_folder, save, write_resolved
 
 
 def add_parsers(sub, batch_options) -> None:
@@ -43,7 +39,10 @@ def add_parsers(sub, batch_options) -> None:
 
 def cmd_track(args: argparse.Namespace) -> int:
     from agrosim.analysis.tracking import track
+    from agrosim.config import load_scenario
+    from agrosim.observed import load_observed
     from agrosim.report.tracking_charts import tracking_chart
+    from agrosim.report.writer import atomic_folder, save, write_resolved
 
     sc = load_scenario(args.scenario)
     table = track(sc, load_observed(args.observed, sc), args.path, args.tolerance)
@@ -66,6 +65,8 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 def cmd_reforecast(args: argparse.Namespace) -> int:
     from agrosim.api import monte_carlo, run
+    from agrosim.config import load_scenario
+    from agrosim.observed import by_year, load_observed
 
     overrides = {"end_year": args.to} if args.to else None
     sc = load_scenario(args.scenario, overrides)
@@ -84,8 +85,13 @@ def cmd_reforecast(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from agrosim.analysis.levers import parse_range
+    import yaml
+
+    from agrosim.analysis.levers import lever, parse_range
+    from agrosim.config import load_scenario
     from agrosim.analysis.tracking import calibrate, calibrated_yaml
+    from agrosim.observed import load_observed
+    from agrosim.report.writer import atomic_folder, write_resolved
 
     sc = load_scenario(args.scenario)
     observed = load_observed(args.observed, sc)
@@ -124,7 +130,10 @@ def _relative(path: Path, written_to: Path) -> str:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     from agrosim.analysis.tracking import backtest
+    from agrosim.config import load_scenario
+    from agrosim.observed import load_observed
     from agrosim.report.tracking_charts import backtest_chart
+    from agrosim.report.writer import atomic_folder, save, write_resolved
 
     sc = load_scenario(args.scenario)
     points, summary = backtest(sc, load_observed(args.observed, sc))

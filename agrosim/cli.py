@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_mc.add_argument("scenario", help="scenario YAML file")
     p_mc.add_argument("--runs", type=_positive, default=None, help="number of runs (default: the scenario's runs)")
     p_mc.add_argument("--seed", type=_non_negative, default=None, help="master seed (default: the scenario's seed)")
+    p_mc.add_argument("--record", default=None, metavar="all|NAME,...",
+                      help="indicators kept per run beyond the targets' (comma-separated), or all "
+                           "(default: targets' indicators and inputs; bands cover every indicator)")
     _lang_option(p_mc)
     _observed_options(p_mc)
     _batch_options(p_mc)
@@ -227,8 +230,9 @@ def _cmd_mc(args) -> int:
     check_lang(args.lang)
     sc = load_scenario(args.scenario)
     _check_observed(args, sc)
+    record = None if args.record is None else "all" if args.record == "all" else args.record.split(",")
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
-                     work_root=args.out, progress=True)
+                     work_root=args.out, progress=True, record=record)
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
                           mc.seed, observed=args.observed, tracking=_tracking(args))
     remove_store(mc.chunks[0].parent)

@@ -89,9 +89,9 @@ def stored_indicators(scenario: Scenario, record: str | list[str] | None = None)
 def chunk_table(scenario: Scenario, design: Design, start: int, stop: int,
                 record: str | list[str] | None = None) -> tuple[pa.Table, bytes]:
     """Wide table of one chunk: run, the varied inputs (`in:param`), and `indicator|year` columns of
-    the stored indicators (`stored_indicators`); targets' indicators and inputs in float64, any other
-    indicator in float32 (7 significant digits, ample for a chart or a table, not for a verdict).
-    Every indicator's bands are kept whatever is stored: returned with the table, a sketch of each
+    the stored indicators (`stored_indicators`); inputs, targets' indicators and the land
+    over-commitment in float64, any other indicator in float32 (7 significant digits, ample for a
+    chart or a table, not for a verdict at the boundary). Every indicator's bands are kept whatever is stored: returned with the table, a sketch of each
     indicator and year (`chunk_sketch`), merged over chunks by `analysis.probability.bands`."""
     per_run = design.per_run(scenario, start, stop)
     res = simulate(scenario, n=stop - start, per_run=per_run, run_offset=start, observed=design.observed)
@@ -102,7 +102,7 @@ def chunk_table(scenario: Scenario, design: Design, start: int, stop: int,
         else:
             for j, year in enumerate(scenario.years[1:]):
                 cols[f"in:{name}|{year}"] = arr[:, j]
-    exact = {t.indicator for t in scenario.targets}
+    exact = {t.indicator for t in scenario.targets} | {"land_overcommitted"}  # verdicts and warnings read these
     for name in stored_indicators(scenario, record):
         arr = res.data[name] if name in exact else res.data[name].astype(np.float32)
         for j, year in enumerate(res.years):

@@ -34,3 +34,63 @@ def test_public_names_load_on_first_use():
     """The lazy package entry still hands out every public name, and the heavy stack once a call needs it."""
     code = "import agrosim; assert all(callable(getattr(agrosim, n)) for n in agrosim.__all__); agrosim.run"
     assert loaded_after(code) != "[]"  # run() → results as a pandas frame (pyarrow) with the API module
+
+
+# --- what a Monte Carlo keeps per run, and bands merged over chunks -----------------------------
+
+def _grain(root):
+    from agrosim import load_scenario
+
+    return load_scenario(root / "scenarios" / "shanxi_grain_2025.yaml")
+
+
+def test_chunks_keep_inputs_and_targets_indicators_unless_asked_for_all(tmp_path):
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from agrosim.batch import Design, run_batch
+    from agrosim.engine import recorded_indicators
+
+    sc = _grain(ROOT)
+    design = Design(runs=40, seed=1)
+    (default,) = run_batch(sc, design, tmp_path / "a", chunk_size=40, progress=False)
+    (everything,) = run_batch(sc, design, tmp_path / "b", chunk_size=40, progress=False, record="all")
+    names = pq.read_schema(default).names
+    kept = {c.split("|")[0] for c in names if "|" in c and not c.startswith("in:")}
+    assert kept == ({t.indicator for t in sc.targets} | {"land_overcommitted"}) & set(recorded_indicators(sc))
+    assert {c.split("|")[0][3:] for c in names if c.startswith("in:")} == {d.param for d in sc.uncertainty}
+    full = pq.read_table(everything)
+    assert {c.split("|")[0] for c in full.column_names if "|" in c and ":" not in c} == set(recorded_indicators(sc))
+    target = sc.targets[0].indicator
+    assert full.schema.field(f"{target}|2025").type == "double"
+    other = next(i for i in recorded_indicators(sc) if i not in kept)
+    assert full.schema.field(f"{other}|2025").type == "float"  # float32 for what no verdict reads
+    same = pq.read_table(default, columns=[f"{target}|2025"]).column(0).to_numpy()
+    np.testing.assert_array_equal(same, full.column(f"{target}|2025").to_numpy())
+
+
+def test_bands_exact_for_one_chunk_and_close_over_many(tmp_path):
+    """One chunk: numpy's percentiles of the runs (to rounding); seven chunks: within 0.5 % of rank."""
+    import numpy as np
+
+    from agrosim import simulate
+    from agrosim.analysis.probability import bands
+    from agrosim.batch import Design, run_batch
+    from agrosim.units import from_internal
+
+    sc, runs = _grain(ROOT), 1400
+    design = Design(runs=runs, seed=4)
+    exact = simulate(sc, runs, design.per_run(sc, 0, runs))
+    one = bands(sc, run_batch(sc, design, tmp_path / "one", chunk_size=runs, progress=False))
+    seven = bands(sc, run_batch(sc, design, tmp_path / "seven", chunk_size=200, progress=False))
+    for name in ("grain_output", "cultivated_land"):
+        unit = exact.indicators[name].display_unit
+        values = from_internal(exact.data[name][:, -1], unit)
+        row1 = one[(one.indicator == name) & (one.year == 2025)].iloc[0]
+        row7 = seven[(seven.indicator == name) & (seven.year == 2025)].iloc[0]
+        for q in (5, 25, 50, 75, 95):
+            assert abs(row1[f"p{q}"] / np.percentile(values, q) - 1) < 1e-12  # the unit conversion's rounding
+            v = row7[f"p{q}"]  # a value whose rank (ties: any rank of the tied runs) is within 0.5 % of q
+            assert np.mean(values < v) <= q / 100 + 0.005 and np.mean(values <= v) >= q / 100 - 0.005, (name, q)
+        assert abs(row1["mean"] / values.mean() - 1) < 1e-12
+        assert abs(row7["mean"] / values.mean() - 1) < 1e-12

@@ -94,3 +94,21 @@ def test_bands_exact_for_one_chunk_and_close_over_many(tmp_path):
             assert np.mean(values < v) <= q / 100 + 0.005 and np.mean(values <= v) >= q / 100 - 0.005, (name, q)
         assert abs(row1["mean"] / values.mean() - 1) < 1e-12
         assert abs(row7["mean"] / values.mean() - 1) < 1e-12
+
+
+def test_bands_from_stored_columns_where_a_chunk_has_no_sketch(tmp_path):
+    """A report folder's runs/ holds the chunks without their sketches: bands then come from what
+    the chunks store (the targets' indicators), the same as from the sketch."""
+    from agrosim.analysis.probability import bands
+    from agrosim.batch import Design, run_batch, sketch_path
+
+    sc = _grain(ROOT)
+    paths = run_batch(sc, Design(runs=300, seed=2), tmp_path / "s", chunk_size=300, progress=False)
+    with_sketch = bands(sc, paths)
+    sketch_path(paths[0]).unlink()
+    without = bands(sc, paths)
+    stored = {t.indicator for t in sc.targets}
+    assert set(without.indicator) == stored
+    expected = with_sketch[with_sketch.indicator.isin(stored)].reset_index(drop=True)
+    for col in ("mean", "p5", "p50", "p95"):
+        assert (abs(without[col] / expected[col] - 1) < 1e-12).all(), col

@@ -181,13 +181,6 @@ def _by_age(weight: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.einsum("gkn,gkn->gn", weight, x)
 
 
-def yield_curve(p) -> np.ndarray:
-    """(n, groups, AGE_CLASSES) kg/mu of a bearing crop by age (root herbs: yield at digging)."""
-    _, weight = _age_rules(p, _ALL, AGE_CLASSES)
-    dig_free = np.where(_rows(p, "harvest_age_yr")[:, None, :] > 0, 1.0, weight)  # root herbs: Y at every age
-    return (dig_free * _rows(p, "plateau_yield_kg_per_mu")[:, None, :]).transpose(2, 0, 1)
-
-
 def _out(x: np.ndarray) -> np.ndarray:
     """Internal (groups, …, n) → the run-first view handed out: (n, groups, …)."""
     return np.moveaxis(x, -1, 0)

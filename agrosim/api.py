@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from agrosim.analysis.probability import bands, load_results, target_table
+from agrosim.analysis.probability import bands, describe_drivers, drivers, load_results, target_table
+from agrosim.analysis.tradeoffs import TradeOff, TradeOffThresholds, scenario_tradeoffs
 from agrosim.batch import Design, remove_store, run_batch
 from agrosim.config import Scenario, load_scenario
+from agrosim.config.assumptions import require_ranges
 from agrosim.engine import recorded_indicators, simulate
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.links import land
 from agrosim.results import Results
-from agrosim.targets import evaluate
+from agrosim.targets import Thresholds, evaluate
 
 
 @dataclass
@@ -27,6 +29,10 @@ class Run:
 
     def frame(self) -> pd.DataFrame:
         return self.results.to_frame()
+
+    def tradeoffs(self, thresholds: TradeOffThresholds | None = None) -> list[TradeOff]:
+        """Costs behind the verdicts (land cut, feed imported or capped, levers at a bound)."""
+        return scenario_tradeoffs(self.scenario, thresholds)
 
     def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
         from agrosim.report.writer import write_report
@@ -54,17 +60,22 @@ class MonteCarlo:
         remove_store(self.chunks[0].parent)
         return folder
 
+    def tradeoffs(self, thresholds: TradeOffThresholds | None = None) -> list[TradeOff]:
+        """Costs behind the verdicts, measured on the scenario's central run (see analysis.tradeoffs)."""
+        return scenario_tradeoffs(self.scenario, thresholds)
+
 
 def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: int | None = None,
                 chunk_size: int = 10_000, workers: int = 1, scheduler: str | None = None,
                 work_root: str | Path = "reports", progress: bool = False,
                 observed: dict[int, dict[str, float]] | None = None,
-                record: str | list[str] | None = None) -> MonteCarlo:
+                thresholds: Thresholds | None = None, record: str | list[str] | None = None) -> MonteCarlo:
     """Sample the scenario's uncertainty for `runs` runs; resumable (chunks kept under work_root/.work).
     `observed` ({year: {indicator: internal value}}) is assimilated in every run (re-forecasts).
     Each run's inputs and its targets' indicators are kept (run files); `record` adds indicators
     by name, or "all" for every one. Bands cover every indicator either way."""
     sc = _load(scenario)
+    require_ranges(sc)
     check_batch_size(runs or sc.runs, chunk_size, len(sc.years))
     record = check_record(sc, record)
     design = Design(runs=runs or sc.runs, seed=sc.seed if seed is None else seed, observed=observed)
@@ -75,7 +86,10 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: 
     if "land_overcommitted" in recorded_indicators(sc):
         over = load_results(sc, chunks, ["land_overcommitted"]).data["land_overcommitted"]
         results.warnings = land.summarise(sc.years, over)
-    return MonteCarlo(sc, results, target_table(sc, results), bands(sc, chunks), chunks, design.seed)
+    table = target_table(sc, results, thresholds=thresholds)
+    found = drivers(sc, chunks, results)
+    table["driven_by"] = [describe_drivers(found.get(t, [])) for t in table["target"]]
+    return MonteCarlo(sc, results, table, bands(sc, chunks), chunks, design.seed)
 
 
 MAX_RUNS = 10**9

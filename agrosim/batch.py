@@ -12,6 +12,8 @@ import io
 import json
 import os
 import shutil
+import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +23,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; concurrent identical jobs are then the user's care
+    fcntl = None
+
+from agrosim.compose import recentre
+from agrosim.config.assumptions import require_ranges
 from agrosim.config.scenario import Scenario
 from agrosim.engine import recorded_indicators, simulate
+from agrosim.errors import InputError, Problem
 from agrosim.events import stochastic_losses
+from agrosim.limits import MAX_DESIGN_BYTES, MAX_DESIGN_POINTS
 from agrosim.param_arrays import time_row
-from agrosim.sectors import BY_NAME
+from agrosim.sectors import param_spec
 from agrosim.uncertainty import sample
 
 
@@ -44,15 +55,18 @@ class Design:
     observed: dict[int, dict[str, float]] | None = None  # assimilated each run (re-forecasts)
 
     def per_run(self, scenario: Scenario, start: int, stop: int) -> dict[str, np.ndarray]:
+        """Every varied input of runs [start, stop): draws (per-year ones re-centred on the scenario's
+        own path, see agrosim/compose.py), stochastic outbreak losses and design points."""
+        require_ranges(scenario)
         idx = np.arange(start, stop)
         reps = self.reps or self.runs
         values = sample(scenario.uncertainty, scenario.correlation, self.seed, idx % reps, len(scenario.years))
+        for dist in scenario.uncertainty:
+            values[dist.param] = recentre(scenario, dist, values[dist.param])
         if scenario.events is not None and scenario.events.stochastic:
             for path, loss in stochastic_losses(scenario.events.stochastic, self.seed, idx % reps,
                                                 len(scenario.years)).items():
-                sector, name = path.split(".", 1)
-                spec = next(p for p in BY_NAME[sector].params if p.name == name)
-                base = time_row(scenario, spec, path, with_events=False)[1:]
+                base = time_row(scenario, param_spec(path), path, with_events=False)[1:]
                 values[path] = 1 - (1 - base[None, :]) * (1 - loss)
         for name, pts in self.points.items():
             values[name] = np.asarray(pts)[idx // reps]
@@ -66,6 +80,37 @@ class Design:
             h.update(name.encode())
             h.update(np.ascontiguousarray(self.points[name], dtype=float).tobytes())
         return h.hexdigest()[:16]
+
+
+def design_bytes(scenario: Scenario, runs: int, columns: int = 0, all_indicators: bool = False) -> int:
+    """Bytes a batch of `runs` runs needs at once once collected: the targets' indicators (or every
+    recorded indicator, for methods that simulate the whole design at once) per year, plus `columns`
+    more values per run (design points, draws)."""
+    from agrosim.engine import recorded_indicators
+
+    indicators = len(recorded_indicators(scenario)) if all_indicators else len({t.indicator for t in scenario.targets})
+    return 8 * runs * (len(scenario.years) * max(indicators, 1) + columns + len(scenario.uncertainty) + 1)
+
+
+def check_design_size(scenario: Scenario, runs: int, option: str, columns: int = 0, all_indicators: bool = False,
+                      points: int | None = None) -> None:
+    """Refuse a design whose points or memory exceed MAX_DESIGN_POINTS / MAX_DESIGN_BYTES, before any of
+    it is allocated (a sweep of 100 000 points per lever, a Sobol sample of 2³⁰)."""
+    problems = []
+    if points is not None and points > MAX_DESIGN_POINTS:
+        problems.append(Problem("command line", option, f"a design of {points:,} points",
+                                f"at most {MAX_DESIGN_POINTS:,} points (the design-size limit)"))
+    need = design_bytes(scenario, runs, columns, all_indicators)
+    if need > MAX_DESIGN_BYTES:
+        problems.append(Problem("command line", option,
+                                f"{runs:,} runs, needing about {need / 2**30:,.1f} GiB of memory",
+                                f"a design needing at most {MAX_DESIGN_BYTES / 2**30:g} GiB (the design-memory limit); "
+                                "fewer runs, points or replicates"))
+    if problems:
+        raise InputError(problems)
+
+
+LOCK_FILE = ".lock"
 
 
 def chunk_ranges(runs: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -151,10 +196,17 @@ def run_batch(scenario: Scenario, design: Design, store: Path, chunk_size: int =
               record: str | list[str] | None = None) -> list[Path]:
     """Compute every chunk not already in `store`; return all chunk paths in run order. `record`
     adds indicators to what each chunk stores per run ("all": every one); the store must be
-    one for that choice (`monte_carlo` names it so)."""
+    one for that choice (`monte_carlo` names it so).
+
+    The store is locked for this process until `remove_store` (or the process ends): a second process
+    computing the same job into the same folder is refused instead of losing its chunks. Ctrl-C stops
+    the workers at once; finished chunks stay for the next run to resume from."""
     from tqdm import tqdm
 
     store.mkdir(parents=True, exist_ok=True)
+    _lock(store)
+    for leftover in store.glob("chunk-*.tmp-*"):  # half-written by a killed run
+        leftover.unlink(missing_ok=True)
     ranges = chunk_ranges(design.runs, chunk_size)
     todo = [(a, b) for a, b in ranges if not _chunk_path(store, a, b).exists()]
     bar = tqdm(total=design.runs, initial=design.runs - sum(b - a for a, b in todo), unit="run",
@@ -163,12 +215,7 @@ def run_batch(scenario: Scenario, design: Design, store: Path, chunk_size: int =
         if scheduler:
             _on_dask(scheduler, scenario, design, todo, store, bar, record)
         elif workers > 1 and len(todo) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(compute_chunk, scenario, design, a, b, str(store), record): b - a
-                           for a, b in todo}
-                for fut in as_completed(futures):
-                    fut.result()
-                    bar.update(futures[fut])
+            _on_pool(workers, scenario, design, todo, store, bar, record)
         else:
             for a, b in todo:
                 compute_chunk(scenario, design, a, b, str(store), record)
@@ -178,10 +225,49 @@ def run_batch(scenario: Scenario, design: Design, store: Path, chunk_size: int =
     return [_chunk_path(store, a, b) for a, b in ranges]
 
 
-def _on_dask(address: str, scenario, design, todo, store: Path, bar, record=None) -> None:
-    from dask.distributed import Client, as_completed as dask_completed
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    with Client(address) as client:
+
+def _on_pool(workers: int, scenario, design, todo, store: Path, bar, record=None) -> None:
+    interrupted: list[int] = []
+    in_main = threading.current_thread() is threading.main_thread()
+    if in_main:  # a Ctrl-C while the workers start is held, then raised once they ignore it
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    try:
+        try:
+            futures = {pool.submit(compute_chunk, scenario, design, a, b, str(store), record): b - a
+                       for a, b in todo}
+        finally:
+            if in_main:
+                signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            raise KeyboardInterrupt
+        for fut in as_completed(futures):
+            fut.result()
+            bar.update(futures[fut])
+    except BaseException:
+        for proc in list(getattr(pool, "_processes", {}).values()):  # stop chunks in progress at once
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _on_dask(address: str, scenario, design, todo, store: Path, bar, record=None) -> None:
+    try:
+        from dask.distributed import Client, as_completed as dask_completed
+    except ModuleNotFoundError as exc:
+        raise InputError([Problem("command line", "--scheduler", f"a missing package ({exc.name})",
+                                  "dask[distributed] installed to use a Dask cluster")]) from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError([Problem("command line", "--scheduler", f"'{address}', which could not be reached "
+                                  f"({type(exc).__name__})", "the address of a running Dask scheduler")]) from None
+    with client:
         futures = [client.submit(compute_chunk, scenario, design, a, b, str(store), record, pure=False) for a, b in todo]
         sizes = {f.key: b - a for f, (a, b) in zip(futures, todo)}
         for fut in dask_completed(futures):
@@ -189,9 +275,40 @@ def _on_dask(address: str, scenario, design, todo, store: Path, bar, record=None
             bar.update(sizes[fut.key])
 
 
+#: store → open file descriptor of its lock, for the stores this process computes into (see run_batch)
+_HELD: dict[str, int] = {}
+
+
+def _lock(store: Path) -> None:
+    """Take the store's lock for this process (again-safe); refuse if another live process holds it."""
+    key = str(store.resolve())
+    if key in _HELD or fcntl is None:
+        return
+    fd = os.open(store / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+        os.close(fd)
+        raise InputError([Problem(str(store), "", f"a job being computed by another agrosim process (pid {holder})",
+                                  "one process per job and output folder: wait for it to finish (its report is the "
+                                  "same) or choose another --out")]) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    _HELD[key] = fd
+
+
+def release_store(store: Path) -> None:
+    """Let other processes compute into `store` (remove_store does this; for callers that keep it)."""
+    fd = _HELD.pop(str(store.resolve()), None)
+    if fd is not None:
+        os.close(fd)
+
+
 def remove_store(store: Path) -> None:
     """Delete a finished job's chunk folder, and the .work folder when it is left empty."""
     shutil.rmtree(store, ignore_errors=True)
+    release_store(store)
     if store.parent.is_dir() and not any(store.parent.iterdir()):
         store.parent.rmdir()
 

@@ -11,6 +11,7 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
+from agrosim import cli_args
 from agrosim.errors import InputError, ModelError, Problem
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
@@ -25,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("scenario", help="scenario YAML file")
     p_run.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
     _lang_option(p_run)
+    _tradeoff_option(p_run)
     _observed_options(p_run)
+    _strict_option(p_run)
     p_mc = sub.add_parser("mc", help="Monte Carlo over the scenario's uncertainty: P(met) per target and jointly")
     p_mc.add_argument("scenario", help="scenario YAML file")
     p_mc.add_argument("--runs", type=_positive, default=None, help="number of runs (default: the scenario's runs)")
@@ -34,8 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="indicators kept per run beyond the targets' (comma-separated), or all "
                            "(default: targets' indicators and inputs; bands cover every indicator)")
     _lang_option(p_mc)
+    _tradeoff_option(p_mc)
     _observed_options(p_mc)
     _batch_options(p_mc)
+    _verdict_options(p_mc)
     p_solve = sub.add_parser("solve", help="the lever value at which a target is met (or met with probability ≥ p)")
     p_solve.add_argument("scenario", help="scenario YAML file")
     p_solve.add_argument("--lever", required=True, help="parameter path, e.g. land_grain.hsf_build_mu_per_yr")
@@ -122,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--out", default="reports", help="folder for saved scenarios and exported reports")
     p_val = sub.add_parser("validate", help="check a scenario without running it")
     p_val.add_argument("scenario", help="scenario YAML file")
+    _strict_option(p_val)
     sub.add_parser("list", help="list bundled scenarios and region parameter files")
     p_regions = sub.add_parser("regions", help="compare the targets of nested regions (county in city in province)")
     p_regions.add_argument("folder", nargs="?", default=None,
@@ -146,8 +152,8 @@ def _probability(text: str) -> float:
 
 def _non_negative(text: str) -> int:
     value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text}: expected a whole number ≥ 0")
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text}: expected a whole number from 0 to 2^63 - 1")
     return value
 
 
@@ -176,15 +182,69 @@ def _tracking(args) -> dict | None:
     return {"tracking_path": args.path, "tracking_tolerance": args.tolerance}
 
 
+def _strict_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="refuse (exit 2) base-year figures that contradict each other instead of warning")
+
+
+def _base_year_check(scenario, strict: bool) -> None:
+    """Base figures that contradict each other: exit 2 under --strict, else one warning each."""
+    from agrosim.baseyear import check
+
+    for line in check(scenario, strict):
+        print(f"warning: {line}", file=sys.stderr)
+
+
 def _lang_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of charts and report (default: en)")
 
 
+def _tradeoff_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--warn-import-share", type=_fraction, default=0.5,
+                   help="warn when more than this share of a feed class is brought in (default: 0.5)")
+
+
+def _print_tradeoffs(scenario, args, land_warned: bool) -> None:
+    """The trade-offs behind the verdicts (land cut, feed imported or capped, levers at a bound), one
+    'trade-off:' line each on stdout, right under the verdict table."""
+    from agrosim.analysis.tradeoffs import TradeOffThresholds, lines, scenario_tradeoffs
+
+    for line in lines(scenario_tradeoffs(scenario, TradeOffThresholds(import_share=args.warn_import_share)),
+                      land_warned=land_warned):
+        print(f"trade-off: {line}")
+
+
+def _verdict_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fixed-assumptions", action="store_true",
+                   help="hold every `assumption: true` parameter at its value instead of drawing it over its range")
+    p.add_argument("--likely", type=_probability, default=0.8, help="P(met) from which a target is likely (default 0.8)")
+    p.add_argument("--unlikely", type=_probability, default=0.2,
+                   help="P(met) up to which a target is unlikely (default 0.2)")
+
+
+def _thresholds(args):
+    from agrosim.targets import Thresholds
+
+    try:
+        return Thresholds(args.likely, args.unlikely)
+    except ValueError as exc:
+        raise InputError([Problem("command line", "--likely/--unlikely", *str(exc).split("; expected "))]) from None
+
+
+def _load_for_draws(args):
+    """The scenario, with its placeholders held when --fixed-assumptions is given."""
+    from agrosim.config import load_scenario
+
+    fixed = {"fixed_assumptions": True} if getattr(args, "fixed_assumptions", False) else None
+    return load_scenario(args.scenario, fixed)
+
+
 def _batch_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
-    p.add_argument("--workers", type=_positive, default=1, help="local worker processes (default 1)")
+    p.add_argument("--workers", type=cli_args.workers, default=1, help="local worker processes (default 1)")
     p.add_argument("--chunk-size", type=_positive, default=10_000, help="runs per chunk (default 10000)")
-    p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--scheduler", type=cli_args.scheduler, default=None,
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
 
 
 def _verdict_table(verdicts) -> str:
@@ -209,36 +269,44 @@ def _cmd_run(args) -> int:
     check_lang(args.lang)
     sc = load_scenario(args.scenario)
     _check_observed(args, sc)
+    _base_year_check(sc, args.strict)
     result = run(sc)
     folder = write_report(Path(args.out), result.scenario, result.results, result.verdicts, lang=args.lang,
-                          observed=args.observed, tracking=_tracking(args))
+                          observed=args.observed, tracking=_tracking(args),
+                          tradeoff_thresholds={"import_share": args.warn_import_share})
     print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
           f"{result.scenario.base_year}–{result.scenario.end_year}")
     print(_verdict_table(result.verdicts))
+    _print_tradeoffs(result.scenario, args, bool(result.results.warnings))
     _print_warnings(result.scenario, result.results.warnings)
     print(f"\nreport written to {folder}")
     return 0
 
 
 def _cmd_mc(args) -> int:
-    from agrosim.api import monte_carlo
-    from agrosim.batch import remove_store
-    from agrosim.config import load_scenario
+    from agrosim.api import check_batch_size, monte_carlo
+    from agrosim.batch import check_design_size, remove_store
     from agrosim.report.lang import check_lang
     from agrosim.report.writer import write_report
 
     check_lang(args.lang)
-    sc = load_scenario(args.scenario)
+    thresholds = _thresholds(args)
+    sc = _load_for_draws(args)
     _check_observed(args, sc)
+    check_batch_size(args.runs or sc.runs, args.chunk_size, len(sc.years))
+    check_design_size(sc, args.runs or sc.runs, "--runs")
     record = None if args.record is None else "all" if args.record == "all" else args.record.split(",")
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
-                     work_root=args.out, progress=True, record=record)
+                     work_root=args.out, progress=True, thresholds=thresholds, record=record)
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
-                          mc.seed, observed=args.observed, tracking=_tracking(args))
+                          mc.seed, observed=args.observed, tracking=_tracking(args),
+                          tradeoff_thresholds={"import_share": args.warn_import_share})
     remove_store(mc.chunks[0].parent)
-    table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high"]]
+    table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
+                         "verdict"]]
     print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
+    _print_tradeoffs(mc.scenario, args, bool(mc.results.warnings))
     _print_warnings(mc.scenario, mc.results.warnings)
     print(f"\nreport written to {folder}")
     return 0
@@ -267,19 +335,29 @@ def _cmd_serve(args) -> int:
     except ModuleNotFoundError as exc:
         raise InputError([Problem("command line", "serve", f"a missing package ({exc.name})",
                                   "the explorer's extra installed: pip install -e '.[serve]'")]) from None
+    if args.port > 65535:
+        raise InputError([Problem("command line", "--port", str(args.port), "a port from 0 to 65535")])
     serve(args.scenario, args.host, args.port, args.runs, args.out)
     return 0
 
 
 def _cmd_validate(args) -> int:
+    from agrosim.baseyear import validate_lines
     from agrosim.config import load_scenario
 
     sc = load_scenario(args.scenario)
+    _base_year_check(sc, args.strict)
     print(f"{args.scenario}: valid ({', '.join(sc.sectors)}; {len(sc.targets)} targets; "
           f"{sc.base_year}–{sc.end_year})")
+    _print_warnings(sc, [])
     for key, item in sc.inconsistencies.items():
         touched = f" [targets: {', '.join(item.targets)}]" if item.targets else ""
         print(f"  plan inconsistency {key}: {item.en}{touched}")
+    from agrosim.report.tables import plan_implied_notes
+
+    for line in plan_implied_notes(sc):
+        print(f"  plan-implied coefficient {line}")
+    print("\n".join(validate_lines(sc)))
     return 0
 
 
@@ -322,8 +400,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and argv[0].endswith((".yaml", ".yml")):
         argv.insert(0, "run")
+    if sys.stderr is None or sys.stderr.closed:  # `2>&-`: no channel for messages, so refuse to run
+        print("problem in the input: standard error is closed; expected an open stream for messages "
+              "(redirect it to a file or /dev/null instead)", file=sys.stdout)
+        return 2
     args = build_parser().parse_args(argv)
     try:
+        cli_args.check_out("--out", getattr(args, "out", None))
         return _handler(args.command)(args)
     except InputError as exc:
         print(exc.message(), file=sys.stderr)
@@ -340,7 +423,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"internal error: {type(exc).__name__}: {exc} (set AGROSIM_DEBUG=1 for a traceback)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; no partial report was left", file=sys.stderr)
+        print("interrupted; no partial report was left (finished chunks are kept: the same command resumes)",
+              file=sys.stderr)
         return 130
 
 

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 import pandas as pd
 
 from agrosim.analysis.levers import lever, parse_range
-from agrosim.batch import remove_store
+from agrosim import cli_args
+from agrosim.batch import check_design_size, remove_store
 from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.report.charts import feasibility_map, tornado
-from agrosim.report.writer import atomic_folder, save, write_comparison, write_resolved
+from agrosim.report.writer import atomic_folder, report_dir, save, write_comparison, write_resolved
 
 
 def _target_id(scenario, target: str) -> str:
@@ -26,8 +28,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from agrosim.analysis.solve import solve
 
     sc = load_scenario(args.scenario)
+    check_design_size(sc, args.runs, "--runs", all_indicators=True)
     low, high, _ = parse_range(args.range) if args.range else (None, None, None)
     lv = lever(sc, args.lever, low, high)
+    if lv.clipped:
+        print(f"note: {lv.clipped}")
     targets = [_target_id(sc, args.target)] if args.target else [t.id for t in sc.targets]
     rows = []
     for tid in targets:
@@ -50,7 +55,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         low, high, count = parse_range(rng) if rng else (None, None, None)
         levers.append(lever(sc, path.strip(), low, high))
         counts.append(count or args.points)
+        if levers[-1].clipped:
+            print(f"note: {levers[-1].clipped}")
     seed = sc.seed if args.seed is None else args.seed
+    if args.design == "sobol":
+        cli_args.check_power_of_two("--samples", args.samples)
+    n_points = {"grid": math.prod(counts), "oat": 1 + sum(counts)}.get(args.design, args.samples)
+    check_design_size(sc, n_points * args.reps, "--points/--samples/--reps", columns=len(levers), points=n_points)
     points = design_points(levers, args.design, counts, args.samples, seed)
     table, store = sweep(sc, levers, points, args.reps, seed, Path(args.out), args.chunk_size, args.workers,
                          args.scheduler, progress=True)
@@ -64,6 +75,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 save(fig, tmp / f"feasibility_{tg.id}.png")
     share = {c.split(":", 1)[1]: table[c].mean() for c in table.columns if c.startswith("p_met:")}
     print(f"{sc.name}: {len(points)} points × {args.reps} replicate(s)")
+    beyond = int((~table["feasible"]).sum())
+    if beyond:
+        print(f"  warning: {beyond} point(s) beyond a lever's feasible range (the scenario's own value); "
+              "see the `feasible` column")
     for tid, frac in share.items():
         print(f"  {tid}: met (mean P) over the design: {frac:.1%}")
     print(f"written to {Path(args.out) / (sc.name + '-sweep')}")
@@ -88,6 +103,13 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                                       f"'{args.indicator}'{did_you_mean(args.indicator, specs)}",
                                       "an indicator of the scenario's sectors")])
         f, label = sens.outcome(sc, indicator=args.indicator, year=args.year)
+    d = len(sc.uncertainty)
+    if args.method == "sobol":
+        cli_args.check_power_of_two("--samples", args.samples)
+    if args.year is not None and args.year not in sc.years:
+        raise InputError([Problem("command line", "--year", str(args.year), f"a year in {sc.years[0]}..{sc.years[-1]}")])
+    runs = {"sobol": args.samples * (d + 2), "morris": args.samples * (d + 1)}.get(args.method, 2 * d + 1)
+    check_design_size(sc, runs, "--samples", columns=d, all_indicators=True)
     if args.method == "tornado":
         table = sens.tornado(sc, f)
     elif args.method == "morris":
@@ -109,6 +131,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     reported and skipped, finished reports are kept; a summary table compares the scenarios."""
     import sys
 
+    from agrosim.analysis.tradeoffs import with_warnings
     from agrosim.api import monte_carlo, run
 
     folder = Path(args.folder)
@@ -116,32 +139,60 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not folder.is_dir() or not files:
         raise InputError([Problem(str(folder), "", "no .yaml scenarios" if folder.is_dir() else "no such folder",
                                   "a folder of scenario YAML files")])
+    summary_name = f"batch-{folder.resolve().name}"
+    report_dir(Path(args.out), summary_name)  # refuses a folder name that cannot name the summary, up front
     rows, failed, reports = [], [], {}
-    for path in files:
+    for path, sc in _unique_names(files, {summary_name}):
         try:
+            if sc is None:
+                sc = load_scenario(path)  # raises the file's problems
             if args.runs:
-                done = monte_carlo(path, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+                check_design_size(sc, args.runs, "--runs")
+                done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                                    work_root=args.out, progress=False)
             else:
-                done = run(path)
+                done = run(sc)
             report = done.write(args.out)
         except InputError as exc:
             failed.append(path)
             print(f"skipped {path}:\n{exc.message()}", file=sys.stderr)
             continue
-        verdicts = done.verdicts.assign(scenario=done.scenario.name, region=done.scenario.region.id)
+        verdicts = with_warnings(done.verdicts, done.tradeoffs()).assign(scenario=done.scenario.name,
+                                                                         region=done.scenario.region.id)
         rows.append(verdicts)
         reports[done.scenario.name] = report
         print(f"{path.name}: {len(done.scenario.targets)} targets → {report}")
     if rows:
         summary = pd.concat(rows, ignore_index=True)
         cols = ["scenario", "region", "target", "year", "kind", "target_value", "projected", "gap_pct", "unit",
-                "verdict", "p_met", "p_low", "p_high", "source"]
+                "verdict", "p_met", "p_low", "p_high", "source", "warnings"]
         with atomic_folder(Path(args.out), f"batch-{folder.resolve().name}") as tmp:
             summary[[c for c in cols if c in summary]].to_csv(tmp / "summary.csv", index=False)
             write_comparison(tmp, reports)
         print(f"summary: {Path(args.out) / ('batch-' + folder.resolve().name) / 'summary.csv'}")
     return 2 if failed else 0
+
+
+def _unique_names(files: list[Path], taken: set[str]):
+    """(path, scenario) per file, renamed `name-2`, `name-3` … where a name is already taken in the batch
+    (so no report overwrites another); the scenario is None for a file that does not load."""
+    import sys
+
+    for path in files:
+        try:
+            sc = load_scenario(path)
+        except InputError:
+            yield path, None
+            continue
+        name, k = sc.name, 2
+        while sc.name in taken:
+            sc.name = f"{name}-{k}"
+            k += 1
+        if sc.name != name:
+            print(f"note: {path.name} is named '{name}' like an earlier scenario of the batch; "
+                  f"its report is {sc.name}", file=sys.stderr)
+        taken.add(sc.name)
+        yield path, sc
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
@@ -156,6 +207,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     if not sc.uncertainty:
         raise InputError([Problem(sc.file, "uncertainty", "no uncertain parameters",
                                   "an `uncertainty:` section listing the inputs to explore")])
+    check_design_size(sc, args.runs, "--runs", columns=len(sc.uncertainty))
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True)
     import pyarrow.parquet as pq
@@ -192,7 +244,10 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     first, last = sc.years[1], sc.years[-1]
     if args.years:
         a, _, b = args.years.partition("-")
-        first, last = int(a), int(b or a)
+        try:
+            first, last = int(a), int(b or a)
+        except ValueError:
+            first, last = 0, -1
     if not sc.years[1] <= first <= last <= sc.years[-1]:
         raise InputError([Problem("command line", "--years", args.years, f"years within {sc.years[1]}-{sc.years[-1]}")])
     years = list(range(first, last + 1))
@@ -204,7 +259,11 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     targets = args.targets.split(",") if args.targets else [t.id for t in sc.targets]
     for tid in targets:
         _target_id(sc, tid)
-    problem = BudgetProblem(sc.investments, {y: total / len(years) for y in years}, min_share, max_share)
+    candidates = math.comb(round(1 / args.step) + len(names) - 1, len(names) - 1)
+    check_design_size(sc, candidates * args.runs, "--step/--runs", columns=len(names), all_indicators=True,
+                      points=math.comb(round(5 / args.step) + len(names) - 1, len(names) - 1))
+    problem = BudgetProblem(sc.investments, {y: total / len(years) for y in years}, min_share, max_share,
+                            _investment_bounds(sc))
     try:
         tables = recommend(sc, problem, targets, args.objective, args.runs,
                            sc.seed if args.seed is None else args.seed, args.step, plan)
@@ -212,9 +271,24 @@ def cmd_allocate(args: argparse.Namespace) -> int:
         raise InputError([Problem("command line", "--min-share/--max-share", str(exc), "constraints some split meets")]) from None
     print(tables["allocation"][["lever", "share", "money_10k_yuan"]].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     print(tables["probabilities"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    from agrosim.analysis.tradeoffs import allocation_tradeoffs
+
+    for record in allocation_tradeoffs(tables, sc, total):
+        print(f"warning: {record.en}")
+    sat = tables["saturation"].iloc[0].to_dict()
+    if sat["money_matters"] and not sat["saturated"]:
+        print(f"note: the objective stops improving from about {sat['from_yuan'] / 1e4:,.0f} 万元 "
+              f"(reaching {sat['objective']:.3f}; budget curve in budget_curve.csv)")
+    at_sat = {k.split(":", 1)[1]: v for k, v in sat.items() if k.startswith("share_at_saturation:")}
+    if at_sat:
+        print(f"  at {sat['from_yuan'] / 1e4:,.0f} 万元 the best split is "
+              + ", ".join(f"{name} {share:.0%}" for name, share in at_sat.items())
+              + "; above that, the recommended split is one of many that score the same")
     settings = {"budget_yuan": total, "budget": args.budget, "years": years, "objective": args.objective,
                 "runs": args.runs, "seed": sc.seed if args.seed is None else args.seed, "step": args.step,
                 "targets": targets, "min_share": min_share, "max_share": max_share, "plan_shares": plan,
+                "saturation": {k: (float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+                               for k, v in tables["saturation"].iloc[0].to_dict().items()},
                 "scenario_file": str(sc.file)}
     folder = _write_allocation(Path(args.out), sc, tables, settings, args.lang)
     print(f"written to {folder} (report.html: the scenario as declared, with the allocation section)")
@@ -237,6 +311,20 @@ def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) ->
         raise RuntimeError(f"the allocation results are kept in {folder}, but drawing its report failed "
                            f"({type(exc).__name__}: {exc}); retry with `agrosim report {folder}`") from exc
     return folder
+
+
+def _investment_bounds(sc) -> dict[str, float]:
+    """Feasible maximum of each invested driver that the model bounds (see analysis.levers)."""
+    from agrosim.analysis.levers import feasible_range
+    from agrosim.config.loader import param_paths
+
+    specs = param_paths(sc.sectors)
+    bounds = {}
+    for inv in sc.investments:
+        fs = feasible_range(sc, inv.param, specs[inv.param])
+        if fs.limit:
+            bounds[inv.param] = fs.high
+    return bounds
 
 
 def _shares(items: list[str] | None, allowed: set, flag: str, what: str) -> dict[str, float]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from agrosim import cli_args
 from agrosim.errors import InputError, Problem
 
 
@@ -16,19 +17,29 @@ def add_parsers(sub, batch_options) -> None:
     p.add_argument("--observed", required=True, help="CSV: region, indicator, year, value, unit, source")
     p.add_argument("--path", choices=("linear", "growth"), default="linear",
                    help="implied path from base to target: straight line or constant growth")
-    p.add_argument("--tolerance", type=float, default=0.02, help="relative band counted as on track (0.02)")
+    p.add_argument("--tolerance", type=cli_args.fraction, default=0.02, help="relative band counted as on track (0.02)")
     p.add_argument("--out", default="reports")
     p = sub.add_parser("reforecast", help="start from the observed years and project on (deterministic or MC)")
     p.add_argument("scenario")
     p.add_argument("--observed", required=True)
-    p.add_argument("--to", type=int, default=None, help="last year to project (default: the scenario's end year)")
-    p.add_argument("--runs", type=int, default=None, help="Monte Carlo runs (default: one deterministic run)")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--to", type=cli_args.year, default=None,
+                   help="last year to project (default: the scenario's end year)")
+    p.add_argument("--runs", type=cli_args.positive, default=None, help="Monte Carlo runs (default: one deterministic run)")
+    p.add_argument("--seed", type=cli_args.seed, default=None)
     batch_options(p)
-    p = sub.add_parser("calibrate", help="fit trend parameters to observed series by least squares")
+    p = sub.add_parser("calibrate", help="fit trend parameters to observed series by least squares, or the trend "
+                                         "and weather spread of a series from its record before the base year")
     p.add_argument("scenario")
-    p.add_argument("--observed", required=True)
-    p.add_argument("--fit", action="append", required=True, help="parameter path to fit, repeatable; PATH=LOW:HIGH")
+    p.add_argument("--observed", default=None, help="CSV of observed years after the base year (with --fit)")
+    p.add_argument("--fit", action="append", default=None, help="parameter path to fit, repeatable; PATH=LOW:HIGH")
+    p.add_argument("--history", default=None,
+                   help="CSV (same columns as --observed) of years before the base year: fit the trend and "
+                        "year-to-year spread of --indicator instead of --fit")
+    p.add_argument("--indicator", default="grain_yield", help="series of --history to fit (default grain_yield)")
+    p.add_argument("--trend", default="land_grain.yield_trend_per_yr",
+                   help="parameter that receives the fitted trend (default land_grain.yield_trend_per_yr)")
+    p.add_argument("--weather", default="land_grain.weather_yield_factor",
+                   help="yearly factor that receives the spread (default land_grain.weather_yield_factor)")
     p.add_argument("--write", default=None, help="calibrated scenario file to write (default: reports/<name>-calibration/)")
     p.add_argument("--out", default="reports")
     p = sub.add_parser("backtest", help="error of a run from the base year against observed years (MAPE, bias)")
@@ -65,14 +76,16 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 def cmd_reforecast(args: argparse.Namespace) -> int:
     from agrosim.api import monte_carlo, run
+    from agrosim.batch import check_design_size
     from agrosim.config import load_scenario
     from agrosim.observed import by_year, load_observed
 
     overrides = {"end_year": args.to} if args.to else None
     sc = load_scenario(args.scenario, overrides)
-    obs = by_year(load_observed(args.observed, sc))
+    obs = by_year(load_observed(args.observed, sc), sc.years)
     sc.name = f"{sc.name}-reforecast"
     if args.runs:
+        check_design_size(sc, args.runs, "--runs")
         done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                            work_root=args.out, progress=True, observed=obs)
     else:
@@ -94,6 +107,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from agrosim.report.writer import atomic_folder, write_resolved
 
     sc = load_scenario(args.scenario)
+    if args.history is not None:
+        return _calibrate_history(args, sc)
+    if args.observed is None or not args.fit:
+        raise InputError([Problem("command line", "calibrate", "neither --history nor both --observed and --fit",
+                                  "--observed CSV --fit PATH (trend parameters), or --history CSV (trend and spread)")])
     observed = load_observed(args.observed, sc)
     levers = []
     for item in args.fit:
@@ -118,6 +136,45 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         if args.write:
             target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     print(f"calibrated scenario: {args.write or Path(args.out) / (sc.name + '-calibration') / (name + '.yaml')}")
+    return 0
+
+
+def _calibrate_history(args: argparse.Namespace, sc) -> int:
+    """Trend and weather spread of one series from the years before the base year, as a scenario."""
+    import yaml
+
+    from agrosim.analysis.tracking import fit_trend_spread, spread_yaml
+    from agrosim.config.loader import param_paths
+    from agrosim.observed import load_observed
+    from agrosim.report.writer import atomic_folder, write_resolved
+
+    known = param_paths(sc.sectors)
+    for option, path, unit in (("--trend", args.trend, "1/yr"), ("--weather", args.weather, "1")):
+        spec = known.get(path)
+        if spec is None or spec.unit != unit or (option == "--weather" and not spec.time_varying):
+            want = "a growth rate in 1/yr" if option == "--trend" else "a yearly factor (unit 1, time-varying)"
+            raise InputError([Problem("command line", option, f"'{path}'", f"{want} of an active sector, "
+                                      "e.g. land_grain.yield_trend_per_yr / land_grain.weather_yield_factor")])
+    history = load_observed(args.history, sc)
+    try:
+        fit = fit_trend_spread(history, args.indicator, sc.base_year)
+    except ValueError as exc:
+        raise InputError([Problem(args.history, args.indicator, str(exc).partition("; expected ")[0],
+                                  str(exc).partition("; expected ")[2] or "positive values")]) from None
+    print(f"{fit.indicator}: {fit.points} years {fit.years[0]}–{fit.years[1]}")
+    print(f"trend  {fit.trend_per_yr:+.3%}/yr (standard error {fit.trend_se:.3%}/yr) -> {args.trend}")
+    print(f"spread {fit.spread:.3%} a year around the trend (standard error {fit.spread_se:.3%}) -> {args.weather}")
+    name = f"{sc.name}_weather"
+    with atomic_folder(Path(args.out), f"{sc.name}-weather") as tmp:
+        write_resolved(tmp, sc)
+        fit.residuals.to_csv(tmp / "history_fit.csv", index=False)
+        target = Path(args.write) if args.write else tmp / f"{name}.yaml"
+        data = spread_yaml(_relative(Path(sc.file), target), fit, str(args.history), name, args.trend, args.weather)
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (tmp / f"{name}.yaml").write_text(text, "utf-8")
+        if args.write:
+            target.write_text(text, "utf-8")
+    print(f"scenario with the fitted trend and spread: {args.write or Path(args.out) / (sc.name + '-weather') / (name + '.yaml')}")
     return 0
 
 

@@ -15,8 +15,19 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: found {self.found}; expected {self.expected}"
+        where = f"{self.file}: {_short(self.path)}" if self.path else self.file
+        return f"{where}: found {_short(self.found)}; expected {_short(self.expected)}"
+
+
+#: problems listed in one message (the count says how many more there are)
+MAX_PROBLEMS = 50
+#: longest part of a message shown whole: a hostile value (a huge list, a long name) is cut, not echoed
+MAX_SHOWN = 1000
+
+
+def _short(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"
 
 
 class InputError(Exception):
@@ -28,7 +39,10 @@ class InputError(Exception):
 
     def message(self) -> str:
         head = f"{len(self.problems)} problem(s) in the input:" if len(self.problems) > 1 else "problem in the input:"
-        return "\n".join([head] + [f"  - {p}" for p in self.problems])
+        lines = [f"  - {p}" for p in self.problems[:MAX_PROBLEMS]]
+        if len(self.problems) > MAX_PROBLEMS:
+            lines.append(f"  … and {len(self.problems) - MAX_PROBLEMS:,} more")
+        return "\n".join([head] + lines)
 
 
 class ModelError(RuntimeError):

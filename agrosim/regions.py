@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from agrosim.baseyear import counts as base_counts
 from agrosim.config import Scenario, load_scenario
 from agrosim.config.scenario import Target, TargetModel
 from agrosim.config.spec import ParamSpec, parse_scalar
@@ -215,11 +216,14 @@ def compare_targets(regions: list[Scenario]) -> pd.DataFrame:
 def describe(regions: list[Scenario], table: pd.DataFrame) -> str:
     """The table as printed by `agrosim regions`: regions and their chains, the pairs, and completeness."""
     by_id = {sc.region.id: sc for sc in regions}
-    lines = ["Regions (innermost first; ids without a file are not in agrosim):"]
+    lines = ["Regions (innermost first; ids without a file are not in agrosim; base figures = what the file states "
+             "about its base year, sourced or still an assumption, listed by `agrosim validate`):"]
     for sc in sorted(regions, key=lambda s: (len(s.region.within), s.region.id)):
         chain = " within ".join([sc.region.id] + [r if r in by_id else f"{r} (not in agrosim)"
                                                   for r in sc.region.within])
-        lines.append(f"  {chain}: {sc.region.en} {sc.region.zh}, {len(sc.targets)} targets")
+        sourced, assumed = base_counts(sc)
+        lines.append(f"  {chain}: {sc.region.en} {sc.region.zh}, {len(sc.targets)} targets, "
+                     f"base figures {sourced} sourced / {assumed} assumed")
     if table.empty:
         lines.append("\nNo indicator has targets both in a region and in a region it lies within.")
         return "\n".join(lines)

@@ -9,6 +9,7 @@ sampled per run from the counter-based streams (so a run's draws do not depend o
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,6 +22,14 @@ from agrosim.rng import uniform
 DISTS = ("uniform", "triangular", "normal", "lognormal", "pert", "choice")
 _NEEDS = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "normal": ("mean", "sd"),
           "lognormal": ("median", "sigma"), "pert": ("low", "mode", "high"), "choice": ("values",)}
+#: keys a distribution may take besides dist and per_year (normal and lognormal: low/high truncate)
+_TAKES = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "pert": ("low", "mode", "high"),
+          "normal": ("mean", "sd", "low", "high"), "lognormal": ("median", "sigma", "low", "high"),
+          "choice": ("values", "weights")}
+#: largest lognormal sigma: e^5 ≈ 148 times the median per standard deviation is already no estimate
+MAX_SIGMA = 5.0
+#: least probability a truncated normal or lognormal must keep inside its bounds
+MIN_MASS = 1e-6
 
 
 class DistModel(BaseModel):
@@ -42,12 +51,17 @@ class DistModel(BaseModel):
 
 @dataclass(frozen=True)
 class Distribution:
-    """A parsed distribution in the parameter's internal unit."""
+    """A parsed distribution in the parameter's internal unit.
+
+    `bounds` is the parameter's valid range ([lo, hi] of its ParamSpec): every draw lies inside it.
+    Bounded distributions are checked to lie inside at load; a normal or lognormal is truncated to
+    it (and to its own low/high), so no draw can break the model's invariants (a negative yield)."""
 
     param: str
     dist: str
     args: dict[str, Any]
     per_year: bool = False
+    bounds: tuple[float, float] = (-math.inf, math.inf)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF: uniforms → values (any shape)."""
@@ -66,28 +80,46 @@ class Distribution:
             alpha = 1 + 4 * (a["mode"] - a["low"]) / width
             beta = 1 + 4 * (a["high"] - a["mode"]) / width
             return a["low"] + width * special.betaincinv(alpha, beta, u)
-        if self.dist == "normal":
-            lo, hi = a.get("low"), a.get("high")
-            if lo is None and hi is None:
-                return a["mean"] + a["sd"] * special.ndtri(u)
-            p_lo = 0.0 if lo is None else special.ndtr((lo - a["mean"]) / a["sd"])
-            p_hi = 1.0 if hi is None else special.ndtr((hi - a["mean"]) / a["sd"])
-            x = a["mean"] + a["sd"] * special.ndtri(p_lo + u * (p_hi - p_lo))
-            return np.clip(x, -np.inf if lo is None else lo, np.inf if hi is None else hi)
-        if self.dist == "lognormal":
-            return a["median"] * np.exp(a["sigma"] * special.ndtri(u))
+        if self.dist in ("normal", "lognormal"):
+            lo, hi = self.support()
+            p_lo, p_hi = self._cdf(lo), self._cdf(hi)
+            z = special.ndtri(p_lo + u * (p_hi - p_lo))
+            x = a["mean"] + a["sd"] * z if self.dist == "normal" else a["median"] * np.exp(a["sigma"] * z)
+            return np.clip(x, lo, hi)
         cum = np.cumsum(a["weights"]) / np.sum(a["weights"])
         return np.asarray(a["values"])[np.minimum(np.searchsorted(cum, u), len(cum) - 1)]
 
+    def support(self) -> tuple[float, float]:
+        """Where a normal or lognormal is truncated: its own low/high within the valid range."""
+        lo = max(self.args.get("low", -math.inf), self.bounds[0])
+        hi = min(self.args.get("high", math.inf), self.bounds[1])
+        return lo, hi
+
+    def _cdf(self, x: float) -> float:
+        """CDF of the untruncated normal or lognormal at x."""
+        from scipy import special
+
+        a = self.args
+        if self.dist == "normal":
+            return float(special.ndtr((x - a["mean"]) / a["sd"]))
+        if x <= 0:
+            return 0.0
+        return float(special.ndtr(math.log(x / a["median"]) / a["sigma"])) if math.isfinite(x) else 1.0
+
 
 def parse_distribution(param: str, raw: Any, spec: ParamSpec) -> Distribution:
-    """Validate a distribution against its parameter's unit and bounds. Raises ValueError."""
+    """Validate a distribution against its parameter's unit and valid range. Raises ValueError."""
     if not isinstance(raw, dict):
         raise ValueError(f"{raw!r}; expected a mapping with dist: one of {', '.join(DISTS)}")
     model = DistModel.model_validate(raw)
     missing = [k for k in _NEEDS[model.dist] if getattr(model, k) is None]
     if missing:
         raise ValueError(f"dist {model.dist} without {', '.join(missing)}; expected {', '.join(_NEEDS[model.dist])}")
+    unused = [k for k in ("low", "high", "mode", "mean", "sd", "median", "sigma", "values", "weights")
+              if getattr(model, k) is not None and k not in _TAKES[model.dist]]
+    if unused:
+        raise ValueError(f"{', '.join(unused)} with dist {model.dist}, which does not use "
+                         f"{'it' if len(unused) == 1 else 'them'}; expected only {', '.join(_TAKES[model.dist])}")
     if model.per_year and not spec.time_varying:
         raise ValueError(f"per_year: true; expected per_year only for parameters that vary by year ({spec.name} does not)")
     args: dict[str, Any] = {}
@@ -97,39 +129,68 @@ def parse_distribution(param: str, raw: Any, spec: ParamSpec) -> Distribution:
     if model.sd is not None:
         args["sd"] = parse_scalar(model.sd, ParamSpec(spec.name, spec.unit, "", lo=0))
     if model.sigma is not None:
+        if not 0 < model.sigma <= MAX_SIGMA:
+            raise ValueError(f"sigma {model.sigma}; expected 0 < sigma ≤ {MAX_SIGMA:g}")
         args["sigma"] = float(model.sigma)
     if model.values is not None:
+        if not model.values:
+            raise ValueError("values: []; expected at least one value")
         args["values"] = [parse_scalar(v, spec) for v in model.values]
         weights = model.weights or [1.0] * len(model.values)
-        if len(weights) != len(model.values) or min(weights) < 0 or sum(weights) <= 0:
-            raise ValueError(f"weights {weights}; expected one non-negative weight per value")
+        if len(weights) != len(model.values) or not all(math.isfinite(w) and w >= 0 for w in weights) \
+                or not sum(weights) > 0:
+            raise ValueError(f"weights {weights}; expected one finite, non-negative weight per value, "
+                             "not all zero")
         args["weights"] = weights
     _check_order(model.dist, args)
-    return Distribution(param, model.dist, args, model.per_year)
+    dist = Distribution(param, model.dist, args, model.per_year, (spec.lo, spec.hi))
+    if model.dist in ("normal", "lognormal"):
+        _check_mass(dist, spec)
+    return dist
 
 
 def _check_order(dist: str, a: dict) -> None:
-    if dist in ("uniform", "triangular", "pert") and not a["low"] < a["high"]:
+    if "low" in a and "high" in a and not a["low"] < a["high"]:
         raise ValueError(f"low {a['low']:g} ≥ high {a['high']:g}; expected low < high")
     if dist in ("triangular", "pert") and not a["low"] <= a["mode"] <= a["high"]:
         raise ValueError(f"mode {a['mode']:g} outside [{a['low']:g}, {a['high']:g}]; expected low ≤ mode ≤ high")
-    if dist == "normal" and a["sd"] <= 0:
-        raise ValueError(f"sd {a['sd']:g}; expected sd > 0")
-    if dist == "lognormal" and (a["median"] <= 0 or a["sigma"] <= 0):
-        raise ValueError("median or sigma ≤ 0; expected both > 0")
+    if dist == "normal" and not (0 < a["sd"] and math.isfinite(a["mean"] + 40 * a["sd"])):
+        raise ValueError(f"sd {a['sd']:g}; expected 0 < sd, small enough for mean ± 40 sd to be finite")
+    if dist == "lognormal" and not a["median"] > 0:
+        raise ValueError(f"median {a['median']:g}; expected median > 0")
+
+
+def _check_mass(dist: Distribution, spec: ParamSpec) -> None:
+    """Refuse a normal or lognormal that puts (almost) no probability inside where it may draw."""
+    lo, hi = dist.support()
+    if not dist._cdf(hi) - dist._cdf(lo) >= MIN_MASS:
+        centre = dist.args.get("mean", dist.args.get("median"))
+        raise ValueError(f"a {dist.dist} around {centre:g} {spec.unit} with almost no probability in [{lo:g}, {hi:g}] "
+                         f"(the valid range of {spec.name} and the distribution's own low/high); expected a "
+                         "distribution centred inside it")
+
+
+#: least eigenvalue a correlation matrix must keep: below it the pairs (almost) contradict each other
+MIN_EIGENVALUE = 1e-6
 
 
 def correlation_matrix(params: list[str], pairs: list[tuple[str, str, float]]) -> np.ndarray:
-    """Symmetric correlation matrix; ValueError if it is not positive definite."""
+    """Symmetric correlation matrix; ValueError if a pair is given twice or the pairs cannot all hold
+    (the matrix is not positive definite, with MIN_EIGENVALUE to spare)."""
     index = {p: i for i, p in enumerate(params)}
     corr = np.eye(len(params))
+    seen: dict[frozenset, float] = {}
     for a, b, rho in pairs:
+        key = frozenset((a, b))
+        if key in seen:
+            raise ValueError(f"the pair {a}, {b} twice ({seen[key]:g} and {rho:g}); expected each pair once")
+        seen[key] = rho
         corr[index[a], index[b]] = corr[index[b], index[a]] = rho
-    try:
-        np.linalg.cholesky(corr)
-    except np.linalg.LinAlgError:
-        raise ValueError("correlations that do not form a positive-definite matrix; "
-                         "expected a consistent set of pairwise correlations") from None
+    smallest = float(np.linalg.eigvalsh(corr).min()) if len(params) else 1.0
+    if not smallest > MIN_EIGENVALUE:
+        raise ValueError(f"correlations that cannot all hold together (the matrix is not positive definite: "
+                         f"smallest eigenvalue {smallest:.3g}); expected a consistent set of pairwise correlations, "
+                         "e.g. weaker ones")
     return corr
 
 

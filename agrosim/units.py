@@ -33,10 +33,15 @@ PREFIXES: dict[str, float] = {
     "千万": 1e7, "百万": 1e6, "十万": 1e5, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2, "十": 10.0,
 }
 
-_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
-_THOUSANDS = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)(\.\d+)?(?![\d,])")
-_DIGIT_COMMA = re.compile(r"\d,\d")
-_TWO_POINTS = re.compile(r"^[+-]?\d*\.\d*\.")
+_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$", re.ASCII)
+_THOUSANDS = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)(\.\d+)?(?![\d,])", re.ASCII)
+_DIGIT_COMMA = re.compile(r"\d,\d", re.ASCII)
+_TWO_POINTS = re.compile(r"^[+-]?\d*\.\d*\.", re.ASCII)
+_IDEOGRAPHIC_POINT = re.compile(r"(?<=[0-9])。(?=[0-9])")
+_YEAR = re.compile(r"^[0-9]{1,4}$")
+#: characters with a numeric value that a quantity may hold besides ASCII digits: full-width digits
+#: (NFKC turns them into ASCII) and the magnitude prefixes of the units (万吨, 千克)
+_NUMERIC_OK = set("０１２３４５６７８９") | set("".join(PREFIXES))
 
 
 class UnitError(ValueError):
@@ -72,10 +77,15 @@ def parse_unit(text: str) -> Unit:
     parts = text.split("/")
     if len(parts) > 2:
         raise UnitError(f"unit '{text}' has more than one '/'")
-    num_dim, num_factor = _parse_side(parts[0]) if parts[0].strip() else ("1", 1.0)
+    if len(parts) == 2 and not parts[0].strip():
+        raise UnitError(f"unit '{text}' has nothing before '/'; write 1/{parts[1].strip()} or %/{parts[1].strip()}")
+    num_dim, num_factor = _parse_side(parts[0])
     if len(parts) == 1:
         return Unit(text, num_dim, num_factor)
     den_dim, den_factor = _parse_side(parts[1])
+    if den_dim == "1" or den_dim == num_dim:
+        raise UnitError(f"unit '{text}' divides by {'a plain number' if den_dim == '1' else 'its own dimension'}; "
+                        "write the ratio as a plain number or a %")
     dim = f"{num_dim}/{den_dim}"
     return Unit(text, dim, num_factor / den_factor)
 
@@ -87,7 +97,8 @@ def normalise_number_text(text: str) -> str:
     (1,365 or 1,365,000.5); any other comma between digits (1,36 or 13,65) is refused, because
     it may be a decimal comma or a typo.
     """
-    text = unicodedata.normalize("NFKC", text).replace("。", ".").strip()
+    _check_digits(text)
+    text = _IDEOGRAPHIC_POINT.sub(".", unicodedata.normalize("NFKC", text)).strip()
     match = _THOUSANDS.match(text)
     if match:
         text = match.group(1).replace(",", "") + (match.group(2) or "") + text[match.end():]
@@ -97,6 +108,28 @@ def normalise_number_text(text: str) -> str:
     if _TWO_POINTS.match(text):
         raise UnitError(f"ambiguous number '{text}': more than one decimal point")
     return text
+
+
+def _check_digits(text: str) -> None:
+    """Refuse digits other than ASCII and full-width ones (superscripts ², circled ①, Arabic-Indic ٣,
+    fractions ½, Chinese numerals 二): NFKC would turn some into other numbers (10² into 102)."""
+    for ch in text:
+        if not ch.isascii() and ch not in _NUMERIC_OK and unicodedata.numeric(ch, None) is not None:
+            raise UnitError(f"the character '{ch}' (U+{ord(ch):04X}, {unicodedata.name(ch, 'a numeral').lower()}) in "
+                            f"'{text}': write numbers in ASCII or full-width digits")
+
+
+def parse_year(key) -> int:
+    """A year key as written: 2023, '2023' or full-width '２０２３' → 2023; anything else raises UnitError."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    if not isinstance(key, str):
+        raise UnitError(f"{key!r} is not a year")
+    _check_digits(key)
+    text = unicodedata.normalize("NFKC", key).strip()
+    if not _YEAR.match(text):
+        raise UnitError(f"{key!r} is not a year")
+    return int(text)
 
 
 def parse_quantity(text: str) -> tuple[float, Unit]:

@@ -4,8 +4,9 @@ import pandas as pd
 import pytest
 
 from agrosim import load_scenario, simulate
-from agrosim.analysis.allocate import (Allocation, BudgetProblem, budget_curve, feasible, marginal_values, optimise, score,
-                                       simplex_grid, spend_arrays)
+from agrosim.analysis.allocate import (Allocation, BudgetProblem, budget_curve, feasible, marginal_values, optimise,
+                                       saturation, score, simplex_grid, spend_arrays)
+from agrosim.analysis.tradeoffs import allocation_tradeoffs
 from agrosim.cli import main
 from agrosim.errors import InputError
 from conftest import small_grain
@@ -100,7 +101,27 @@ def test_marginal_values_match_finite_differences(write):
 def test_budget_curve_saturates(write):
     sc = two_lever(write)
     curve = budget_curve(sc, problem(sc), ["hsf", "land"], "expected-targets-met", 1, 0, factors=(0.5, 1.0, 2.0))
-    assert curve.objective.tolist() == [1, 2, 2] and curve.saturated.tolist() == [False, True, True]
+    ends = curve[curve.budget_factor.isin([0.0, 0.5, 1.0, 2.0])]
+    assert ends.objective.tolist() == [0, 1, 2, 2] and ends.saturated.tolist() == [False, False, True, True]
+    # the start of saturation is narrowed between 0.5 and 1 by bisection to within 5 %: 0.75, 0.875, 0.9375, 0.96875
+    middle = curve[(curve.budget_factor > 0.5) & (curve.budget_factor < 1.0)]
+    assert middle.budget_factor.tolist() == [0.75, 0.875, 0.9375, 0.96875] and not middle.saturated.any()
+
+
+def test_readme_allocate_example_says_where_the_budget_saturates(root):
+    """README: 4.38 亿元 on Yangcheng's bee boxes and silkworm eggs. The bee target alone needs 2 万 boxes
+    (400 万元 at 200 元 a box), so the objective can not saturate below 400 万元; it does well below the
+    budget, and the curve brackets the start to 5 %. Placeholders held (the bee-type share has no range)."""
+    sc = load_scenario(root / "scenarios" / "yangcheng_allocate_2023.yaml", {"fixed_assumptions": True})
+    prob = BudgetProblem(sc.investments, {2023: 4.38e8}, {}, {})
+    curve = budget_curve(sc, prob, [t.id for t in sc.targets], "expected-targets-met", 20, sc.seed)
+    sat = saturation(curve, 4.38e8)
+    assert sat["saturated"] and 4e6 <= sat["from_yuan"] <= 1.5e7
+    assert sat["from_yuan"] - sat["above_yuan"] <= 0.05 * sat["from_yuan"]
+    assert sat["objective"] > sat["objective_no_money"] + 1
+    [record] = allocation_tradeoffs({"budget_curve": curve}, sc, 4.38e8)
+    assert record.kind == "budget_saturated" and record.size == sat["from_yuan"]
+    assert f"saturates from about {sat['from_yuan'] / 1e4:,.0f} 万元" in record.en
 
 
 def test_cli_allocate_and_bad_investments(write, tmp_path, capsys):

@@ -59,8 +59,24 @@ def test_solve_with_probability(write):
 def test_solve_reports_no_solution(write):
     sc = scenario(write, targets={"h": {"indicator": "hsf_area", "kind": "at_least", "value": "400 亩", "year": 2023}})
     sol = solve(sc, lever(sc, "land_grain.hsf_build_mu_per_yr", "0 亩/年", "50 亩/年"), "h")
-    assert sol.value is None and sol.status == "not met in the range"
+    assert sol.value is None and sol.status == "not met in the range"  # a given range is not extended
     assert "not met for any" in sol.describe("mu/yr")
+
+
+def test_solve_looks_on_to_the_feasible_bound_beyond_a_documented_range(write):
+    """HSF 100 → 700 亩 by 2023 needs 200 亩 a year: beyond the default range (3 × the scenario's 50 = 150)
+    but within the feasible 233.3 (800 亩 under grain); 900 亩 (more than the grain land) is not reachable."""
+    targets = {"h": {"indicator": "hsf_area", "kind": "at_least", "value": "700 亩", "year": 2023},
+               "x": {"indicator": "hsf_area", "kind": "at_least", "value": "900 亩", "year": 2023}}
+    data = small_grain(land_loss_mu_per_yr="0 亩", reclamation_mu_per_yr="0 亩", yield_trend_per_yr="0 %/yr")
+    sc = load_scenario(write("b.yaml", {**data, "targets": targets}))
+    lv = lever(sc, "land_grain.hsf_build_mu_per_yr")
+    assert (lv.high, lv.feasible.high) == (pytest.approx(150), pytest.approx(700 / 3))
+    sol = solve(sc, lv, "h")
+    assert sol.status == "solved" and sol.value == pytest.approx(200, abs=sol.tolerance + 1e-9)
+    far = solve(sc, lv, "x")
+    assert far.value is None and far.status == "not reachable" and far.high == pytest.approx(700 / 3)
+    assert "not reachable within the feasible range" in far.describe(lv.spec.unit)
 
 
 def test_lever_errors(write):

@@ -165,11 +165,13 @@ def test_shanxi_files_run_with_cattle(root):
     assert grain.data["dairy_herd"][0, 0] == pytest.approx(35e4)
     assert grain.data["beef_slaughter"][0, 0] == pytest.approx(45e4)
     cows = grain.data["dairy_cows"][0, 0]
-    assert grain.data["milk_output"][0, 0] == pytest.approx(cows * 8300)
+    # the published 117 万吨 of milk wins over the default yield: the yield per cow is derived from it
+    assert grain.data["milk_output"][0, 0] == pytest.approx(117e7)
+    assert grain.data["milk_output"][0, 0] == pytest.approx(cows * grain.data["milk_kg_per_cow"][0, 0])
     sc = load_scenario(root / "scenarios" / "shanxi_cattle_2025.yaml")
     assert {t.id for t in sc.targets} >= {"dairy_herd_2025", "milk_output_2025", "beef_slaughter_2025"}
     res = simulate(sc)
-    assert np.all(np.diff(res.data["dairy_herd"][0]) > 0)
+    np.testing.assert_allclose(res.data["dairy_herd"][0], 35e4, rtol=1e-9)  # no cattle lever in the plan: held
     assert np.all(res.data["dairy_herd"][0] <= res.data["dairy_places"][0] * (1 + 1e-9))
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from agrosim import load_scenario
-from agrosim.batch import Design, run_batch
+from agrosim.batch import Design, release_store, run_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "shanxi_grain_2025.yaml"
@@ -66,6 +66,7 @@ def test_batch_killed_mid_way_resumes_without_redoing_chunks(tmp_path):
     design = Design(runs=400_000, seed=5)
     assert store.name.endswith(design.key(sc))
     paths = run_batch(sc, design, store, chunk_size=10_000, progress=False)
+    release_store(store)  # this test process keeps the store for the command below to finish and remove
     assert len(paths) == 40 and len({p.name for p in store.glob("chunk-*.parquet")}) == 40
     assert all(p.stat().st_mtime_ns == finished[p.name] for p in paths if p.name in finished)
     resumed = pd.concat([pd.read_parquet(p, columns=["run", "grain_output|2025"]) for p in paths])

@@ -172,7 +172,7 @@ _HERD_COEFS = ("calving_interval_months", "female_calf_share", "calf_stage_month
 def _dairy(d: Draw):
     p = d.coef(*_HERD_COEFS, "milk_kg_per_cow_per_yr", "milk_yield_growth_per_yr")
     cows = d.between(1e2, 1e7)
-    return dict(p, base_cows_head=cows, base_herd_head=0.0 * cows,
+    return dict(p, base_cows_head=cows, base_herd_head=0.0 * cows, base_milk_output_kg_per_yr=0.0 * cows,
                 heifers_bought_head_per_yr=d.yearly(0.0, 0.1, cows),
                 capacity_added_places_per_yr=d.yearly(0.0, 0.5, cows))
 

@@ -114,12 +114,14 @@ def test_ageing_conserves_area(areas, removal, replant, harvest, planted, span):
 
 def test_zuoquan_targets():
     """Walnut grubbed at 2 %/yr and replanted at 80 % shrinks below 37万亩 (missed); replanted in full
-    it holds (met). Herbs: 8000 mu/yr of wild stands added against 1 % of 80万亩 lapsing → held."""
+    it holds (met). Herbs: 1 % of 80万亩 of wild stands lapsing a year and none added (the plan names no
+    tending programme) → 20 + 80 × 0.99^5 = 96.1 万亩, missed."""
     sc = load_scenario(SCENARIO)
     v = evaluate(sc.targets, simulate(sc, 1)).set_index("target")
     assert v.loc["walnut_area", "verdict"] == "missed"
     assert v.loc["walnut_area", "projected"] == pytest.approx(37 * (1 - 0.02 * 0.2) ** 5)
-    assert v.loc["herb_area", "verdict"] == "met"
+    assert v.loc["herb_area", "verdict"] == "missed"
+    assert v.loc["herb_area", "projected"] == pytest.approx(20 + 80 * 0.99 ** 5)
     full = evaluate(sc.targets, simulate(sc, 1, per_run={"perennials.walnut_replant_share": np.array([1.0])}))
     assert full.set_index("target").loc["walnut_area", "verdict"] == "met"
 

@@ -102,11 +102,12 @@ def test_outbreak_cuts_cocoons_not_boxes():
     assert [r["cocoon_output"][0] for r in reps] == pytest.approx([45000, 45000 * 0.7, 45000])
 
 
-def test_yangcheng_2023_met_at_45_and_missed_at_35_kg_per_box():
+def test_yangcheng_2023_met_at_48_and_missed_at_35_kg_per_box():
+    """params/yangcheng.yaml uses the county's 2013 figure of 48 kg/张 (the plan's 45 is plan_implied)."""
     sc = load_scenario(SCENARIO)
     verdict = evaluate(sc.targets, simulate(sc, 1)).set_index("target")
     assert verdict.loc["cocoon_output_2023", "verdict"] == "met"
-    assert verdict.loc["cocoon_output_2023", "projected"] == pytest.approx(135.0)
+    assert verdict.loc["cocoon_output_2023", "projected"] == pytest.approx(144.0)
     assert verdict.loc["silkworm_sheets_2023", "projected"] == pytest.approx(3.0)
     low = evaluate(sc.targets, simulate(sc, 1, per_run={"silkworm.cocoon_kg_per_sheet": np.array([35.0])}))
     low = low.set_index("target")

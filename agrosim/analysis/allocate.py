@@ -5,11 +5,17 @@ time-varying parameter (HSF mu built, pig places coming online …), optionally 
 and delayed by `lag_years`. Candidate splits are evaluated on a grid over the simplex of shares
 (default step 5 %, then 1 % around the best), all candidates × runs in one vectorised batch with
 common random numbers, so two splits are compared on the same draws.
+
+A lever with a feasible bound from the model (`levers.feasible_range`: HSF within the land under
+grain, herd growth within biology) is never pushed beyond it: the yearly driver is clipped there,
+so money beyond the bound buys nothing, and the allocation table says where that happens
+(`at_bound`). The budget curve finds the budget from which the objective stops improving
+(`saturation`): above it the split of the money no longer matters.
 """
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -34,6 +40,8 @@ class BudgetProblem:
     budget_by_year: dict[int, float]
     min_group_share: dict[str, float]
     max_share: dict[str, float]
+    #: param -> feasible maximum of the yearly driver (internal units); missing = unbounded
+    bounds: dict[str, float] = field(default_factory=dict)
 
 
 def spend_arrays(scenario: Scenario, problem: BudgetProblem, shares: np.ndarray) -> dict[str, np.ndarray]:
@@ -53,7 +61,19 @@ def spend_arrays(scenario: Scenario, problem: BudgetProblem, shares: np.ndarray)
             k = years.index(year) + inv.lag_years
             if k < len(years):
                 out[inv.param][:, k - 1] += amount
+    for param, bound in problem.bounds.items():
+        if param in out:
+            out[param] = np.minimum(out[param], bound)
     return out
+
+
+def at_bound(scenario: Scenario, problem: BudgetProblem, shares: np.ndarray) -> np.ndarray:
+    """(levers,) booleans: the split pushes the lever's driver past its feasible bound in some year
+    (the excess money buys nothing)."""
+    unclipped = replace(problem, bounds={})
+    rows = spend_arrays(scenario, unclipped, shares[None, :])
+    return np.array([bool(np.any(rows[inv.param] > problem.bounds[inv.param] * (1 + 1e-9)))
+                     if inv.param in problem.bounds else False for inv in problem.investments])
 
 
 def feasible(problem: BudgetProblem, shares: np.ndarray) -> np.ndarray:
@@ -149,17 +169,51 @@ def scaled(problem: BudgetProblem, budget_factor: float = 1.0, cost_factor: floa
                    investments=[replace(i, cost_yuan=i.cost_yuan * cost_factor) for i in problem.investments])
 
 
+SATURATION_TOLERANCE = 0.01  # objective units: one percentage point of P(met) for one target
+
+
 def budget_curve(scenario, problem, targets, kind, runs, seed, factors=(0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0),
-                 step: float = 0.1) -> pd.DataFrame:
-    """Best objective as the budget scales; `saturated` marks budgets that reach the best value seen."""
-    rows = []
-    for f in factors:
-        alloc = optimise(scenario, scaled(problem, budget_factor=f), targets, kind, runs, seed, step)
-        rows.append({"budget_factor": f, "budget_yuan": f * sum(problem.budget_by_year.values()),
-                     "objective": alloc.objective})
-    table = pd.DataFrame(rows)
-    table["saturated"] = table.objective >= table.objective.max() - 1e-9
+                 step: float = 0.1, tolerance: float = SATURATION_TOLERANCE, precision: float = 0.05,
+                 max_halvings: int = 20) -> pd.DataFrame:
+    """Best objective as the budget scales (factor 0: no money). `saturated` marks budgets within
+    `tolerance` of the best value seen. The smallest budget that reaches the best is narrowed by
+    bisection between the last budget short of it and the first that reaches it, until the two are
+    within `precision` (relative) of each other, so the table shows where saturation starts."""
+    def best(f: float) -> float:
+        return optimise(scenario, scaled(problem, budget_factor=f), targets, kind, runs, seed, step).objective
+
+    total = sum(problem.budget_by_year.values())
+    objective = {f: best(f) for f in (0.0, *factors)}
+    top = max(objective.values())
+    reached = [f for f, v in objective.items() if v >= top - tolerance]
+    first = min(reached)
+    if first > 0:
+        short = max(f for f in objective if f < first)
+        for _ in range(max_halvings):
+            if first - short <= precision * first:
+                break
+            mid = (short + first) / 2
+            objective[mid] = best(mid)
+            short, first = (short, mid) if objective[mid] >= top - tolerance else (mid, first)
+    table = pd.DataFrame([{"budget_factor": f, "budget_yuan": f * total, "objective": v}
+                          for f, v in sorted(objective.items())])
+    table["saturated"] = table.objective >= top - tolerance
     return table
+
+
+def saturation(curve: pd.DataFrame, budget_yuan: float) -> dict:
+    """Where the budget curve stops improving: the smallest budget within tolerance of the best
+    (`from_yuan`; the largest budget below it that falls short: `above_yuan`), whether the given
+    budget lies above it, and the objective with no money at all."""
+    hit = curve[curve.saturated]
+    start = float(hit.budget_yuan.min())
+    short = curve[~curve.saturated & (curve.budget_yuan < start)]
+    none = curve[curve.budget_factor == 0]
+    return {"from_yuan": start, "above_yuan": float(short.budget_yuan.max()) if len(short) else 0.0,
+            "saturated": bool(start < budget_yuan * (1 - 1e-9)),
+            "objective": float(curve.objective.max()),
+            "objective_no_money": float(none.objective.iloc[0]) if len(none) else float("nan"),
+            "money_matters": bool(curve.objective.max() - curve.objective.min() > 1e-12)}
 
 
 def recommend(scenario: Scenario, problem: BudgetProblem, targets: list[str], kind: str, runs: int, seed: int,
@@ -187,15 +241,25 @@ def recommend(scenario: Scenario, problem: BudgetProblem, targets: list[str], ki
            if label != "recommended"},
         "cap_per_yr": [i.cap_per_yr for i in invs], "lag_years": [i.lag_years for i in invs],
         "assumption": [i.assumption for i in invs], "note": [i.note for i in invs]})
+    alloc_table["at_bound"] = at_bound(scenario, problem, best.shares)
+    alloc_table["feasible_max_per_yr"] = [problem.bounds.get(i.param, np.nan) for i in invs]
     cost_rows = []
     for factor in (0.75, 1.0, 1.25):
         alt = optimise(scenario, scaled(problem, cost_factor=factor), targets, kind, runs, seed, step)
         cost_rows.append({"cost_factor": factor, "objective": alt.objective,
                           **{f"share:{n}": s for n, s in zip(names, alt.shares)}})
-    return {
+    curve = budget_curve(scenario, problem, targets, kind, runs, seed)
+    sat = saturation(curve, total)
+    tables = {
         "allocation": alloc_table,
         "probabilities": prob_table,
         "marginal": marginal_values(scenario, problem, best, targets, kind, runs, seed, delta_yuan=0.01 * total),
-        "budget_curve": budget_curve(scenario, problem, targets, kind, runs, seed),
+        "budget_curve": curve,
         "cost_sensitivity": pd.DataFrame(cost_rows),
     }
+    if sat["saturated"] and sat["money_matters"]:
+        at = optimise(scenario, scaled(problem, budget_factor=sat["from_yuan"] / total), targets, kind, runs, seed,
+                      step)
+        sat.update({f"share_at_saturation:{n}": float(v) for n, v in zip(names, at.shares)})
+    tables["saturation"] = pd.DataFrame([sat])
+    return tables

@@ -4,11 +4,19 @@ year from its base-year state, breeding at its fastest (every eligible female ke
 losses, unlimited places, no purchases). A target above that bound cannot be met by the herd
 itself, whatever the investment: it needs bought-in animals or a different base.
 
+Growth beyond the speed limit: a herd's planned growth (sow, cow, ewe or colony growth) above the
+fastest pace its own breeding allows (pigs: every eligible gilt kept, herds: every weaned female
+kept, both with the scenario's culling; bees: every colony split to the cap) is capped by the
+engine; `growth_beyond_limits` names the parameter, the years, and the pace asked against the pace
+possible, and `agrosim validate`, `run` and `mc` print it.
+
 The bound uses the scenario's central coefficients (one run with the declared values, no draws).
 """
 from __future__ import annotations
 
 import pandas as pd
+
+import numpy as np
 
 from agrosim.config.scenario import Scenario
 from agrosim.param_arrays import all_arrays
@@ -23,6 +31,76 @@ _TEXT = {
     "zh": "{target}：{year}年{value:,.6g}{unit}超出生物学上限：按基期存栏自繁自养，届时最多{limit:,.6g}{unit}"
           "（需外购或基期数据有误）。",
 }
+
+
+_GROWTH_TEXT = {
+    "en": "{sector}.{param}: {asked} asked in {years}, at most {possible} possible in the long run ({how}); "
+          "the engine caps the herd at that pace.",
+    "zh": "{sector}.{param}：{years}年设定增长{asked}，超过长期最快可能的{possible}（{how}），模型按上限计算。",
+}
+_HOW = {
+    "en": {"pigs": "every eligible gilt kept, sows culled at the scenario's rate",
+           "bees": "every surviving colony split to the cap, after the overwinter loss",
+           "herd": "every weaned female kept, breeders culled at the scenario's rate"},
+    "zh": {"pigs": "可留种母猪全部留种、按设定淘汰", "bees": "越冬后每群按上限分群", "herd": "断奶母畜全部留种、按设定淘汰"},
+}
+
+
+def _speed_limits(sector: str, p: dict) -> tuple[str, np.ndarray] | None:
+    """(growth parameter, (n, years) fastest growth per year) of a herd sector, else None."""
+    from agrosim.sectors import _herd, bees, beef, dairy, pigs, sheep
+
+    if sector == "pigs":
+        return "sow_herd_growth_per_yr", pigs.speed_limits_per_yr(p)
+    if sector == "bees":
+        years = p["colony_growth_per_yr"].shape[1]
+        held = p["types.share"] > 0                                  # each type kept grows at the planned rate
+        factor = np.where(held, bees.growth_factor(p), np.inf).min(axis=1, keepdims=True)
+        return "colony_growth_per_yr", np.repeat(factor - 1.0, years, axis=1)
+    kinds = {"dairy": dairy.KIND, "beef": beef.KIND, "sheep": sheep.KIND}
+    if sector in kinds:
+        kind = kinds[sector]
+        return kind.names["breeder_growth"], _herd.speed_limits_per_yr(p, kind)
+    return None
+
+
+def _breeding_purchases(sector: str) -> str | None:
+    """The parameter of breeding stock bought into a herd's replacements (dairy heifers), else None."""
+    from agrosim.sectors import beef, dairy, sheep
+
+    kind = {"dairy": dairy.KIND, "beef": beef.KIND, "sheep": sheep.KIND}.get(sector)
+    return kind.names["bought"] if kind is not None and kind.bought_into == "replacements" else None
+
+
+def _year_span(years: list[int]) -> str:
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def growth_beyond_limits(scenario: Scenario, lang: str = "en") -> list[str]:
+    """One sentence per herd whose planned growth exceeds its speed limit in some simulated year
+    (the largest excess is quoted; bees: the slower bee type's limit, as every type follows the rate)."""
+    params = None
+    lines = []
+    for name in scenario.sectors:
+        params = params or all_arrays(scenario, 1)
+        found = _speed_limits(name, params[name])
+        if found is None:
+            continue
+        param, limits = found
+        asked, possible = params[name][param][0, 1:], limits[0, 1:]
+        over = asked > possible + 1e-9
+        if not np.any(over):
+            continue
+        years = [y for y, o in zip(scenario.years[1:], over) if o]
+        worst = int(np.argmax(np.where(over, asked - possible, -np.inf)))
+        how = _HOW[lang]["pigs" if name == "pigs" else "bees" if name == "bees" else "herd"]
+        bought = _breeding_purchases(name)
+        if bought and np.any(params[name][bought][0, 1:] > 0):
+            how += {"en": f"; purchases of breeding stock ({bought}) come on top",
+                    "zh": f"；外购种畜（{bought}）另计"}[lang]
+        lines.append(_GROWTH_TEXT[lang].format(sector=name, param=param, years=_year_span(years), how=how,
+                                               asked=f"{asked[worst]:.1%}/yr", possible=f"{possible[worst]:.1%}/yr"))
+    return lines
 
 
 def biological_limits(scenario: Scenario) -> pd.DataFrame:
@@ -50,7 +128,7 @@ def biological_limits(scenario: Scenario) -> pd.DataFrame:
 
 
 def beyond_biology(scenario: Scenario, lang: str = "en") -> list[str]:
-    """One sentence per target no own breeding can reach."""
+    """One sentence per target no own breeding can reach, then one per herd growth above its speed limit."""
     table = biological_limits(scenario)
     return [_TEXT[lang].format(target=r.target, value=r.target_value, unit=r.unit, year=r.year, limit=r.limit)
-            for r in table.itertuples() if not r.possible]
+            for r in table.itertuples() if not r.possible] + growth_beyond_limits(scenario, lang)

@@ -11,7 +11,7 @@ from agrosim.batch import SKETCH_LEVELS, read_columns, read_sketches
 from agrosim.config.scenario import Scenario
 from agrosim.engine import recorded_indicators
 from agrosim.results import Results
-from agrosim.targets import evaluate, met_runs
+from agrosim.targets import Thresholds, evaluate, judged_values, met_runs
 from agrosim.units import from_internal
 
 QUANTILES = (5, 25, 50, 75, 95)
@@ -27,9 +27,11 @@ def load_results(scenario: Scenario, paths: list[Path], indicators: list[str]) -
                    raw["run"])
 
 
-def target_table(scenario: Scenario, results: Results, confidence: float = 0.95) -> pd.DataFrame:
+def target_table(scenario: Scenario, results: Results, confidence: float = 0.95,
+                 thresholds: Thresholds | None = None) -> pd.DataFrame:
     """Per-target verdicts with P(met), plus a final row for all targets met jointly."""
-    table = evaluate(scenario.targets, results, confidence)
+    thresholds = thresholds or Thresholds()
+    table = evaluate(scenario.targets, results, confidence, thresholds)
     if len(scenario.targets) > 1:
         joint = np.logical_and.reduce([met_runs(t, results) for t in scenario.targets])
         k, n = int(joint.sum()), len(joint)
@@ -37,8 +39,43 @@ def target_table(scenario: Scenario, results: Results, confidence: float = 0.95)
         table = pd.concat([table, pd.DataFrame([{
             "target": "ALL", "label_en": "All targets met jointly", "label_zh": "全部目标同时实现",
             "p_met": k / n, "p_low": ci.low, "p_high": ci.high, "runs": n,
-            "verdict": "met" if k / n >= 0.5 else "missed"}])], ignore_index=True)
-    return table.astype({"year": "Int64", "first_year_reached": "Int64"})
+            "verdict": thresholds.classify(k / n) if n > 1 else ("met" if k else "missed")}])],
+            ignore_index=True)
+    return table.astype({"year": "Int64", "judged_year": "Int64", "first_year_reached": "Int64"})
+
+
+def drivers(scenario: Scenario, paths: list[Path], results: Results, top: int = 3,
+            min_rho: float = 0.1) -> dict[str, list[tuple[str, float, bool]]]:
+    """Per target, the drawn inputs that move its judged value most: [(param, Spearman ρ, is a
+    placeholder)], strongest first, |ρ| ≥ min_rho. Per-year draws are left out (no single column)."""
+    params = [d.param for d in scenario.uncertainty if not d.per_year]
+    if not params or results.n < 3:
+        return {t.id: [] for t in scenario.targets}
+    raw = read_columns(paths, [f"in:{p}" for p in params])
+    ranks = {p: _ranks(raw[f"in:{p}"]) for p in params}
+    placeholders = set(scenario.placeholders.drawn) if scenario.placeholders else set()
+    out = {}
+    for tg in scenario.targets:
+        y = _ranks(judged_values(tg, results)[0])
+        found = [(p, _corr(ranks[p], y), p in placeholders) for p in params]
+        found = [f for f in found if abs(f[1]) >= min_rho]
+        out[tg.id] = sorted(found, key=lambda f: -abs(f[1]))[:top]
+    return out
+
+
+def describe_drivers(found: list[tuple[str, float, bool]]) -> str:
+    """'pigs.base_slaughter_head_per_yr (placeholder, ρ +0.85); …' for the targets table."""
+    return "; ".join(f"{p} ({'placeholder, ' if ph else ''}ρ {rho:+.2f})" for p, rho, ph in found)
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    return np.argsort(np.argsort(x, kind="stable"), kind="stable").astype(float)
+
+
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a - a.mean(), b - b.mean()
+    den = np.sqrt((a * a).sum() * (b * b).sum())
+    return float((a * b).sum() / den) if den > 0 else 0.0
 
 
 def bands(scenario: Scenario, paths: list[Path], quantiles=QUANTILES) -> pd.DataFrame:

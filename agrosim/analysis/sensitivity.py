@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import sobol_indices
 
+from agrosim.compose import recentre
+from agrosim.config.assumptions import require_ranges
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
 from agrosim.targets import met_runs
@@ -22,6 +24,7 @@ Outcome = Callable[[dict[str, np.ndarray]], np.ndarray]
 def outcome(scenario: Scenario, target: str | None = None, indicator: str | None = None,
             year: int | None = None) -> tuple[Outcome, str]:
     """f(per_run inputs) → (n,) outcome: 1/0 for a target's met, or an indicator's value in a year."""
+    require_ranges(scenario)
     if target is not None:
         tg = next(t for t in scenario.targets if t.id == target)
         return (lambda per_run: met_runs(tg, simulate(scenario, len(next(iter(per_run.values()))), per_run))
@@ -34,12 +37,14 @@ def outcome(scenario: Scenario, target: str | None = None, indicator: str | None
     return value, f"{indicator}|{year}"
 
 
-def _inputs(dists: list[Distribution], u: np.ndarray, n_years: int) -> dict[str, np.ndarray]:
-    """Map unit-cube samples (n, d) to parameter values; a per-year input gets the same draw each year."""
+def _inputs(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndarray]:
+    """Map unit-cube samples (n, d) to parameter values; a per-year input gets the same draw each
+    year, placed around the scenario's own path of it (agrosim/compose.py)."""
     out = {}
-    for j, d in enumerate(dists):
+    for j, d in enumerate(scenario.uncertainty):
         v = d.ppf(u[:, j])
-        out[d.param] = np.repeat(v[:, None], n_years - 1, axis=1) if d.per_year else v
+        out[d.param] = recentre(scenario, d, np.repeat(v[:, None], len(scenario.years) - 1, axis=1)) \
+            if d.per_year else v
     return out
 
 
@@ -50,7 +55,7 @@ def tornado(scenario: Scenario, f: Outcome) -> pd.DataFrame:
     u = np.full((2 * d + 1, d), 0.5)
     for j in range(d):
         u[1 + 2 * j, j], u[2 + 2 * j, j] = 0.05, 0.95
-    y = f(_inputs(dists, u, len(scenario.years)))
+    y = f(_inputs(scenario, u))
     rows = [{"param": dist.param, "low_input": float(dist.ppf(np.array(0.05))),
              "high_input": float(dist.ppf(np.array(0.95))), "base": y[0],
              "at_low": y[1 + 2 * j], "at_high": y[2 + 2 * j], "swing": abs(y[2 + 2 * j] - y[1 + 2 * j])}
@@ -67,7 +72,7 @@ def morris(scenario: Scenario, f: Outcome, trajectories: int = 50, levels: int =
     problem = {"num_vars": len(dists), "names": [d.param for d in dists], "bounds": [[0.0, 1.0]] * len(dists)}
     u = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     u = np.clip(u, 0.005, 0.995)  # the unit cube's edges map to infinite tails for unbounded inputs
-    y = f(_inputs(dists, u, len(scenario.years)))
+    y = f(_inputs(scenario, u))
     res = morris_analyze.analyze(problem, u, y, num_levels=levels, seed=seed)
     return pd.DataFrame({"param": problem["names"], "mu_star": res["mu_star"], "sigma": res["sigma"],
                          "mu_star_conf": res["mu_star_conf"]}).sort_values("mu_star", ascending=False,
@@ -99,7 +104,8 @@ def sobol(scenario: Scenario, f: Outcome, n: int = 1024, seed: int = 0) -> pd.Da
     def func(x):
         per_run = {}
         for j, d in enumerate(dists):
-            per_run[d.param] = np.repeat(x[j][:, None], n_years - 1, axis=1) if d.per_year else x[j]
+            per_run[d.param] = recentre(scenario, d, np.repeat(x[j][:, None], n_years - 1, axis=1)) \
+                if d.per_year else x[j]
         return f(per_run)
     table = sobol_table(func, [_Dist(d) for d in dists], [d.param for d in dists], n, seed)
     return table.sort_values("total", ascending=False, ignore_index=True)

@@ -30,13 +30,21 @@ class Solution:
     low: float
     high: float
     tolerance: float
-    status: str  # "solved", "met across the range", "not met in the range"
+    status: str  # "solved", "met across the range", "not met in the range", "not reachable"
+    #: what bounds the lever's feasible range ('limit: … = …'), empty when the range is the user's own
+    limit: str = ""
+    #: the searched range is the feasible range's end on the side the answer lies (values beyond it
+    #: are impossible, so a miss there is "not reachable", not "not met in the range")
+    at_feasible_end: bool = False
 
     def describe(self, internal_unit: str) -> str:
         """One sentence in the units the plans use."""
         unit = display_unit(internal_unit)
         show = lambda v: float(from_internal(v, unit))  # noqa: E731 - tiny local formatter
         want = f"P(met) ≥ {self.probability:g}" if self.probability is not None else "met"
+        if self.value is None and self.status == "not reachable":
+            return (f"{self.target}: not reachable within the feasible range of {self.lever} "
+                    f"[{show(self.low):.4g}, {show(self.high):.4g}] {unit}: not {want} anywhere in it ({self.limit})")
         if self.value is None:
             return (f"{self.target}: not {want} for any {self.lever} in "
                     f"[{show(self.low):.4g}, {show(self.high):.4g}] {unit}")
@@ -44,6 +52,9 @@ class Solution:
         diff = show(self.value) - show(self.current)
         change = f"{diff:+.3g} {unit} vs the scenario's {show(self.current):.4g}"
         note = " (the whole range meets it)" if self.status == "met across the range" else ""
+        edge = self.high if self.direction == "min" else self.low
+        if self.at_feasible_end and abs(self.value - edge) <= max(self.tolerance, 1e-12 * abs(edge)):
+            note += f"; warning: the lever is at its feasible bound ({self.limit})"
         return f"{self.target} is {want} with {self.lever} {bound} {show(self.value):.4g} {unit} ({change}){note}"
 
 
@@ -61,18 +72,33 @@ def _success(scenario: Scenario, lever: Lever, target, values: np.ndarray, proba
 def solve(scenario: Scenario, lever: Lever, target_id: str, direction: str = "min",
           probability: float | None = None, runs: int = 1000, seed: int | None = None,
           grid: int = 33, rounds: int = 4) -> Solution:
-    """Find the threshold lever value; assumes the target's outcome is monotone in the lever."""
+    """Find the threshold lever value; assumes the target's outcome is monotone in the lever. The search
+    stays within the lever's range, which `lever()` has clipped to the feasible range; a target met
+    nowhere in a documented (not user-given) range is searched for on towards the feasible bound. A
+    target met nowhere up to the feasible bound is "not reachable"."""
     target = next(t for t in scenario.targets if t.id == target_id)
     seed = scenario.seed if seed is None else seed
     lo, hi = lever.low, lever.high
+    fs = lever.feasible
+    ok = _success(scenario, lever, target, np.linspace(lo, hi, grid), probability, runs, seed)
+    if not ok.any() and fs is not None and not lever.given:
+        # met nowhere in the documented range: look on towards the feasible bound before giving up
+        if direction == "min" and np.isfinite(fs.high) and fs.high > hi:
+            lo, hi = hi, fs.high
+        elif direction == "max" and np.isfinite(fs.low) and fs.low < lo:
+            lo, hi = fs.low, lo
+        if (lo, hi) != (lever.low, lever.high):
+            ok = _success(scenario, lever, target, np.linspace(lo, hi, grid), probability, runs, seed)
     values = np.linspace(lo, hi, grid)
-    ok = _success(scenario, lever, target, values, probability, runs, seed)
     order = values if direction == "min" else values[::-1]
     flags = ok if direction == "min" else ok[::-1]
+    at_end = fs is not None and ((hi >= fs.high) if direction == "min" else (lo <= fs.low))
     common = dict(target=target_id, lever=lever.path, direction=direction, probability=probability,
-                  current=lever.current, low=lever.low, high=lever.high)
+                  current=lever.current, low=min(lo, lever.low), high=max(hi, lever.high),
+                  limit=lever.limit_text(), at_feasible_end=bool(at_end))
     if not flags.any():
-        return Solution(value=None, tolerance=0.0, status="not met in the range", **common)
+        return Solution(value=None, tolerance=0.0, status="not reachable" if at_end else "not met in the range",
+                        **common)
     first = int(np.argmax(flags))
     if first == 0:
         return Solution(value=float(order[0]), tolerance=0.0, status="met across the range", **common)

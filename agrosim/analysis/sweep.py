@@ -1,5 +1,9 @@
 """Sweeps: evaluate targets over a design of lever values (full grid, Latin hypercube, Sobol),
-optionally with `reps` Monte Carlo replicates per point (common random numbers across points)."""
+optionally with `reps` Monte Carlo replicates per point (common random numbers across points).
+
+Designs span the levers' ranges, which `levers.lever` has already clipped to the feasible range;
+the only points that can lie beyond it are the scenario's own values (the `oat` centre), and the
+table flags them (`feasible` false)."""
 from __future__ import annotations
 
 import itertools
@@ -41,11 +45,21 @@ def design_points(levers: list[Lever], design: str, counts: list[int], samples: 
     return qmc.scale(unit, lo, hi)
 
 
+def within_feasible(levers: list[Lever], points: np.ndarray) -> np.ndarray:
+    """(points,) booleans: every lever value within its feasible range (levers without one pass)."""
+    ok = np.ones(len(points), dtype=bool)
+    for i, lv in enumerate(levers):
+        if lv.feasible is not None:
+            ok &= (points[:, i] >= lv.feasible.low - 1e-12) & (points[:, i] <= lv.feasible.high * (1 + 1e-12))
+    return ok
+
+
 def sweep(scenario: Scenario, levers: list[Lever], points: np.ndarray, reps: int = 1, seed: int | None = None,
           work_root: Path = Path("reports"), chunk_size: int = 10_000, workers: int = 1,
           scheduler: str | None = None, progress: bool = False) -> tuple[pd.DataFrame, Path]:
     """One row per design point: lever values, and per target the share of replicates that meet it
-    (`p_met:<id>`; 0 or 1 without uncertainty) and the median projected value (`value:<id>`).
+    (`p_met:<id>`; 0 or 1 without uncertainty) and the median projected value (`value:<id>`);
+    `feasible` is false for a point with a lever beyond its feasible range.
     Also returns the folder of run chunks (resumable; delete it once the table is saved)."""
     seed = scenario.seed if seed is None else seed
     design = Design(runs=len(points) * reps, seed=seed, reps=reps,
@@ -54,6 +68,7 @@ def sweep(scenario: Scenario, levers: list[Lever], points: np.ndarray, reps: int
     chunks = run_batch(scenario, design, store, chunk_size, workers, scheduler, progress)
     results = load_results(scenario, chunks, sorted({t.indicator for t in scenario.targets}))
     table = pd.DataFrame({lv.path: points[:, i] for i, lv in enumerate(levers)})
+    table["feasible"] = within_feasible(levers, points)
     for tg in scenario.targets:
         met = met_runs(tg, results).reshape(len(points), reps)
         table[f"p_met:{tg.id}"] = met.mean(axis=1)

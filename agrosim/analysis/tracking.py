@@ -160,3 +160,73 @@ def calibrated_yaml(scenario_file: str, fit: Fit, observed_file: str, name: str)
             entry["range"] = [f"{max(value - 2 * se, lo):.6g} {unit}", f"{min(value + 2 * se, hi):.6g} {unit}"]
         node[leaf] = entry
     return data
+
+
+@dataclass(frozen=True)
+class SpreadFit:
+    """Trend and year-to-year spread of a series before the base year, with standard errors.
+
+    Fitted as log(value) = a + b × (year − last year) + e by ordinary least squares: the trend is
+    e^b − 1 per year, the spread is the standard deviation of e (a relative deviation from the trend,
+    what a weather factor around 1 draws), each with its standard error.
+    """
+
+    indicator: str
+    years: tuple[int, int]
+    points: int
+    trend_per_yr: float
+    trend_se: float
+    spread: float
+    spread_se: float
+    residuals: pd.DataFrame
+    sources: tuple[str, ...]
+
+
+def fit_trend_spread(history: pd.DataFrame, indicator: str, before_year: int) -> SpreadFit:
+    """Fit the trend and spread of `indicator` over the observed years before `before_year` (the
+    scenario's base year, whose value the region file states). Raises ValueError with too few points."""
+    rows = history[(history.indicator == indicator) & (history.year < before_year)].sort_values("year")
+    if len(rows) < 4:
+        raise ValueError(f"{len(rows)} values of {indicator} before {before_year}; expected at least 4 years")
+    if (rows.value <= 0).any():
+        raise ValueError(f"a value of {indicator} ≤ 0; expected positive values (the fit is on logarithms)")
+    years = rows.year.to_numpy(dtype=float)
+    x = years - years[-1]
+    y = np.log(rows.value.to_numpy(dtype=float))
+    n = len(y)
+    design = np.column_stack([np.ones(n), x])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ coef
+    s = float(np.sqrt(resid @ resid / (n - 2)))
+    b_se = s / float(np.sqrt(((x - x.mean()) ** 2).sum()))
+    trend = float(np.expm1(coef[1]))
+    out = rows[["year", "value"]].assign(fitted=np.exp(design @ coef), log_residual=resid).reset_index(drop=True)
+    sources = tuple(sorted({str(v) for v in rows.get("source", pd.Series(dtype=str)) if str(v)}))
+    return SpreadFit(indicator, (int(years[0]), int(years[-1])), n, trend, float(np.exp(coef[1]) * b_se),
+                     s, s / float(np.sqrt(2 * (n - 2))), out, sources)
+
+
+def spread_yaml(scenario_file: str, fit: SpreadFit, history_file: str, name: str, trend_param: str,
+                weather_param: str) -> dict:
+    """A scenario that extends the original with the fitted trend (a documented value, ±2 standard
+    errors as its range) and the weather spread (a per-year normal factor around 1), with its source."""
+    what = (f"least-squares fit to {fit.points} years ({fit.years[0]}–{fit.years[1]}) of {fit.indicator} in "
+            f"{history_file}" + (f" (sources: {'; '.join(fit.sources)})" if fit.sources else ""))
+    data: dict = {"name": name, "title": f"trend and weather spread of {fit.indicator} from {history_file}",
+                  "extends": scenario_file}
+    t_sector, t_key = trend_param.split(".", 1)
+    data.setdefault(t_sector, {})[t_key] = {
+        "value": round(fit.trend_per_yr, 6), "range": [round(fit.trend_per_yr - 2 * fit.trend_se, 6),
+                                                       round(fit.trend_per_yr + 2 * fit.trend_se, 6)],
+        "source": {"published": what},
+        "note": f"trend {fit.trend_per_yr:.3%}/yr, standard error {fit.trend_se:.3%}/yr; range ±2 standard errors"}
+    low, high = max(1 - 2 * fit.spread, 0.0), 1 + 2 * fit.spread
+    w_sector, w_key = weather_param.split(".", 1)
+    data.setdefault(w_sector, {})[w_key] = {
+        "value": 1.0, "range": [round(low, 6), round(high, 6)], "source": {"published": what},
+        "note": (f"year-to-year spread around the trend {fit.spread:.3%} (standard error {fit.spread_se:.3%}); "
+                 "range ±2 standard deviations; drawn each year by `uncertainty`")}
+    data["uncertainty"] = {weather_param: {"dist": "normal", "mean": 1.0, "sd": round(fit.spread, 6),
+                                           "low": round(max(1 - 4 * fit.spread, 0.0), 6),
+                                           "high": round(1 + 4 * fit.spread, 6), "per_year": True}}
+    return data

@@ -9,10 +9,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agrosim.config.assumptions import placeholders
 from agrosim.config.scenario import InconsistencyModel, Scenario, Target, TargetModel, TopLevel
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.limits import MAX_EXTENDS_DEPTH, MAX_NAME_CHARS
 from agrosim.investments import InvestmentModel, parse_investment
 from agrosim.links.land import LandClaims
 from agrosim.events import CAPACITY_PARAM, LOSS_PARAM, parse_drought, parse_outbreak, parse_project, plan
@@ -20,10 +22,12 @@ from agrosim.param_arrays import sector_arrays
 from agrosim.paths import bundled_params_dir
 from agrosim.sectors import BY_NAME
 from agrosim.uncertainty import correlation_matrix, parse_distribution
+from agrosim.units import UnitError, parse_quantity, parse_year
 
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
-            "droughts", "investments", "sectors", "land_claims", "inconsistencies", *BY_NAME)
+            "droughts", "investments", "sectors", "land_claims", "inconsistencies", "fixed_assumptions", "base_figures",
+            *BY_NAME)
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
@@ -47,7 +51,7 @@ def _merge(base: dict, top: dict, origins: Origins, file: str, prefix: tuple = (
     out = dict(base)
     for key, value in top.items():
         path = prefix + (key,)
-        whole = path[:1] != ("targets",) and (_is_leaf(value) or _is_leaf(out.get(key)))
+        whole = path[:1] != ("targets",) and (_is_leaf(value) or _is_leaf(out.get(key))) or _is_dist(value)
         if isinstance(value, dict) and isinstance(out.get(key), dict) and not whole:
             out[key] = _merge(out[key], value, origins, file, path)
         else:
@@ -64,16 +68,31 @@ def _is_leaf(value: Any) -> bool:
     return isinstance(value, dict) and "value" in value
 
 
+def _is_dist(value: Any) -> bool:
+    """A distribution written whole (with its `dist:`) replaces the one before it rather than merging
+    with it: a uniform over a normal must not keep the normal's mean and sd. A dotted override of one
+    field (`uncertainty.x.sd`) still changes only that field."""
+    return isinstance(value, dict) and "dist" in value
+
+
 def _apply_overrides(data: dict, overrides: Any, origins: Origins, file: str) -> dict:
     if not isinstance(overrides, dict):
         raise InputError([Problem(file, "overrides", repr(overrides), "a mapping of dotted.key.path: value")])
     for dotted, value in overrides.items():
-        keys = [int(k) if k.isdigit() else k for k in str(dotted).split(".")]
+        keys = [_override_key(k) for k in str(dotted).split(".")]
         nested: Any = value
         for key in reversed(keys):
             nested = {key: nested}
         data = _merge(data, nested, origins, file)
     return data
+
+
+def _override_key(text: str):
+    """One part of a dotted override: a year (ASCII or full-width digits) as int, else the text."""
+    try:
+        return parse_year(text)
+    except UnitError:
+        return text
 
 
 def _load_chain(path: Path, stack: tuple[Path, ...], origins: Origins) -> dict:
@@ -82,6 +101,11 @@ def _load_chain(path: Path, stack: tuple[Path, ...], origins: Origins) -> dict:
     if path in stack:
         cycle = " -> ".join(str(p) for p in stack + (path,))
         raise InputError([Problem(shown, "extends", f"a cycle: {cycle}", "a chain of extends that ends")])
+    if len(stack) >= MAX_EXTENDS_DEPTH:
+        chain = [str(p) for p in stack + (path,)]
+        shown_chain = " -> ".join(chain if len(chain) <= 6 else chain[:3] + [f"… {len(chain) - 6} more …"] + chain[-3:])
+        raise InputError([Problem(str(stack[0]), "extends", f"a chain of more than {MAX_EXTENDS_DEPTH} files: {shown_chain}",
+                                  f"at most {MAX_EXTENDS_DEPTH} files in one extends chain")])
     data = read_yaml(path)
     base: dict = {}
     if "extends" in data:
@@ -199,6 +223,10 @@ def _targets(models: dict, sectors: list[str], col: _Collector) -> list[Target]:
             col.add(path + ("indicator",), f"'{model.indicator}'{did_you_mean(model.indicator, indicators)}",
                     "an indicator of the scenario's sectors: " + ", ".join(sorted(indicators)))
             continue
+        if model.realised is not None and model.realised not in indicators:
+            col.add(path + ("realised",), f"'{model.realised}'{did_you_mean(model.realised, indicators)}",
+                    "an indicator of the scenario's sectors")
+            continue
         spec = ParamSpec(model.indicator, ind.unit, ind.en)
         try:
             value = parse_scalar(model.value, spec)
@@ -207,13 +235,19 @@ def _targets(models: dict, sectors: list[str], col: _Collector) -> list[Target]:
             found, _, expected = str(exc).partition("; expected ")
             col.add(path + ("value",), found, expected)
             continue
-        written = str(model.value).split(None, 1)
+        if upper is not None and not upper >= value:
+            col.add(path + ("upper",), f"upper {model.upper} below value {model.value}",
+                    "an upper bound at least the target value")
+            continue
+        number, unit = parse_quantity(model.value) if isinstance(model.value, str) else (value, None)
+        written = unit is not None and unit.text != ""
         out.append(Target(
             id=tid, indicator=model.indicator, kind=model.kind, value=value, year=model.year,
-            unit_written=written[1] if len(written) > 1 else ind.display_unit,
-            value_written=float(written[0]) if len(written) > 1 else value, upper=upper,
+            unit_written=unit.text if written else ind.display_unit,
+            value_written=number if written else value, upper=upper,
             tolerance=model.tolerance, from_year=model.from_year, aspirational=model.aspirational,
-            en=model.en or ind.en, zh=model.zh or ind.zh, source=model.source))
+            en=model.en or ind.en, zh=model.zh or ind.zh, source=model.source, reading=model.reading,
+            realised=model.realised))
     return out
 
 
@@ -295,9 +329,10 @@ def _events(merged: dict, head, sectors: list[str], col: _Collector, uncertain: 
         if not isinstance(raw, dict):
             col.add(("budget",), repr(raw), "a mapping {year: amount}, e.g. {2021: 5 亿元}")
             raw = {}
-        for year, amount in raw.items():
-            if year not in years[1:]:
-                col.add(("budget", year), repr(year), f"a year in {years[1]}..{years[-1]}")
+        for key, amount in raw.items():
+            year = _override_key(str(key))
+            if year not in years[1:] or year in budget:
+                col.add(("budget", key), repr(key), f"a year in {years[1]}..{years[-1]}, each once")
                 continue
             try:
                 budget[year] = parse_scalar(amount, spec)
@@ -429,6 +464,27 @@ def _targets_of(models: dict, active: list[str]) -> dict:
     return {tid: m for tid, m in models.items() if m is None or owner.get(m.indicator, active[0] if active else None) in active}
 
 
+def _single_draws_on_schedules(dists: list, params: dict, col: _Collector) -> None:
+    """A single draw would replace a scenario's yearly schedule: refuse it (see agrosim/compose.py)."""
+    for d in dists:
+        sector, _, name = d.param.partition(".")
+        value = params.get(sector, {}).get(name)
+        if d.per_year or value is None or not isinstance(value.value, dict) or len(set(value.value.values())) < 2:
+            continue
+        col.add(("uncertainty", d.param), f"one draw per run on a parameter the scenario schedules by year "
+                f"({value.value})", "per_year: true, so the doubt is drawn around the schedule each year, "
+                "or no schedule")
+
+
+def _pad(corr, extra: int):
+    """Correlation matrix with `extra` independent parameters appended."""
+    import numpy as np
+
+    out = np.eye(corr.shape[0] + extra)
+    out[: corr.shape[0], : corr.shape[0]] = corr
+    return out
+
+
 def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     """Load, merge and validate a scenario file; raise InputError listing every problem.
 
@@ -457,6 +513,9 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
                 found = f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], allowed)}"
             col.add(loc, found, err["msg"])
         raise InputError(col.problems) from None
+    if len(head.name) > MAX_NAME_CHARS:
+        col.add(("name",), f"a name of {len(head.name)} characters",
+                f"at most {MAX_NAME_CHARS} characters (report folders add suffixes such as '-sensitivity' to it)")
     if not head.base_year < head.end_year <= head.base_year + MAX_YEARS:
         col.add(("end_year",), str(head.end_year),
                 f"a year after base_year {head.base_year} and at most {MAX_YEARS} years after it")
@@ -466,6 +525,7 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
         col.add((), "no sector sections", "at least one of: " + ", ".join(BY_NAME))
     targets = _targets(_targets_of(head.targets, active), list(params), col)
     dists, pairs = _uncertainty(merged.get("uncertainty"), merged.get("correlations"), list(params), col, params)
+    _single_draws_on_schedules(dists, params, col)
     corr = None
     if pairs:
         try:
@@ -481,13 +541,25 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     events = _events(merged, head, list(params), col, {d.param for d in dists})
     investments = _investments(merged.get("investments"), list(params), col, {d.param for d in dists})
     land_claims = _land_claims(merged.get("land_claims"), col)
+    driven = set(events.schedules) if events else set()
+    held, assumed = placeholders(params, param_paths(list(params)), {d.param for d in dists},
+                                 driven | {i.param for i in investments}, head.fixed_assumptions)
+    if assumed:
+        dists = dists + assumed
+        if corr is not None:
+            corr = _pad(corr, len(assumed))
     inconsistencies = _inconsistencies(merged.get("inconsistencies"), set(head.targets), col)
+    from agrosim.baseyear import check_section
+
+    for key, found, expected in check_section(merged.get("base_figures"), list(params)):
+        col.add(key, found, expected)
     if col.problems:
         raise InputError(col.problems)
     scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,
                         end_year=head.end_year, seed=head.seed, runs=head.runs, params=params, targets=targets,
                         resolved=dict(merged), uncertainty=dists, correlation=corr, events=events,
-                        investments=investments, land_claims=land_claims, inconsistencies=inconsistencies)
+                        investments=investments, land_claims=land_claims, inconsistencies=inconsistencies,
+                        placeholders=held)
     for name in params:
         for key, found, expected in BY_NAME[name].check(sector_arrays(scenario, BY_NAME[name], 1)):
             col.add(tuple(key.split(".")), found, expected)

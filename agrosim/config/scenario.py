@@ -53,6 +53,11 @@ class TargetModel(BaseModel):
     en: str = ""
     zh: str = ""
     source: Source | None = None
+    #: how the plan's wording is read (稳定在 → held every year; 左右 → about; 力争 → aspirational …)
+    reading: str = ""
+    #: for a capacity target (综合生产能力), the realised indicator reported beside it with its own
+    #: P(met) per year (e.g. grain_output in each year's weather beside grain_capacity)
+    realised: str | None = None
 
 
 class TopLevel(BaseModel):
@@ -67,6 +72,8 @@ class TopLevel(BaseModel):
     end_year: int = Field(ge=1900, le=2200)
     seed: int = Field(default=0, ge=0, lt=2**63)
     runs: int = Field(default=1, ge=1, le=100_000_000)
+    #: hold every `assumption: true` parameter at its value in a Monte Carlo instead of drawing it
+    fixed_assumptions: bool = False
     targets: dict[str, TargetModel | None] = {}
 
 
@@ -106,6 +113,8 @@ class Target:
     en: str = ""
     zh: str = ""
     source: Source | None = None
+    reading: str = ""
+    realised: str | None = None
 
 
 @dataclass
@@ -130,6 +139,8 @@ class Scenario:
     land_claims: Any = None  # agrosim.links.land.LandClaims
     #: known inconsistencies in the plan, by id (InconsistencyModel)
     inconsistencies: dict = field(default_factory=dict)
+    #: the `assumption: true` parameters and what a Monte Carlo does with them (agrosim.config.assumptions)
+    placeholders: Any = None
 
     @property
     def years(self) -> list[int]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from agrosim.units import UnitError, parse_quantity, parse_unit
+from agrosim.units import UnitError, parse_quantity, parse_unit, parse_year
 
 PULSE_NAMES = ("capacity_added_places_per_yr", "outbreak_loss_fraction")
 
@@ -29,6 +29,9 @@ class ParamSpec:
     `lo`/`hi` bound what is physically valid (input outside is refused); `plausible` is the range a
     default may take (for sensitivity work), and `source` names where the default comes from.
     `pulse` makes a yearly schedule apply only in the years it names (see `is_pulse`).
+    `base_of` names the sector's indicator whose base-year value this parameter states (a base
+    figure: stock, slaughter, output or area counted as the indicator counts it); the base-year
+    closure check (agrosim/baseyear.py) compares the two.
     """
 
     name: str
@@ -42,6 +45,7 @@ class ParamSpec:
     source: str = ""
     plausible: tuple[float, float] | None = None
     pulse: bool | None = None
+    base_of: str | None = None
 
     @property
     def is_pulse(self) -> bool:
@@ -82,6 +86,12 @@ class Documented(BaseModel):
     range: list[Any] | None = None
     assumption: bool = False
     note: str | None = None
+    #: why an assumption without a range is held in a Monte Carlo (see agrosim/config/assumptions.py)
+    pinned: str | None = None
+    #: the plan's implied value of this coefficient (its target ÷ its own input, e.g. 135万公斤 ÷ 3万盒):
+    #: `true` when `value` is that ratio (a run on the plan's own premises), or the ratio as a quantity
+    #: beside an independent `value`; validate and the report compare it with the documented range
+    plan_implied: Any = None
 
 
 def _dimension_ok(found: str, expected: str) -> bool:
@@ -127,6 +137,9 @@ class ParamValue:
     range: tuple[float, float] | None = None
     assumption: bool = False
     note: str | None = None
+    pinned: str | None = None
+    #: the plan's implied value (internal unit), when the parameter records one (Documented.plan_implied)
+    plan_implied: float | None = None
 
 
 def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
@@ -141,14 +154,26 @@ def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
             rng = (parse_scalar(doc.range[0], spec), parse_scalar(doc.range[1], spec))
             if rng[0] > rng[1]:
                 raise ValueError(f"range {doc.range!r} has low > high; expected [low, high]")
-        return ParamValue(base.value, doc.source, rng, doc.assumption, doc.note)
+        implied = None
+        if doc.plan_implied is True:
+            if not isinstance(base.value, float):
+                raise ValueError("plan_implied: true on a schedule; expected a constant value")
+            implied = base.value
+        elif doc.plan_implied not in (None, False):
+            implied = parse_scalar(doc.plan_implied, spec)
+        return ParamValue(base.value, doc.source, rng, doc.assumption, doc.note, pinned=doc.pinned,
+                          plan_implied=implied)
     if isinstance(raw, dict):
         if not spec.time_varying:
             raise ValueError(f"a mapping {raw!r}; expected a single value ({spec.name} cannot vary by year)")
         schedule = {}
-        for year, item in raw.items():
-            if not isinstance(year, int) or isinstance(year, bool):
-                raise ValueError(f"schedule key {year!r}; expected a year such as 2023")
+        for key, item in raw.items():
+            try:
+                year = parse_year(key)
+            except UnitError as exc:
+                raise ValueError(f"schedule key {key!r} ({exc}); expected a year such as 2023") from None
+            if year in schedule:
+                raise ValueError(f"schedule key {key!r}, the year {year} twice; expected each year once")
             schedule[year] = parse_scalar(item, spec)
         if not schedule:
             raise ValueError("an empty schedule; expected {year: value, ...}")

@@ -4,6 +4,7 @@ Draw and save them inside `lang.chart_context(lang)` so Chinese labels get a CJK
 """
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 import matplotlib
@@ -106,11 +107,14 @@ def _min_span(ax, share: float) -> None:
 def scorecard(targets: pd.DataFrame, lang: str = "en"):
     """One row per target: gap to target in % (bar, traffic-light colour), P(met) with its interval
     (Monte Carlo only), projected vs target and the source line."""
+    from agrosim.analysis.tradeoffs import from_table
+
     rows = targets[targets["target"] != "ALL"].reset_index(drop=True)
     mc = bool((rows["runs"] > 1).any())
     n = len(rows)
+    notes = from_table(targets)  # trade-offs: one warning row each under the table
     widths = [1.3, 1.0, 1.7] if mc else [1.3, 1.7]
-    fig, axes = plt.subplots(1, len(widths), figsize=(12, 1.3 + 0.55 * n), dpi=100, sharey=True,
+    fig, axes = plt.subplots(1, len(widths), figsize=(12, 1.3 + 0.55 * n + 0.3 * len(notes)), dpi=100, sharey=True,
                              gridspec_kw={"width_ratios": widths})
     gap_ax, text_ax = axes[0], axes[-1]
     y = np.arange(n)[::-1]
@@ -155,6 +159,15 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
         title += f" — P({'全部实现' if lang == 'zh' else 'all met'}) = {float(joint['p_met'].iloc[0]):.2f}"
     fig.suptitle(title)
     fig.tight_layout()
+    if notes:
+        height = fig.get_figheight()
+        fig.subplots_adjust(bottom=(0.3 * len(notes) + 0.5) / height)
+        word = "提示" if lang == "zh" else "warning"
+        for k, note in enumerate(notes):
+            if lang != "zh":  # the English charts have no CJK glyphs: 万亩 → 10⁴ mu
+                note = re.sub(r"万(亩|吨|元)", lambda m: unit(lang, m.group(0)), note)
+            fig.text(0.01, (0.3 * (len(notes) - k) - 0.1) / height, f"{word}: {note}", fontsize=8, color=RED,
+                     va="center", wrap=True)
     return fig
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,11 +20,15 @@ from typing import Mapping
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from agrosim.analysis.biology import beyond_biology
 from agrosim.analysis.cost import cost_per_gap
+from agrosim.analysis.tradeoffs import TradeOffThresholds, lines as tradeoff_lines, tradeoffs, with_warnings
 from agrosim.config.scenario import Scenario
+from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem
 from agrosim.report import charts, sections
 from agrosim.report.excel import write_workbook
@@ -51,7 +56,8 @@ def atomic_folder(out_root: Path, name: str):
     """Yield a temporary folder; on success it replaces out_root/name, on any failure it vanishes."""
     final = report_dir(Path(out_root), name)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=final.parent))
+    clean_leftovers(final)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-{os.getpid()}-", dir=final.parent))
     try:
         yield tmp
         _swap_in(tmp, final)
@@ -60,10 +66,38 @@ def atomic_folder(out_root: Path, name: str):
         raise
 
 
+def clean_leftovers(final: Path) -> None:
+    """Remove what a killed writer of `final` left: its hidden temporary folder, and the previous report
+    it had moved aside (put back if the new one never arrived). Folders of live processes are left."""
+    pattern = re.compile(rf"^\.{re.escape(final.name)}\.(tmp|old)-(\d+)(?:-|$)")
+    for item in final.parent.iterdir():
+        match = pattern.match(item.name)
+        if not match or not item.is_dir() or _alive(int(match.group(2))):
+            continue
+        if match.group(1) == "old" and not final.exists():
+            item.rename(final)
+        else:
+            shutil.rmtree(item, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs (this process counts as alive: another thread may be writing)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame,
                  bands: pd.DataFrame | None = None, chunks: list[Path] | None = None, lang: str = "en",
                  seed: int | None = None, observed: str | Path | None = None, tracking: Mapping | None = None,
-                 allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True) -> Path:
+                 allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True,
+                 tradeoff_thresholds: Mapping | None = None) -> Path:
     """Write the data, charts, report.html and results.xlsx into reports/<name>/; return the folder.
 
     A deterministic run writes the tidy `results.csv`; a Monte Carlo writes `bands.csv` (percentiles
@@ -71,7 +105,9 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
     `observed` (a CSV of observed values, copied as `observed.csv`) adds the tracking section, with
     `tracking` {'tracking_path': 'linear'|'growth', 'tracking_tolerance': 0.02}; `allocation` (the tables
     and settings of `agrosim allocate`, kept in `allocation/`) adds the allocation section. With
-    `draw=False` only the data are written (draw them later with `rebuild_report`).
+    `draw=False` only the data are written (draw them later with `rebuild_report`). `tradeoff_thresholds`
+    ({'import_share': 0.5, 'cut_share': 0.005}, see analysis.tradeoffs.TradeOffThresholds) set when a trade-off
+    becomes a warning; they are kept in metadata.json for redrawing.
     """
     check_lang(lang)
     frame = results.to_frame() if chunks is None else None
@@ -82,6 +118,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
             "runs": results.n, "created": _now(), "scenario_file": str(scenario.file)}
     if results.warnings:
         meta["warnings"] = list(results.warnings)
+    if tradeoff_thresholds:
+        meta["tradeoff_thresholds"] = dict(tradeoff_thresholds)
     costs = cost_per_gap(scenario, results)
     if observed is not None:
         meta.update({**sections.TRACKING_DEFAULTS, **{k: v for k, v in (tracking or {}).items() if v is not None}})
@@ -104,7 +142,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
         if draw:
             _render(tmp, scenario, verdicts, quant, meta, lang, results)
         else:
-            verdicts.to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
+            records = tradeoffs(scenario, TradeOffThresholds.from_mapping(tradeoff_thresholds))
+            with_warnings(verdicts, records).to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
             (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return report_dir(Path(out_root), scenario.name)
 
@@ -135,17 +174,30 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
 
         load_observed(observed, scenario)  # refuses a bad file before anything is written
     alloc_source = _allocation_source(folder, allocation) if allocation is not None else None
-    if chunks:
-        results = load_results(scenario, chunks, sorted({t.indicator for t in scenario.targets}))
-        verdicts = target_table(scenario, results)
-        quant = pd.read_csv(folder / "bands.csv") if (folder / "bands.csv").is_file() else bands(scenario, chunks)
-    else:
-        frame = pd.read_csv(folder / "results.csv")
-        results = results_from_frame(scenario, frame)
-        verdicts = evaluate(scenario.targets, results)
-        quant = quantile_table(frame)
     meta_file = folder / "metadata.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    with _readable(meta_file):
+        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+        if not isinstance(meta, dict):
+            raise ValueError(f"a JSON {type(meta).__name__}, not an object")
+    for table in [*folder.glob("*.csv"), *(folder / sections.ALLOCATION_DIR).glob("*.csv")]:
+        with _readable(table):
+            if table.read_bytes()[:64].strip():  # an empty table is written as an empty line
+                pd.read_csv(table, nrows=5)
+    if chunks:
+        for chunk in chunks:
+            with _readable(chunk):
+                pq.read_schema(chunk)
+        with _readable(folder / "runs"):
+            results = load_results(scenario, chunks, sorted({t.indicator for t in scenario.targets}))
+            verdicts = target_table(scenario, results)
+        with _readable(folder / "bands.csv"):
+            quant = pd.read_csv(folder / "bands.csv") if (folder / "bands.csv").is_file() else bands(scenario, chunks)
+    else:
+        with _readable(folder / "results.csv"):
+            frame = pd.read_csv(folder / "results.csv")
+            results = results_from_frame(scenario, frame)
+            verdicts = evaluate(scenario.targets, results)
+            quant = quantile_table(frame)
     meta = {"agrosim_version": "", "seed": scenario.seed, "created": "", "scenario_file": "", **meta, "runs": results.n}
     if observed is not None:
         meta = {**sections.TRACKING_DEFAULTS, **meta}
@@ -171,6 +223,19 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
     return folder
 
 
+@contextmanager
+def _readable(path: Path):
+    """A data file of a report folder that does not read (truncated, edited, of another version) is bad
+    input naming the file, not an internal error."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, OSError, pa.ArrowException, pd.errors.ParserError) as exc:
+        raise InputError([Problem(str(path), "", f"a file that does not read ({type(exc).__name__}: {exc})"[:300],
+                                  "the file as agrosim wrote it; rerun the command that wrote the report")]) from None
+
+
 def _allocation_source(folder: Path, allocation: str | Path) -> Path:
     """The folder holding allocation.csv of an `agrosim allocate` output, checked to be for the scenario of
     the report folder."""
@@ -182,8 +247,8 @@ def _allocation_source(folder: Path, allocation: str | Path) -> Path:
     if source == folder / sections.ALLOCATION_DIR:
         return source
     theirs = given / "scenario.resolved.yaml"
-    mine = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
-    if not theirs.is_file() or yaml.safe_load(theirs.read_text(encoding="utf-8")) != mine:
+    mine = read_yaml(folder / "scenario.resolved.yaml")
+    if not theirs.is_file() or read_yaml(theirs) != mine:
         raise InputError([Problem(str(allocation), "scenario.resolved.yaml", "an allocation for another scenario",
                                   f"an allocation computed for the scenario of {folder}")])
     return source
@@ -198,6 +263,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
     if tracking is None:
         meta = {k: v for k, v in meta.items() if k not in sections.TRACKING_DEFAULTS}
     meta = dict(meta, lang=lang, generated=_now())
+    records = tradeoffs(scenario, TradeOffThresholds.from_mapping(meta.get("tradeoff_thresholds")), allocation)
+    verdicts = with_warnings(verdicts, records)
     verdicts.to_csv(folder / "targets.csv", index=False, encoding="utf-8")
     (folder / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     out = folder / "charts"
@@ -238,7 +305,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
         context["summary"]["lines"].append(sections.tracking_summary(tracking, lang))
     context["allocation"] = None if allocation is None else sections.allocation_context(
         allocation, scenario, data_uri(allocation_figure), lang)
-    context["warnings"] = [*meta.get("warnings", []), *beyond_biology(scenario, lang)]
+    context["warnings"] = [*meta.get("warnings", []), *beyond_biology(scenario, lang),
+                           *tradeoff_lines(records, lang, land_warned=bool(meta.get("warnings")))]
     cost_file = folder / COST_FILE
     context["costs"] = pd.read_csv(cost_file).to_dict("records") if cost_file.is_file() else []
     (folder / "report.html").write_text(render(context), encoding="utf-8")
@@ -286,7 +354,7 @@ def _swap_in(tmp: Path, final: Path) -> None:
     """Replace `final` by `tmp`; the old report survives until the new one is in place."""
     old = None
     if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        old = final.with_name(f".{final.name}.old-{os.getpid()}-{threading.get_ident()}")
         final.rename(old)
     try:
         tmp.rename(final)

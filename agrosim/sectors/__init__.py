@@ -20,4 +20,14 @@ SECTORS: tuple[Sector, ...] = (LAND_GRAIN, FORAGE, OTHER_CROPS, DAIRY, BEEF, SHE
                                PIGS, LAYERS, BROILERS, FEED, VALUE)
 BY_NAME: dict[str, Sector] = {s.name: s for s in SECTORS}
 
-__all__ = ["SECTORS", "BY_NAME", "Sector"]
+
+
+def param_spec(path: str):
+    """The ParamSpec of `sector.param` or of a table cell `sector.table.row.param`."""
+    sector, _, rest = path.partition(".")
+    parts = rest.split(".")
+    name = f"{parts[0]}.{parts[-1]}" if len(parts) == 3 else rest
+    return BY_NAME[sector].param_specs()[name]
+
+
+__all__ = ["SECTORS", "BY_NAME", "Sector", "param_spec"]

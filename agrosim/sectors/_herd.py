@@ -9,10 +9,17 @@ online; exits from the stocks at the start of the month; births from breeders at
 month; replacements kept from the weaned females by a pipeline rule (below); purchases into the
 free places; animals above the places sold.
 
-Replacement rule: the breeding herd follows a planned path T (growing at the planned rate; an
-outbreak does not lower it, so the herd rebuilds). Weaned females are kept until the replacement
+Replacement rule: the breeding herd follows a planned path T (growing at the planned rate, but never
+faster than the herd's speed limit below unless breeding stock is bought into the replacements that
+year; an outbreak does not lower T, so the herd rebuilds). Weaned females are kept until the replacement
 pool reaches the size that supplies T × (exit rate + growth) entries a month, plus the current
 shortfall of breeders below T. At T = B and zero growth this is the stationary herd of `steady`.
+
+Births per breeder may be a yearly schedule (a productivity lever, e.g. the lambing rate): the
+base-year herd is derived with the base-year value. Speed limit (`growth_limit_per_yr`, by year):
+the long-run growth of the breeders when every weaned female is kept and breeders are culled at the
+scenario's rate, the fastest the replacement rule can make the herd grow; `max_breeders_head`
+bounds the breeders with no culls at all (the biological bound on targets).
 """
 from __future__ import annotations
 
@@ -106,12 +113,14 @@ class Rates:
     h_f: np.ndarray
 
 
-def rates(p: Mapping[str, np.ndarray], kind: HerdKind) -> Rates:
+def rates(p: Mapping[str, np.ndarray], kind: HerdKind, t: int = 0) -> Rates:
+    """Monthly rates in year index t (births per breeder may be a yearly schedule)."""
     nm = kind.names
     young_m, mort = p[nm["young_months"]], p[nm["young_mortality"]]
     zero = np.zeros_like(young_m)
+    births = kind.births_per_breeder_per_yr(p)
     return Rates(
-        births=kind.births_per_breeder_per_yr(p) / 12.0, fs=p[nm["female_share"]],
+        births=(births[:, t] if births.ndim == 2 else births) / 12.0, fs=p[nm["female_share"]],
         a_y=1.0 / young_m, h_y=np.minimum(mort, 1 - 1e-12) / ((1 - np.minimum(mort, 1 - 1e-12)) * young_m),
         a_r=1.0 / p[nm["rearing_months"]], h_r=_hazard(p[nm["rearing_death"]]),
         h_bd=_hazard(p[nm["breeder_death"]]), h_bc=_hazard(p[nm["breeder_cull"]]),
@@ -193,16 +202,20 @@ def init(p: Mapping[str, np.ndarray], kind: HerdKind):
     herd = state["herd_head"]
     state["capacity_places"] = herd * (1.0 + p[kind.names["spare"]])
     state["target_breeders_head"] = state["breeders_head"].copy()
-    state["growth_limit_per_yr"] = max_breeder_growth_per_yr(p, kind)  # constant parameters: computed once
+    state["growth_limit_per_yr"] = speed_limits_per_yr(p, kind)  # (n, years), computed once per chunk
     return state, {k: np.zeros_like(herd) for k in FLOWS}
 
 
 def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind):
     """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month])."""
     nm = kind.names
-    r = rates(p, kind)
-    growth_m = (1.0 + yearly(p, nm["breeder_growth"], t)) ** (1 / 12) - 1.0
+    r = rates(p, kind, t)
     wanted_m = yearly(p, nm["bought"], t) / 12.0
+    asked = yearly(p, nm["breeder_growth"], t)
+    # own breeding caps the path; bought breeding stock may carry the herd beyond it
+    capped = (wanted_m <= 0) | (kind.bought_into != "replacements")
+    growth = np.where(capped, np.minimum(asked, s["growth_limit_per_yr"][:, t]), asked)
+    growth_m = (1.0 + growth) ** (1 / 12) - 1.0
     k_b, k_y, k_r, k_f = (_exit_fractions(h) for h in ([r.h_bd, r.h_bc], [r.h_y, r.a_y], [r.h_r, r.a_r],
                                                          [r.h_f, r.a_f]))
     pool_per_target = _pool_target(r, 1.0, growth_m)
@@ -273,25 +286,64 @@ def step(s, p, t, kind: HerdKind):
     return new, flows
 
 
-def annual_matrix(r: Rates) -> np.ndarray:
-    """(n, 3, 3) map of (breeders, female young, replacements) over one year with no culls,
-    every weaned female kept, no purchases and no capacity limit: the biological speed limit."""
+def monthly_matrix(r: Rates, culls: bool = False) -> np.ndarray:
+    """(n, 3, 3) monthly map of (breeders, female young, replacements) with every weaned female kept,
+    no purchases and no capacity limit; breeders culled at their rate only with `culls`."""
     n = r.births.shape[0]
     m = np.zeros((n, 3, 3))
     q_y = -np.expm1(-(r.a_y + r.h_y))
     q_r = -np.expm1(-(r.a_r + r.h_r))
-    m[:, 0, 0] = np.exp(-r.h_bd)
+    m[:, 0, 0] = np.exp(-(r.h_bd + (r.h_bc if culls else 0.0)))
     m[:, 0, 2] = q_r * r.a_r / (r.a_r + r.h_r)
     m[:, 1, 0] = r.births * r.fs
     m[:, 1, 1] = np.exp(-(r.a_y + r.h_y))
     m[:, 2, 1] = q_y * r.a_y / (r.a_y + r.h_y)
     m[:, 2, 2] = np.exp(-(r.a_r + r.h_r))
-    return np.linalg.matrix_power(m, 12)
+    return m
 
 
-def max_breeder_growth_per_yr(p: Mapping[str, np.ndarray], kind: HerdKind) -> np.ndarray:
-    """Long-run growth rate of the breeding herd at the biological limit (dominant eigenvalue − 1)."""
-    return np.max(np.linalg.eigvals(annual_matrix(rates(p, kind))).real, axis=1) - 1.0
+def annual_matrix(r: Rates) -> np.ndarray:
+    """(n, 3, 3) map over one year with no culls: the biological speed limit."""
+    return np.linalg.matrix_power(monthly_matrix(r), 12)
+
+
+def _dominant_root(m: np.ndarray) -> np.ndarray:
+    """(n,) dominant eigenvalue of the cyclic monthly map `m`: the largest root of
+    (λ − m00)(λ − m11)(λ − m22) = m10·m21·m02 (births × weaning × entry into the breeders).
+
+    Left minus right is −(product) ≤ 0 at λ = max diagonal, and increasing and convex beyond it, so
+    Newton's method from λ = max diagonal + cbrt(product), where it is ≥ 0, falls monotonically to the
+    root. It replaces an eigenvalue solve per run (issue 19)."""
+    d = np.stack([m[:, 0, 0], m[:, 1, 1], m[:, 2, 2]], axis=1)
+    prod = m[:, 1, 0] * m[:, 2, 1] * m[:, 0, 2]
+    lam = d.max(axis=1) + np.cbrt(prod)
+    for _ in range(200):
+        gap = lam[:, None] - d
+        f = gap.prod(axis=1) - prod
+        slope = gap[:, 0] * gap[:, 1] + gap[:, 0] * gap[:, 2] + gap[:, 1] * gap[:, 2]
+        new = lam - np.divide(f, slope, out=np.zeros_like(f), where=slope > 0)
+        if np.all(np.abs(new - lam) <= 1e-15 * new):
+            return new
+        lam = new
+    return lam
+
+
+def max_breeder_growth_per_yr(p: Mapping[str, np.ndarray], kind: HerdKind, t: int = 0,
+                              culls: bool = False) -> np.ndarray:
+    """Long-run growth rate of the breeding herd in year index t with every weaned female kept:
+    (dominant monthly eigenvalue)^12 − 1; without `culls` no breeder is culled (the biological
+    bound), with them breeders are culled at the scenario's rate (the engine's speed limit)."""
+    return _dominant_root(monthly_matrix(rates(p, kind, t), culls)) ** 12 - 1.0
+
+
+def speed_limits_per_yr(p: Mapping[str, np.ndarray], kind: HerdKind) -> np.ndarray:
+    """(n, years) engine speed limit of breeder growth by year (it moves with a births schedule);
+    computed once for all years when births per breeder do not vary by year."""
+    years = p[kind.names["breeder_growth"]].shape[1]
+    births = kind.births_per_breeder_per_yr(p)
+    if births.ndim == 1 or np.all(births == births[:, :1]):
+        return np.repeat(max_breeder_growth_per_yr(p, kind, 0, culls=True)[:, None], years, axis=1)
+    return np.stack([max_breeder_growth_per_yr(p, kind, t, culls=True) for t in range(years)], axis=1)
 
 
 def max_breeders_head(state: Mapping[str, np.ndarray], p: Mapping[str, np.ndarray], kind: HerdKind,
@@ -301,7 +353,9 @@ def max_breeders_head(state: Mapping[str, np.ndarray], p: Mapping[str, np.ndarra
     r = rates(p, kind)
     young_f = state["young_head"] * (1.0 if kind.males_sold_at_birth else r.fs)
     x = np.stack([state["breeders_head"], young_f, state["replacements_head"]], axis=1)[:, :, None]
-    return (np.linalg.matrix_power(annual_matrix(r), years) @ x)[:, 0, 0]
+    for year in range(1, years + 1):
+        x = annual_matrix(rates(p, kind, year)) @ x
+    return x[:, 0, 0]
 
 
 def breeders_reachable(state, p, kind: HerdKind, target_head: float, years: int) -> np.ndarray:
@@ -356,7 +410,7 @@ def assimilate(s: dict, p: Mapping[str, np.ndarray], t: int, obs: Mapping[str, n
     """
     if stock not in obs and breeders not in obs:
         return s
-    unit = _stationary(rates(p, kind), np.ones_like(s["herd_head"]), np.zeros_like(s["herd_head"]), kind)
+    unit = _stationary(rates(p, kind, t), np.ones_like(s["herd_head"]), np.zeros_like(s["herd_head"]), kind)
     b = s["breeders_head"]
     others = [c for c in CLASSES if c != "breeders"]
     both = stock in obs and breeders in obs

@@ -18,11 +18,11 @@ from agrosim.sectors.base import IndicatorSpec as I, Sector
 
 PARAMS = (
     P("base_stock_head", "head", "Beef cattle of all ages at the end of the base year (肉牛存栏); 0 = not given.",
-      "基期肉牛存栏", default=0.0, lo=0, source="region file (one base figure is required)"),
+      "基期肉牛存栏", default=0.0, lo=0, source="region file (one base figure is required)", base_of="beef_stock"),
     P("base_cows_head", "head", "Breeding cows at the end of the base year (能繁母牛); 0 = not given.",
-      "基期能繁母牛", default=0.0, lo=0, source="region file (one base figure is required)"),
+      "基期能繁母牛", default=0.0, lo=0, source="region file (one base figure is required)", base_of="beef_cows"),
     P("base_slaughter_head_per_yr", "head/yr", "Beef cattle slaughtered in the base year (肉牛出栏); 0 = not given.",
-      "基期肉牛出栏", default=0.0, lo=0, source="region file (one base figure is required)"),
+      "基期肉牛出栏", default=0.0, lo=0, source="region file (one base figure is required)", base_of="beef_slaughter"),
     P("calving_interval_months", "month", "Months between successive calvings of a breeding cow.", "产犊间隔",
       default=15.0, lo=10, hi=36, plausible=(12.5, 20.0),
       source="assumption: no published Chinese national figure found; smallholder cow-calf herds are "
@@ -97,7 +97,7 @@ def report(s, f, p, t):
         "beef_output": slaughter * p["carcass_kg_per_head"], "beef_feeders_bought": f["bought_head"],
         "beef_feeders_blocked": blocked, "beef_sold_for_lack_of_places": f["excess_sold_head"],
         "beef_outbreak_loss": f["outbreak_loss_head"], "beef_places": s["capacity_places"],
-        "beef_cow_growth_limit": s["growth_limit_per_yr"],
+        "beef_cow_growth_limit": s["growth_limit_per_yr"][:, t],
     }
 
 

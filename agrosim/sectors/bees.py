@@ -5,7 +5,10 @@ each type back onto its planned path (base colonies growing at the planned rate;
 lower the path, so colonies rebuild), never above the biological cap of new colonies per colony,
 and together with bought colonies only into free places (boxes the beekeepers can keep). Summer: a
 disease or pesticide shock (`outbreak_loss_fraction`) kills a share, then the colonies left give
-honey at their type's kg per colony. The speed limit of colony growth is (1 − overwinter loss) × (1 + split cap) − 1 per year.
+honey: an established colony its type's full crop (kg per colony), a colony split or bought this
+spring only `first_season_honey_share` of it (it must build up its workforce first). The base year
+is stationary, so its splits (replacing the winter loss) are first-season colonies too. The speed
+limit of colony growth is (1 − overwinter loss) × (1 + split cap) − 1 per year.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ TYPES = ("chinese", "italian")
 
 PARAMS = (
     P("colonies_box", "box", "Colonies at the end of the base year (蜂群存量).", "基期蜂群", lo=0,
-      source="region file"),
+      source="region file", base_of="bee_colonies"),
     P("colonies_bought_box_per_yr", "box/yr", "Colonies bought in from outside in spring, limited by free places.",
       "外购蜂群", default=0.0, lo=0, time_varying=True, source="scenario lever; 0 = none bought"),
     P("spare_capacity_share", "1", "Empty places (boxes) in the base year as a share of the base-year colonies.",
@@ -36,7 +39,8 @@ PARAMS = (
 
 TYPE_TABLE = TableSpec("types", TYPES, (
     P("share", "1", "Share of the base-year colonies.", "基期占比", lo=0, hi=1, source="region file"),
-    P("honey_kg_per_box", "kg/box", "Honey per colony present in the honey season.", "箱产蜜量", lo=0, hi=200,
+    P("honey_kg_per_box", "kg/box", "Honey per established colony (wintered at least once) in the honey season.",
+      "箱产蜜量", lo=0, hi=200,
       plausible=(5.0, 60.0),
       source="no default, the types differ several-fold: Chinese honeybee in modern boxes about 10-25 kg, "
              "Italian bee about 30-60 kg (notes/seed_003_004 §5, unverified background knowledge)"),
@@ -47,6 +51,11 @@ TYPE_TABLE = TableSpec("types", TYPES, (
       "最大分群数", default=2.0, lo=0, hi=10, plausible=(1.0, 3.0),
       source="assumption from beekeeping practice (a strong colony splits into two or three in a season); "
              "no published standard found, kept wide"),
+    P("first_season_honey_share", "1", "Honey of a colony split or bought this spring, as a share of an "
+      "established colony's crop.", "新分群当年产蜜比例", default=0.5, lo=0, hi=1, plausible=(0.3, 0.7),
+      source="assumption: true, range 0.3-0.7. Beekeeping practice: a spring split must raise brood and a "
+             "workforce for 6-8 weeks before it stores surplus honey, so in its first season it yields roughly "
+             "a third to two thirds of an established colony; no published Chinese coefficient checked"),
 ), "Bee types; omitted types have no colonies.")
 
 INDICATORS = (
@@ -131,13 +140,20 @@ def limit(state, p, indicator: str, years: int):
     return max_colonies_box(state["colonies_box"], p, years) if indicator == "bee_colonies" else None
 
 
+def honey_colonies(colonies, f, p, t):
+    """(n, types) colonies in full-crop equivalents: the colonies split or bought this spring that
+    survive the summer shock count for `first_season_honey_share` of an established colony."""
+    new = (f["split_box"] + f["bought_box"]) * (1.0 - yearly(p, "outbreak_loss_fraction", t))[:, None]
+    return colonies - new * (1.0 - p["types.first_season_honey_share"])
+
+
 def report(s, f, p, t):
     colonies = s["colonies_box"]
     if t == 0:  # the stationary base year: splits replace the overwinter loss
         lost = colonies * p["types.overwinter_loss"]
         f = dict(f, winter_loss_box=lost, split_box=lost)
     total = colonies.sum(axis=1)
-    honey = (colonies * p["types.honey_kg_per_box"]).sum(axis=1)
+    honey = (honey_colonies(colonies, f, p, t) * p["types.honey_kg_per_box"]).sum(axis=1)
     limit = np.divide((colonies * growth_factor(p)).sum(axis=1), total, out=np.zeros_like(total), where=total > 0)
     return {
         "bee_colonies": total, "bee_colonies_chinese": colonies[:, 0], "bee_colonies_italian": colonies[:, 1],

@@ -15,10 +15,10 @@ from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_exce
 PARAMS = (
     P("base_slaughter_head_per_yr", "head/yr", "Broilers slaughtered in the base year; 0 = not given.",
       "基期肉鸡出栏", default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_places_head (exactly one)"),
+      source="region file; give this or base_places_head (exactly one)", base_of="broilers_slaughtered"),
     P("base_places_head", "head", "Broiler house places in the base year; 0 = not given.", "基期肉鸡栏位",
       default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_slaughter_head_per_yr (exactly one)"),
+      source="region file; give this or base_slaughter_head_per_yr (exactly one)", base_of="broiler_places"),
     P("batches_per_yr", "1/yr", "Batches raised per place per year.", "年饲养批次",
       default=5.5, lo=0.5, hi=12, plausible=(4.0, 6.5),
       source="unsure: white-feather broilers grow out in ~42 days with ~2–3 weeks for cleaning, i.e. "

@@ -5,10 +5,16 @@ the calf stage and kept as heifers as the replacement rule needs (the rest are s
 the cows at first calving. Culled cows leave to beef (an outflow, `dairy_culls`). Milk = cow-years ×
 milk per cow × (1 + yield growth)^t. The base year is the stationary herd that matches the region's
 total herd (奶牛存栏) or its cows. See `_herd.py` for the stage model.
+
+Base-year milk (`base_milk_output_kg_per_yr`) is a stated figure and wins over the yield default:
+with a herd or cow figure it fixes the yield per cow (milk ÷ cow-years of the derived herd); alone
+it fixes the cows (milk ÷ yield). See `derive` and docs/sectors/dairy.md.
 """
 from __future__ import annotations
 
 from functools import partial
+
+import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
 from agrosim.sectors import _herd
@@ -16,9 +22,9 @@ from agrosim.sectors.base import IndicatorSpec as I, Sector
 
 PARAMS = (
     P("base_herd_head", "head", "Dairy cattle of all ages at the end of the base year (奶牛存栏); 0 = not given.",
-      "基期奶牛存栏", default=0.0, lo=0, source="region file (one base figure is required)"),
+      "基期奶牛存栏", default=0.0, lo=0, source="region file (one base figure is required)", base_of="dairy_herd"),
     P("base_cows_head", "head", "Adult (calved) cows at the end of the base year; 0 = not given.",
-      "基期成母牛存栏", default=0.0, lo=0, source="region file (one base figure is required)"),
+      "基期成母牛存栏", default=0.0, lo=0, source="region file (one base figure is required)", base_of="dairy_cows"),
     P("calving_interval_months", "month", "Months between successive calvings of a cow.", "产犊间隔",
       default=13.5, lo=10, hi=30, plausible=(12.5, 15.5),
       source="Holstein herds in China commonly report about 400-420 days in DHI summaries; recalled, "
@@ -42,10 +48,15 @@ PARAMS = (
     P("cow_cull_rate_per_yr", "1/yr", "Share of cows culled per year (sold for beef).", "成母牛年淘汰率",
       default=0.25, lo=0, hi=0.9, plausible=(0.15, 0.35),
       source="common dairy management range of 25-35 % culling a year; recalled, not a national statistic"),
-    P("milk_kg_per_cow_per_yr", "kg/head", "Milk per adult cow per year, dry period included (成母牛单产).",
+    P("base_milk_output_kg_per_yr", "kg/yr", "Milk output in the base year (牛奶产量); 0 = not given. With a herd or "
+      "cow figure it sets the yield per cow, alone it sets the cows.", "基期牛奶产量", default=0.0, lo=0,
+      source="region file (optional)", base_of="milk_output"),
+    P("milk_kg_per_cow_per_yr", "kg/head", "Milk per adult cow per year, dry period included (成母牛单产); "
+      "derived instead when the region states base-year milk and a herd or cow figure.",
       "成母牛年单产", default=8300.0, lo=0, hi=20000, plausible=(5000.0, 10500.0),
       source="MARA: national average yield per dairy cow 8.3 t in 2020 (《“十四五”奶业竞争力提升行动方案》); "
-             "recalled, verify; Shanxi's 2025 pair 180 万吨 / 50 万头 (000 L148) implies 3.6 t per head of herd"),
+             "recalled, verify; Shanxi's 2025 pair 180 万吨 / 50 万头 (000 L148) implies 3.6 t per head of herd",
+      base_of="milk_kg_per_cow"),
     P("milk_yield_growth_per_yr", "1/yr", "Growth of milk per cow per year (提高奶牛单产).", "单产年增长率",
       default=0.0, lo=-0.2, hi=0.2, plausible=(0.0, 0.05), source="scenario lever; 0 = constant yield"),
     P("cull_carcass_kg_per_head", "kg/head", "Beef (carcass weight) from one culled cow (淘汰奶牛 to beef).",
@@ -76,6 +87,7 @@ INDICATORS = (
     I("dairy_heifers", "head", "万头", "Dairy heifers", "育成及青年牛存栏"),
     I("dairy_calves", "head", "万头", "Female dairy calves", "犊牛存栏"),
     I("milk_output", "kg", "万吨", "Milk output", "牛奶产量"),
+    I("milk_kg_per_cow", "kg/head", "kg/头", "Milk per adult cow", "成母牛单产"),
     I("dairy_culls", "head", "万头", "Dairy cows culled (to beef)", "淘汰奶牛"),
     I("dairy_cull_beef", "kg", "万吨", "Beef from culled dairy cows", "淘汰奶牛牛肉产量"),
     I("dairy_calves_sold", "head", "万头", "Calves sold (bull calves and surplus heifer calves)", "出售犊牛"),
@@ -86,16 +98,39 @@ INDICATORS = (
 )
 
 
+def derive(p):
+    """The parameters with what base-year milk implies: the yield per cow where a herd or cow figure
+    is also given (milk ÷ cow-years of the stationary herd), else the cows (milk ÷ yield). Unchanged
+    where no milk is given. Pure: returns a new mapping."""
+    milk = p["base_milk_output_kg_per_yr"]
+    if not np.any(milk > 0):
+        return p
+    out = dict(p)
+    counted = (p["base_herd_head"] > 0) | (p["base_cows_head"] > 0)
+    cows = _herd.steady(p, KIND)["breeder_years"] if np.any(counted) else np.zeros_like(milk)
+    per_cow = np.divide(milk, cows, out=np.array(p["milk_kg_per_cow_per_yr"], dtype=float), where=cows > 0)
+    out["milk_kg_per_cow_per_yr"] = np.where((milk > 0) & counted, per_cow, p["milk_kg_per_cow_per_yr"])
+    alone = (milk > 0) & ~counted
+    out["base_cows_head"] = np.where(alone, milk / np.maximum(p["milk_kg_per_cow_per_yr"], 1e-9), p["base_cows_head"])
+    return out
+
+
+def init(p):
+    return _herd.init(derive(p), KIND)
+
+
 def report(s, f, p, t):
+    p = derive(p)
     f = _herd.base_flows(p, KIND) if t == 0 else f
+    per_cow = p["milk_kg_per_cow_per_yr"] * (1.0 + p["milk_yield_growth_per_yr"]) ** t
     return {
         "dairy_herd": s["herd_head"], "dairy_cows": s["breeders_head"], "dairy_heifers": s["replacements_head"],
-        "dairy_calves": s["young_head"],
-        "milk_output": f["breeder_years"] * p["milk_kg_per_cow_per_yr"] * (1.0 + p["milk_yield_growth_per_yr"]) ** t,
+        "dairy_calves": s["young_head"], "milk_kg_per_cow": per_cow + 0.0 * s["herd_head"],
+        "milk_output": f["breeder_years"] * per_cow,
         "dairy_culls": f["culled_head"], "dairy_cull_beef": f["culled_head"] * p["cull_carcass_kg_per_head"],
         "dairy_calves_sold": f["males_sold_at_birth_head"] + f["weaned_sold_head"],
         "dairy_heifers_bought": f["bought_head"], "dairy_outbreak_loss": f["outbreak_loss_head"],
-        "dairy_places": s["capacity_places"], "dairy_cow_growth_limit": s["growth_limit_per_yr"],
+        "dairy_places": s["capacity_places"], "dairy_cow_growth_limit": s["growth_limit_per_yr"][:, t],
     }
 
 
@@ -103,8 +138,8 @@ SECTOR = Sector(
     name="dairy", title_en="Dairy cattle", title_zh="奶牛",
     params=PARAMS, tables=(), balances=_herd.balances(KIND), indicators=INDICATORS,
     curtail=_herd.CURTAIL, limit=partial(_herd.limit, kind=KIND, breeders="dairy_cows"),
-    init=partial(_herd.init, kind=KIND), step=partial(_herd.step, kind=KIND), report=report,
-    check=partial(_herd.check, kind=KIND, sector="dairy"),
+    init=init, step=partial(_herd.step, kind=KIND), report=report,
+    check=lambda p: _herd.check(derive(p), kind=KIND, sector="dairy"),
     assimilate=partial(_herd.assimilate, kind=KIND, stock="dairy_herd", breeders="dairy_cows"),
     observable=("dairy_herd", "dairy_cows"),
 )

@@ -16,7 +16,8 @@ from agrosim.config.spec import ParamSpec as P
 from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
 
 PARAMS = (
-    P("area_mu", "mu", "Forage planted area in the base year.", "基期饲草种植面积", lo=0, source="region file"),
+    P("area_mu", "mu", "Forage planted area in the base year.", "基期饲草种植面积", lo=0, source="region file",
+      base_of="forage_area"),
     P("area_growth_per_yr", "1/yr", "Relative change of the forage area in that year (negative = shrink).",
       "饲草面积年增长率", default=0.0, lo=-0.5, hi=1.0, time_varying=True, plausible=(-0.05, 0.2),
       source="scenario lever; 0 = area held"),

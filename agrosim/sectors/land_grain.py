@@ -17,7 +17,7 @@ CROP_ZH = {"maize": "玉米", "wheat": "小麦", "millet": "谷子", "sorghum": 
 
 PARAMS = (
     P("cultivated_land_mu", "mu", "Cultivated land in the base year.", "耕地面积", lo=0,
-      source="region file (the plans rarely state it; e.g. Xinzhou 表一 耕地保有量)"),
+      source="region file (the plans rarely state it; e.g. Xinzhou 表一 耕地保有量)", base_of="cultivated_land"),
     P("red_line_mu", "mu", "Cultivated-land red line: losses that would take land below it are blocked.",
       "耕地保护红线", default=0.0, lo=0,
       source="region file (the plan's red line); 0 = no floor"),
@@ -31,12 +31,13 @@ PARAMS = (
       "复种指数上限", default=1.0, lo=0, hi=3, plausible=(0.9, 1.3),
       source="assumption: one grain crop a year on each mu (northern China single cropping); raise it where "
              "wheat is followed by a summer crop"),
-    P("grain_area_mu", "mu", "Grain sown area in the base year.", "粮食播种面积", lo=0, source="region file"),
+    P("grain_area_mu", "mu", "Grain sown area in the base year.", "粮食播种面积", lo=0, source="region file",
+      base_of="grain_sown_area"),
     P("grain_area_growth_per_yr", "1/yr", "Planned relative change of grain sown area per year.",
       "粮食播种面积年增长率", default=0.0, lo=-0.5, hi=0.5, time_varying=True,
       source="scenario lever; 0 = area held"),
     P("hsf_area_mu", "mu", "High-standard farmland built by the base year (cumulative).", "高标准农田面积", lo=0,
-      source="region file"),
+      source="region file", base_of="hsf_area"),
     P("hsf_build_mu_per_yr", "mu/yr", "HSF built per year from area programmes.", "高标准农田年建设面积",
       default=0.0, lo=0, time_varying=True, source="scenario lever (the plan's HSF programme); 0 = none"),
     P("hsf_budget_yuan_per_yr", "yuan/yr", "Money for HSF per year; builds budget ÷ cost per mu on top of the area programme.",
@@ -80,6 +81,8 @@ INDICATORS = (
     I("hsf_spend", "yuan", "亿元", "Investment in HSF this year", "高标准农田投资"),
     I("grain_yield", "kg/mu", "kg/亩", "Grain yield", "粮食单产"),
     I("grain_output", "kg", "万吨", "Grain output", "粮食总产量"),
+    I("grain_capacity", "kg", "万吨", "Grain production capacity (output in a normal-weather year)",
+      "粮食综合生产能力"),
 ) + tuple(I(f"sown_area_{c}", "mu", "万亩", f"Sown area: {c}", f"{CROP_ZH[c]}播种面积") for c in CROPS) \
   + tuple(I(f"grain_output_{c}", "kg", "万吨", f"Grain output: {c}", f"{CROP_ZH[c]}产量(折粮)") for c in CROPS)
 
@@ -145,8 +148,9 @@ def step(s, p, t):
 
 def report(s, f, p, t):
     crop_area = s["crop_area_mu"]
-    factor = _yield_factor(s, p, t)
-    crop_out = crop_area * p["crops.base_yield_kg_per_mu"] * p["crops.grain_equiv"] * factor[:, None]
+    normal = _yield_factor(s, p, t, weather=False)
+    per_crop = crop_area * p["crops.base_yield_kg_per_mu"] * p["crops.grain_equiv"] * normal[:, None]
+    crop_out = per_crop * yearly(p, "weather_yield_factor", t)[:, None]
     area, output = crop_area.sum(axis=1), crop_out.sum(axis=1)
     out = {
         "cultivated_land": s["cultivated_land_mu"], "grain_sown_area": area,
@@ -156,6 +160,8 @@ def report(s, f, p, t):
         "hsf_area": s["hsf_area_mu"], "hsf_built": f["hsf_built_mu"], "hsf_spend": f["hsf_spend_yuan"],
         "grain_yield": np.divide(output, area, out=np.zeros_like(output), where=area > 0),
         "grain_output": output,
+        # capacity: the same land, HSF and trend in a normal year (weather factor 1, no drought)
+        "grain_capacity": per_crop.sum(axis=1),
     }
     for k, crop in enumerate(CROPS):
         out[f"sown_area_{crop}"] = crop_area[:, k]
@@ -163,12 +169,14 @@ def report(s, f, p, t):
     return out
 
 
-def _yield_factor(s, p, t):
-    """Yield relative to the base year: trend × HSF uplift × weather × level set by observations."""
+def _yield_factor(s, p, t, weather: bool = True):
+    """Yield relative to the base year: trend × HSF uplift × weather × level set by observations;
+    without the weather factor it is the yield of a normal year (production capacity)."""
     uplift = p["hsf_yield_uplift"]
     share = _hsf_share(s["hsf_area_mu"], s["crop_area_mu"])
-    return ((1.0 + p["yield_trend_per_yr"]) ** t * (1.0 + uplift * share) / (1.0 + uplift * s["hsf_share_base"])
-            * yearly(p, "weather_yield_factor", t) * s["yield_level"])
+    factor = ((1.0 + p["yield_trend_per_yr"]) ** t * (1.0 + uplift * share) / (1.0 + uplift * s["hsf_share_base"])
+              * s["yield_level"])
+    return factor * yearly(p, "weather_yield_factor", t) if weather else factor
 
 
 OBSERVABLE = ("cultivated_land", "hsf_area", "grain_sown_area", "grain_output")

@@ -18,10 +18,10 @@ from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_exce
 PARAMS = (
     P("base_laying_hens_head", "head", "Hens in lay in the base year; 0 = not given.", "基期在产蛋鸡存栏",
       default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_egg_output_kg_per_yr (exactly one)"),
+      source="region file; give this or base_egg_output_kg_per_yr (exactly one)", base_of="laying_hens"),
     P("base_egg_output_kg_per_yr", "kg/yr", "Egg output in the base year; 0 = not given.", "基期禽蛋产量",
       default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_laying_hens_head (exactly one)"),
+      source="region file; give this or base_laying_hens_head (exactly one)", base_of="egg_output"),
     P("rearing_months", "month", "Day-old chick to start of lay (rounded to whole months).", "育雏育成期",
       default=5.0, lo=1, hi=12, plausible=(4.0, 6.0),
       source="unsure: commercial layer breed guides (e.g. Hy-Line, 京红/京粉) put onset of lay at about "
@@ -36,8 +36,8 @@ PARAMS = (
     P("mortality_laying", "1", "Share of hens housed that die during the laying period.", "产蛋期死亡率",
       default=0.08, lo=0, hi=0.9, plausible=(0.04, 0.15),
       source="unsure: breed guides show ~5–7 % to 80 weeks; farm averages higher; wide range"),
-    P("egg_kg_per_hen_yr", "kg/head", "Egg mass per hen in lay per year.", "只均年产蛋量",
-      default=17.0, lo=1, hi=30, plausible=(14.0, 20.0),
+    P("egg_kg_per_hen_yr", "kg/head", "Egg mass per hen in lay per year (a yearly schedule: the productivity lever).",
+      "只均年产蛋量", default=17.0, lo=1, hi=30, time_varying=True, plausible=(14.0, 20.0),
       source="unsure: ~290 eggs × ~60 g ≈ 17 kg per hen in lay per year; breed standards are higher "
              "(~19–21 kg), herd averages lower; not a published Chinese average"),
     P("flock_growth_per_yr", "1/yr", "Planned growth of the laying flock per year (its target path).",
@@ -108,7 +108,7 @@ def _state(pullets, hens, cages, target):
 def init(p):
     r = _Rates(p)
     hens = np.where(p["base_laying_hens_head"] > 0, p["base_laying_hens_head"],
-                    p["base_egg_output_kg_per_yr"] / p["egg_kg_per_hen_yr"])
+                    p["base_egg_output_kg_per_yr"] / yearly(p, "egg_kg_per_hen_yr", 0))
     pullets, hen_cohorts, _, _ = _stationary(r, hens)
     state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy())
     return state, {k: np.zeros_like(hens) for k in FLOWS}
@@ -148,7 +148,7 @@ def step_months(s, p, t):
             f["hens_outbreak_head"], hens = hens.sum(axis=1) * frac, hens * (1.0 - frac[:, None])
             f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + 0.0 * cages
             cages = cages + f["capacity_added_places"]
-        f["eggs_kg"] = hens.sum(axis=1) * p["egg_kg_per_hen_yr"] / 12.0
+        f["eggs_kg"] = hens.sum(axis=1) * yearly(p, "egg_kg_per_hen_yr", t) / 12.0
         pullets, deaths, moved = co.advance(pullets, r.rear_surv, r.rear_exit)
         f["pullet_deaths_head"] = deaths.sum(axis=1)
         hens, deaths, f["spent_hens_head"] = co.advance(hens, r.lay_surv, r.lay_exit)
@@ -177,7 +177,7 @@ def step(s, p, t):
 def report(s, f, p, t):
     if t == 0:
         _, _, chicks, spent = _stationary(_Rates(p), s["hens_head"])
-        eggs, spent, chicks = s["hens_head"] * p["egg_kg_per_hen_yr"], 12.0 * spent, 12.0 * chicks
+        eggs, spent, chicks = s["hens_head"] * yearly(p, "egg_kg_per_hen_yr", 0), 12.0 * spent, 12.0 * chicks
     else:
         eggs, spent, chicks = f["eggs_kg"], f["spent_hens_head"], f["chicks_placed_head"]
     return {"laying_hens": s["hens_head"], "layer_flock": s["hens_head"] + s["pullets_head"], "egg_output": eggs,

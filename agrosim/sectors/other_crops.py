@@ -15,7 +15,7 @@ from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_exce
 
 PARAMS = (
     P("area_mu", "mu", "Area of other crops on cultivated land in that year (vegetables, melons, oilseeds …).",
-      "其他作物占用耕地面积", lo=0, time_varying=True, source="region file or scenario"),
+      "其他作物占用耕地面积", lo=0, time_varying=True, source="region file or scenario", base_of="other_crop_area"),
 )
 
 INDICATORS = (I("other_crop_area", "mu", "万亩", "Other crops on cultivated land", "其他作物面积"),)

@@ -86,7 +86,7 @@ def _group_params(g, zh, harvest, first, plateau, yld, yld_range, yld_src, span)
 
 PARAMS = tuple(x for g, row in GROUPS.items() for x in _group_params(g, row[0], *row[2:])) + (
     P("wild_tended_mu", "mu", "Wild-tended herb area (野生抚育) in the base year, not cultivated land.",
-      "基期野生抚育面积", default=0.0, lo=0, source="region file; 0 = none"),
+      "基期野生抚育面积", default=0.0, lo=0, source="region file; 0 = none", base_of="herb_area_wild_tended"),
     P("wild_tending_added_mu_per_yr", "mu/yr", "Wild stands newly brought under tending in that year.",
       "新增野生抚育面积", default=0.0, lo=0, time_varying=True, source="scenario lever; 0 = none added"),
     P("wild_tending_lapse_per_yr", "1/yr", "Share of the wild-tended area no longer tended per year.",

@@ -11,10 +11,21 @@ births = S × litters/12 × litter size; sow deaths and culls (competing monthly
 gilts kept from the market-age pigs by a pipeline rule; the rest are slaughtered; growers above
 the finisher places are sold as weaners, youngest first (explicit outflow, not 出栏).
 
-Gilt rule: the sow herd follows a planned path T (growing at `sow_herd_growth_per_yr`; an outbreak
-does not lower it, so the herd rebuilds). Each month enough gilts are kept that the projected
-sows six months ahead reach T six months ahead, at most the eligible females among market-age
-pigs. 出栏 = finishers slaughtered + sows culled + gilts culled.
+Productivity is a lever: litters per sow and litter size are yearly schedules. The base-year herd
+is derived from the base-year figure with the base-year productivity, so a change of productivity
+after the base year changes births, hence slaughter, roughly in proportion (the sow herd follows its
+own path, not the slaughter).
+
+Gilt rule (the breeding decision): the sow herd follows a planned path T, growing at
+`sow_herd_growth_per_yr` but never faster than the herd's speed limit (below); an outbreak does not
+lower T, so the herd rebuilds. Each month enough gilts are kept that the projected sows six months
+ahead reach T six months ahead, at most the eligible females among market-age pigs
+(`gilt_eligible_share` of the females). A gilt farrows six months after selection, so a herd that
+lost sows needs more than a year to rebuild. 出栏 = finishers slaughtered + sows culled + gilts culled.
+
+Speed limit (`sow_max_growth`): the long-run growth of the sows when every eligible gilt is kept and
+sows are culled at the scenario's rate, i.e. the fastest the gilt rule can make the herd grow; a
+planned growth above it is capped (and `agrosim validate`/`run` warn, see analysis/biology.py).
 """
 from __future__ import annotations
 
@@ -34,14 +45,14 @@ _UNSURE = ("unsure: order of magnitude of Chinese herd-average benchmarks as com
 PARAMS = (
     P("base_sows_head", "head", "Breeding sows (能繁母猪, incl. mated gilts) in the base year; 0 = not given.",
       "基期能繁母猪存栏", default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_slaughter_head_per_yr (exactly one)"),
+      source="region file; give this or base_slaughter_head_per_yr (exactly one)", base_of="breeding_sows"),
     P("base_slaughter_head_per_yr", "head/yr", "Pigs slaughtered (出栏) in the base year; 0 = not given.",
       "基期生猪出栏", default=0.0, lo=0, plausible=(0.0, np.inf),
-      source="region file; give this or base_sows_head (exactly one)"),
-    P("litters_per_sow_per_yr", "1/yr", "Litters per farrowed sow per year.", "母猪年产窝数",
-      default=2.1, lo=0.5, hi=3.0, plausible=(1.8, 2.4), source=_UNSURE),
-    P("litter_size_head", "head", "Piglets born alive per litter.", "窝产活仔数",
-      default=10.5, lo=1, hi=20, plausible=(9.0, 12.5), source=_UNSURE),
+      source="region file; give this or base_sows_head (exactly one)", base_of="pigs_slaughtered"),
+    P("litters_per_sow_per_yr", "1/yr", "Litters per farrowed sow per year (a yearly schedule: a productivity lever).",
+      "母猪年产窝数", default=2.1, lo=0.5, hi=3.0, time_varying=True, plausible=(1.8, 2.4), source=_UNSURE),
+    P("litter_size_head", "head", "Piglets born alive per litter (a yearly schedule: a productivity lever).",
+      "窝产活仔数", default=10.5, lo=1, hi=20, time_varying=True, plausible=(9.0, 12.5), source=_UNSURE),
     P("mortality_preweaning", "1", "Share of piglets born alive that die before weaning (at 1 month).",
       "哺乳仔猪死亡率", default=0.12, lo=0, hi=0.9, plausible=(0.07, 0.2), source=_UNSURE),
     P("mortality_finishing", "1", "Share of weaned pigs that die before market age.", "保育育肥死亡率",
@@ -56,17 +67,20 @@ PARAMS = (
       default=0.05, lo=0, hi=0.9, plausible=(0.02, 0.12), source=_UNSURE),
     P("gilt_loss_share", "1", "Share of gilts kept for breeding that are culled before their first litter.",
       "后备母猪淘汰率", default=0.15, lo=0, hi=0.9, plausible=(0.05, 0.3), source=_UNSURE),
-    P("gilt_eligible_share", "1", "Share of female market-age pigs fit to keep as gilts (1 = every female).",
-      "可留种母猪比例", default=1.0, lo=0, hi=1, plausible=(0.2, 1.0),
-      source="biological upper bound (every female); in practice fewer commercial (三元) females are kept; "
-             "no published figure, assumption"),
+    P("gilt_eligible_share", "1", "Share of female market-age pigs fit and available to keep as gilts.",
+      "可留种母猪比例", default=0.13, lo=0, hi=1, plausible=(0.08, 0.25),
+      source="assumption: true, range 0.08-0.25. No published share; set so that the fastest sow growth with "
+             "normal culling (sow_max_growth, 34 %/yr at the defaults) is China's fastest observed rebuild after "
+             "ASF: NBS statistical communiqué 2020, 「能繁殖母猪存栏4161万头，增长35.1%」 (recalled). The default "
+             "herd needs 0.058 to replace its sows; 0.08 gives about +11 %/yr at most, 0.25 about +80 %/yr "
+             "(三元 females kept as sows in a rebuild)"),
     P("carcass_kg_per_head", "kg/head", "Pork (carcass weight) per pig slaughtered, culled sows included.",
       "头均猪肉产量", default=79.0, lo=1, hi=200, plausible=(75.0, 90.0),
       source="NBS statistical communiqués: 2023 pork 5794万吨 / 72662万头 slaughtered = 79.7 kg; "
              "2022 5541万吨 / 69995万头 = 79.2 kg"),
-    P("sow_herd_growth_per_yr", "1/yr", "Planned growth of the sow herd per year (its target path).",
-      "母猪存栏计划增长率", default=0.0, lo=-0.9, hi=10, time_varying=True, plausible=(-0.2, 0.3),
-      source="scenario (the plan's pace); 0 keeps the herd stable"),
+    P("sow_herd_growth_per_yr", "1/yr", "Desired growth of the sow herd per year (the breeding policy's path); "
+      "capped at the herd's speed limit.", "母猪存栏计划增长率", default=0.0, lo=-0.9, hi=10, time_varying=True,
+      plausible=(-0.2, 0.3), source="scenario (the plan's pace); 0 keeps the herd stable"),
     P("spare_places_share", "1", "Empty finisher places in the base year as a share of the base-year growers.",
       "基期空余栏位比例", default=0.0, lo=0, hi=5, plausible=(0.0, 0.3),
       source="assumption: plans give no place counts; 0 means the pens are full in the base year"),
@@ -87,7 +101,7 @@ INDICATORS = (
     I("pig_weaners_blocked", "head", "万头", "Weaners sold or culled for lack of finisher places",
       "栏位不足外销仔猪"),
     I("pig_places", "head", "万头", "Finisher places", "育肥栏位"),
-    I("sow_max_growth", "1/yr", "%/yr", "Biological speed limit of sow herd growth", "母猪存栏最大增长率"),
+    I("sow_max_growth", "1/yr", "%/yr", "Speed limit of sow herd growth (all eligible gilts kept)", "母猪存栏最大增长率"),
 )
 
 BALANCES = (
@@ -107,9 +121,10 @@ FLOWS = ("born_head", "piglet_deaths_head", "finisher_deaths_head", "market_age_
 
 
 class _Rates:
-    """Monthly rates and cohort shapes derived from the parameters, each (n,) or (n, ages)."""
+    """Monthly rates and cohort shapes derived from the parameters in year index t, each (n,) or (n, ages).
+    `max_policy` sets the sow culls to zero (the absolute bound of `max_slaughter_head_per_yr`)."""
 
-    def __init__(self, p, max_policy: bool = False):
+    def __init__(self, p, t: int = 0, max_policy: bool = False):
         m = p["market_age_months"]
         n = m.shape[0]
         self.ages = co.n_ages(m)
@@ -117,7 +132,7 @@ class _Rates:
         self.young_surv = np.concatenate(
             [(1.0 - p["mortality_preweaning"])[:, None], np.repeat(s_f[:, None], self.ages - 1, axis=1)], axis=1)
         self.young_exit = co.exit_shares(m, self.ages)
-        self.births = p["litters_per_sow_per_yr"] / 12.0 * p["litter_size_head"]
+        self.births = yearly(p, "litters_per_sow_per_yr", t) / 12.0 * yearly(p, "litter_size_head", t)
         self.h_death = co.hazard(p["sow_mortality_per_yr"])
         self.h_cull = np.zeros(n) if max_policy else co.hazard(p["sow_cull_per_yr"])
         self.sow_surv = np.exp(-(self.h_death + self.h_cull))
@@ -158,14 +173,15 @@ def init(p):
     r = _Rates(p)
     st = _stationary(r, _base_sows(p, r))
     places = st["young"][:, 1:].sum(axis=1) * (1.0 + p["spare_places_share"])
-    state = _state(st["sows"], st["gilts"], st["young"], places, st["sows"].copy(), max_sow_growth_per_yr(p))
+    state = _state(st["sows"], st["gilts"], st["young"], places, st["sows"].copy(), speed_limits_per_yr(p))
     return state, {k: np.zeros_like(places) for k in FLOWS}
 
 
 def step_months(s, p, t):
     """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month])."""
-    r = _Rates(p)
-    growth_m = (1.0 + yearly(p, "sow_herd_growth_per_yr", t)) ** (1.0 / 12.0)
+    r = _Rates(p, t)
+    asked = yearly(p, "sow_herd_growth_per_yr", t)
+    growth_m = (1.0 + np.minimum(asked, s["sow_max_growth_per_yr"][:, t])) ** (1.0 / 12.0)
     sows, gilts, young = s["sows_head"], s["gilt_cohorts_head"], s["young_cohorts_head"]
     places, target = s["places_head"], s["sow_target_head"]
     total = {k: np.zeros_like(sows) for k in FLOWS}
@@ -222,7 +238,7 @@ def step(s, p, t):
 
 
 def report(s, f, p, t):
-    slaughter = f["slaughtered_head"] if t > 0 else _stationary(_Rates(p), s["sows_head"])["slaughter"]
+    slaughter = f["slaughtered_head"] if t > 0 else _stationary(_Rates(p, 0), s["sows_head"])["slaughter"]
     return {
         "pig_stock": s["pigs_head"],
         "breeding_sows": s["sows_head"] + s["gilt_cohorts_head"][:, MATED_FROM:].sum(axis=1),
@@ -231,15 +247,16 @@ def report(s, f, p, t):
         "pig_feeding_volume": s["pigs_head"] + slaughter,
         "pig_weaners_blocked": f["weaners_blocked_head"],
         "pig_places": s["places_head"],
-        "sow_max_growth": s["sow_max_growth_per_yr"],
+        "sow_max_growth": s["sow_max_growth_per_yr"][:, t],
     }
 
 
-# --- Biological speed limit: every eligible female kept, no sow culled, no places or outbreaks binding ---
+# --- Speed limits: every eligible female kept, no places or outbreaks binding ---
 
-def _max_policy_matrix(p):
-    """(n, D, D) monthly map of [S, G_0…G_5, Y_0…Y_A−1] with all eligible gilts kept and no culls."""
-    r = _Rates(p, max_policy=True)
+def _max_policy_matrix(p, t: int = 0, max_policy: bool = True):
+    """(n, D, D) monthly map of [S, G_0…G_5, Y_0…Y_A−1] in year index t with all eligible gilts kept
+    (and no sow culled under `max_policy`)."""
+    r = _Rates(p, t, max_policy=max_policy)
     n, L, A = r.births.shape[0], GILT_MONTHS, r.ages
     D = 1 + L + A
     mat = np.zeros((n, D, D))
@@ -256,21 +273,70 @@ def _max_policy_matrix(p):
     return mat, r
 
 
-def max_sow_growth_per_yr(p) -> np.ndarray:
-    """(n,) long-run growth rate of the sow herd at the biological limit: (dominant monthly eigenvalue)^12 − 1."""
-    mat, _ = _max_policy_matrix(p)
-    lam = np.max(np.abs(np.linalg.eigvals(mat)), axis=1)
-    return lam ** 12 - 1.0
+def perron_root(stay: np.ndarray, kernel: np.ndarray, delays: np.ndarray) -> np.ndarray:
+    """(n,) dominant eigenvalue λ of a herd map in renewal form: the positive root of
+    1 = stay / λ + Σ_k kernel[:, k] λ^−delays[k] (a breeder stays with probability `stay` a step and
+    is replaced by kernel[:, k] new breeders `delays[k]` steps later).
+
+    The right side falls and is convex in λ > 0, so Newton's method started at λ = stay (where it is
+    ≥ 1) climbs monotonically to the root; it replaces an eigenvalue solve per run (issue 19).
+    """
+    lam = np.maximum(stay, 1e-6)
+    for _ in range(200):
+        powers = lam[:, None] ** -delays[None, :]
+        f = stay / lam + (kernel * powers).sum(axis=1) - 1.0
+        slope = -stay / lam ** 2 - (delays[None, :] * kernel * powers).sum(axis=1) / lam
+        new = lam - f / slope
+        if np.all(np.abs(new - lam) <= 1e-15 * new):
+            return new
+        lam = new
+    return lam
+
+
+def _monthly_growth_factor(p, t: int, max_policy: bool) -> np.ndarray:
+    """(n,) dominant monthly growth factor of the sows with every eligible gilt kept, in year index t.
+
+    Renewal form of `_max_policy_matrix`: a sow stays a month with `sow_surv`; her births reach
+    market age a + 1 months later (a = age column), the eligible females among them are kept as gilts
+    and farrow GILT_MONTHS + 1 months after that, so the delay is a + GILT_MONTHS + 2 months.
+    """
+    r = _Rates(p, t, max_policy=max_policy)
+    A = r.ages
+    reach = np.ones_like(r.young_surv)                   # share of births still in the pipeline at column a
+    for a in range(1, A):
+        reach[:, a] = reach[:, a - 1] * r.young_surv[:, a - 1] * (1.0 - r.young_exit[:, a])
+    market = r.young_surv * r.young_exit[:, 1:]
+    kernel = (r.births * r.gilt_share * r.gilt_surv ** GILT_MONTHS)[:, None] * reach * market
+    return perron_root(r.sow_surv, kernel, np.arange(A) + GILT_MONTHS + 2.0)
+
+
+def max_sow_growth_per_yr(p, t: int = 0, culls: bool = False) -> np.ndarray:
+    """(n,) long-run growth rate of the sow herd in year index t with every eligible gilt kept:
+    (dominant monthly factor)^12 − 1. Without `culls` no sow is culled (the biological bound);
+    with them sows are culled at the scenario's rate (the engine's speed limit)."""
+    return _monthly_growth_factor(p, t, max_policy=not culls) ** 12 - 1.0
+
+
+def speed_limits_per_yr(p) -> np.ndarray:
+    """(n, years) engine speed limit of sow growth by year (it moves with the productivity schedules);
+    computed once per chunk, and once for all years when the schedules are flat."""
+    years = p["litters_per_sow_per_yr"].shape[1]
+    births = p["litters_per_sow_per_yr"] * p["litter_size_head"]
+    if np.all(births == births[:, :1]):
+        return np.repeat(max_sow_growth_per_yr(p, 0, culls=True)[:, None], years, axis=1)
+    return np.stack([max_sow_growth_per_yr(p, t, culls=True) for t in range(years)], axis=1)
 
 
 def max_slaughter_head_per_yr(state, p, years: int) -> np.ndarray:
     """(n,) upper bound on 出栏 in the year `years` years after `state` (year-end): keep every eligible
     gilt and cull no sow until then, then slaughter every market-age pig and every sow and gilt."""
-    mat, r = _max_policy_matrix(p)
     z = np.concatenate([state["sows_head"][:, None], state["gilt_cohorts_head"],
                         state["young_cohorts_head"]], axis=1)
-    for _ in range(12 * (years - 1)):
-        z = np.einsum("nij,nj->ni", mat, z)
+    for year in range(1, years):
+        mat, _ = _max_policy_matrix(p, year)
+        for _ in range(12):
+            z = np.einsum("nij,nj->ni", mat, z)
+    mat, r = _max_policy_matrix(p, years)
     bound = z[:, 0] + z[:, 1:1 + GILT_MONTHS].sum(axis=1)
     market = r.young_surv * r.young_exit[:, 1:]
     for _ in range(12):
@@ -295,11 +361,12 @@ def check(p):
     if len(given) != 1:
         return [("pigs", f"base figures given: {', '.join(given) or 'none'}",
                  "exactly one of base_sows_head, base_slaughter_head_per_yr")]
-    r = _Rates(p)
-    one = _stationary(r, np.ones_like(p["base_sows_head"]))
-    if np.any(one["selected"] > r.gilt_share * one["market"]):
-        return [("pigs.gilt_eligible_share", "too few eligible females to replace the culled and dead sows",
-                 "a larger eligible share, or lower sow cull and death rates")]
+    for t in range(p["litter_size_head"].shape[1]):  # every year: productivity may fall below replacement
+        r = _Rates(p, t)
+        one = _stationary(r, np.ones_like(p["base_sows_head"]))
+        if np.any(one["selected"] > r.gilt_share * one["market"]):
+            return [("pigs.gilt_eligible_share", "too few eligible females to replace the culled and dead sows",
+                     "a larger eligible share, or lower sow cull and death rates, or higher productivity")]
     return []
 
 
@@ -319,7 +386,7 @@ def assimilate(s, p, t, obs):
     """
     if not any(k in obs for k in OBSERVABLE):
         return s
-    unit = _stationary(_Rates(p), np.ones_like(s["sows_head"]))
+    unit = _stationary(_Rates(p, t), np.ones_like(s["sows_head"]))
     gilts, young = s["gilt_cohorts_head"], s["young_cohorts_head"]
     breeding = s["sows_head"] + gilts[:, MATED_FROM:].sum(axis=1)
     both = all(k in obs for k in OBSERVABLE)

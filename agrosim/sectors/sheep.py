@@ -18,15 +18,18 @@ from agrosim.sectors.base import IndicatorSpec as I, Sector
 
 PARAMS = (
     P("base_stock_head", "head", "Sheep and goats at the end of the base year (存栏); 0 = not given.", "基期羊存栏",
-      default=0.0, lo=0, source="region file (one base figure is required)"),
+      default=0.0, lo=0, source="region file (one base figure is required)", base_of="sheep_stock"),
     P("base_ewes_head", "head", "Breeding ewes at the end of the base year (能繁母羊); 0 = not given.", "基期能繁母羊",
-      default=0.0, lo=0, source="region file (one base figure is required)"),
+      default=0.0, lo=0, source="region file (one base figure is required)", base_of="sheep_ewes"),
     P("base_slaughter_head_per_yr", "head/yr", "Sheep and goats slaughtered in the base year (出栏); 0 = not given.",
-      "基期羊出栏", default=0.0, lo=0, source="region file (one base figure is required)"),
-    P("lambs_born_per_ewe_per_yr", "1/yr", "Lambs born per ewe per year, all lambings and litters counted.",
-      "母羊年产羔数", default=1.5, lo=0, hi=6, plausible=(0.8, 3.0),
-      source="assumption: no published national figure found; single-lambing local breeds near 1, prolific "
-             "breeds (Hu, Small-tailed Han) well above 2; Shuozhou plans 3 (001 L257: 100 万 ewes, 300 万 lambs)"),
+      "基期羊出栏", default=0.0, lo=0, source="region file (one base figure is required)", base_of="sheep_slaughter"),
+    P("lambs_born_per_ewe_per_yr", "1/yr", "Lambs born per ewe per year, all lambings and litters counted "
+      "(a yearly schedule: the productivity lever).", "母羊年产羔数", default=1.5, lo=0, hi=6, time_varying=True,
+      plausible=(1.2, 2.0),
+      source="assumption: true, range 1.2-2.0 lambs per ewe a year for Shanxi flocks (no published Shanxi or "
+             "national figure checked): local single-lambing breeds lamb about once a year (near 1), Small-tailed "
+             "Han and Hu crosses twice in three years with 1.5-2 lambs a lambing; 1.5 is a mixed flock. Shuozhou's "
+             "3 (001 L257: 100 万 ewes, 300 万 lambs) is the plan's premise, a scenario choice above this range"),
     P("female_lamb_share", "1", "Share of lambs born female.", "母羔比例", default=0.5, lo=0, hi=1,
       plausible=(0.47, 0.53), source="biological sex ratio of sheep at birth, about 0.5"),
     P("lamb_weaning_months", "month", "Months from birth to weaning.", "断奶日龄", default=3.0, lo=0.5, hi=8,
@@ -98,7 +101,7 @@ def report(s, f, p, t):
         "sheep_raised": s["herd_head"] + slaughter, "mutton_output": slaughter * p["carcass_kg_per_head"],
         "sheep_lambs_born": f["born_head"], "sheep_lambs_bought": f["bought_head"], "sheep_lambs_blocked": blocked,
         "sheep_sold_for_lack_of_places": f["excess_sold_head"], "sheep_outbreak_loss": f["outbreak_loss_head"],
-        "sheep_places": s["capacity_places"], "sheep_ewe_growth_limit": s["growth_limit_per_yr"],
+        "sheep_places": s["capacity_places"], "sheep_ewe_growth_limit": s["growth_limit_per_yr"][:, t],
     }
 
 

@@ -29,7 +29,7 @@ _SEASON_LEAF = {"spring": 0.35, "summer": 0.25, "autumn": 0.4}
 
 PARAMS = (
     P("mulberry_area_mu", "mu", "Mulberry area in the base year, all at full leaf.", "基期桑园面积", lo=0,
-      source="region file"),
+      source="region file", base_of="mulberry_area"),
     P("mulberry_planted_mu_per_yr", "mu/yr", "New mulberry planted in that year (enters at age 0).",
       "新植桑园", default=0.0, lo=0, time_varying=True, source="scenario lever; 0 = no new planting"),
     P("mulberry_removal_per_yr", "1/yr", "Share of the mulberry area grubbed up or abandoned per year.",
@@ -59,7 +59,7 @@ PARAMS = (
         source="assumption: no published seasonal leaf split checked; unsure, kept wide")
       for s in SEASONS),
     P("rearing_households", "household", "Households rearing silkworms in the base year.", "养蚕农户", lo=0,
-      source="region file"),
+      source="region file", base_of="rearing_households"),
     P("households_change_per_yr", "1/yr", "Relative change of rearing households per year.", "养蚕户年变化率",
       default=0.0, lo=-1, hi=1, time_varying=True, plausible=(-0.2, 0.2), source="scenario lever; 0 = constant"),
     P("sheets_per_household", "sheet/household", "Boxes one household can rear in one season (room, labour).",

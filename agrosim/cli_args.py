@@ -1,0 +1,96 @@
+"""Checks of command-line values that argparse's types cannot express alone: finite numbers, a Dask
+address, an output folder that can be one, and the memory a design would need (checked before it
+is allocated). Each failure is bad input (exit 2) naming the option and what it takes."""
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from pathlib import Path
+
+from agrosim.errors import InputError, Problem
+
+#: local worker processes: more than this is a mistake, not a machine
+MAX_WORKERS = 256
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9._-]+):(\d{1,5})$")
+
+
+def positive(text: str) -> int:
+    """A whole number ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text}: expected a whole number ≥ 1") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: expected a whole number ≥ 1")
+    return value
+
+
+def seed(text: str) -> int:
+    """A master seed: a whole number in 0 … 2⁶³ − 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text}: expected a whole number from 0 to 2^63 - 1")
+    return value
+
+
+def year(text: str) -> int:
+    """A calendar year such as 2025."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1900 <= value <= 2200:
+        raise argparse.ArgumentTypeError(f"{text}: expected a year such as 2025")
+    return value
+
+
+def fraction(text: str) -> float:
+    """A finite fraction in [0, 1) (NaN and infinity refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: expected a fraction between 0 and 1, e.g. 0.02")
+    return value
+
+
+def workers(text: str) -> int:
+    """Local worker processes, 1 … MAX_WORKERS."""
+    value = positive(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"{text}: expected at most {MAX_WORKERS} worker processes")
+    return value
+
+
+def scheduler(text: str) -> str:
+    """A Dask scheduler address: [tcp://]HOST:PORT with a port in 1 … 65535."""
+    match = _SCHEDULER.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a Dask scheduler address such as tcp://10.0.0.5:8786")
+    return text.strip()
+
+
+def check_out(option: str, value: str | None) -> None:
+    """Refuse an output folder that is an existing file, or lies below one, before anything runs."""
+    if value is None:
+        return
+    path = Path(value)
+    for part in (path, *path.parents):
+        if part.exists():
+            if not part.is_dir():
+                what = "an existing file" if part == path else f"a path below the file {part}"
+                raise InputError([Problem("command line", option, f"'{value}', {what}", "a folder (or a new name)")])
+            return
+
+
+def check_power_of_two(option: str, value: int) -> None:
+    """Sobol designs take 2^m samples; other counts would be rounded or refused deep in SciPy."""
+    if value & (value - 1):
+        below = 1 << (value.bit_length() - 1)
+        raise InputError([Problem("command line", option, f"{value}, not a power of two",
+                                  f"a power of two for Sobol sampling, e.g. {below} or {below * 2}")])

@@ -1,6 +1,7 @@
 """The Python API in a few calls: load → run → verdicts → report. The CLI is a thin layer over it."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +13,8 @@ from agrosim.batch import Design, remove_store, run_batch
 from agrosim.config import Scenario, load_scenario
 from agrosim.config.assumptions import require_ranges
 from agrosim.engine import recorded_indicators, simulate
-from agrosim.errors import InputError, Problem
+from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.links import land
-from agrosim.report.writer import write_report
 from agrosim.results import Results
 from agrosim.targets import Thresholds, evaluate
 
@@ -35,6 +35,8 @@ class Run:
         return scenario_tradeoffs(self.scenario, thresholds)
 
     def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
+        from agrosim.report.writer import write_report
+
         return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang)
 
 
@@ -51,6 +53,8 @@ class MonteCarlo:
 
     def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
         """Write the report and move the run files into it; the work folder is then removed."""
+        from agrosim.report.writer import write_report
+
         folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks,
                               lang, self.seed)
         remove_store(self.chunks[0].parent)
@@ -65,15 +69,19 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: 
                 chunk_size: int = 10_000, workers: int = 1, scheduler: str | None = None,
                 work_root: str | Path = "reports", progress: bool = False,
                 observed: dict[int, dict[str, float]] | None = None,
-                thresholds: Thresholds | None = None) -> MonteCarlo:
+                thresholds: Thresholds | None = None, record: str | list[str] | None = None) -> MonteCarlo:
     """Sample the scenario's uncertainty for `runs` runs; resumable (chunks kept under work_root/.work).
-    `observed` ({year: {indicator: internal value}}) is assimilated in every run (re-forecasts)."""
+    `observed` ({year: {indicator: internal value}}) is assimilated in every run (re-forecasts).
+    Each run's inputs and its targets' indicators are kept (run files); `record` adds indicators
+    by name, or "all" for every one. Bands cover every indicator either way."""
     sc = _load(scenario)
     require_ranges(sc)
     check_batch_size(runs or sc.runs, chunk_size, len(sc.years))
+    record = check_record(sc, record)
     design = Design(runs=runs or sc.runs, seed=sc.seed if seed is None else seed, observed=observed)
-    store = Path(work_root) / ".work" / f"{sc.name}-{design.key(sc)}"
-    chunks = run_batch(sc, design, store, chunk_size, workers, scheduler, progress)
+    kept = "" if not record else "-" + hashlib.sha256(repr(record).encode()).hexdigest()[:6]
+    store = Path(work_root) / ".work" / f"{sc.name}-{design.key(sc)}{kept}"
+    chunks = run_batch(sc, design, store, chunk_size, workers, scheduler, progress, record)
     results = load_results(sc, chunks, sorted({t.indicator for t in sc.targets}))
     if "land_overcommitted" in recorded_indicators(sc):
         over = load_results(sc, chunks, ["land_overcommitted"]).data["land_overcommitted"]
@@ -98,6 +106,19 @@ def check_batch_size(runs: int, chunk_size: int, n_years: int) -> None:
                                 f"at most {MAX_CHUNK_CELLS // n_years:,} runs per chunk for {n_years} years"))
     if problems:
         raise InputError(problems)
+
+
+def check_record(scenario: Scenario, record: str | list[str] | None) -> str | list[str] | None:
+    """`record` as given ("all", indicator names, or None), or an InputError naming unknown indicators."""
+    if record is None or record == "all":
+        return record
+    names = [record] if isinstance(record, str) else list(record)
+    known = recorded_indicators(scenario)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise InputError([Problem("command line", "--record", ", ".join(unknown),
+                                  f"all, or indicators of the scenario's sectors{did_you_mean(unknown[0], known)}")])
+    return sorted(names)
 
 
 def _load(scenario: Scenario | str | Path) -> Scenario:

@@ -8,6 +8,7 @@ records the runs it holds, so a resumed batch skips every chunk already on disk.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -30,7 +31,7 @@ except ImportError:  # Windows: no advisory locks; concurrent identical jobs are
 from agrosim.compose import recentre
 from agrosim.config.assumptions import require_ranges
 from agrosim.config.scenario import Scenario
-from agrosim.engine import simulate
+from agrosim.engine import recorded_indicators, simulate
 from agrosim.errors import InputError, Problem
 from agrosim.events import stochastic_losses
 from agrosim.limits import MAX_DESIGN_BYTES, MAX_DESIGN_POINTS
@@ -116,8 +117,27 @@ def chunk_ranges(runs: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
 
 
-def chunk_table(scenario: Scenario, design: Design, start: int, stop: int) -> pa.Table:
-    """Wide table of one chunk: run, the varied inputs (`in:param`), and `indicator|year` columns."""
+#: per-run quantile levels each chunk keeps of every indicator and year, for the bands (0, 0.1 %, … 100 %)
+SKETCH_LEVELS = np.linspace(0.0, 1.0, 1001)
+
+
+def stored_indicators(scenario: Scenario, record: str | list[str] | None = None) -> list[str]:
+    """Indicators a chunk keeps per run: what the analysis reads (targets' indicators and the land
+    over-commitment behind the warnings) plus `record` (indicator names), or every one with "all"."""
+    recorded = recorded_indicators(scenario)
+    if record == "all":
+        return list(recorded)
+    wanted = {t.indicator for t in scenario.targets} | {"land_overcommitted"} | set(record or ())
+    return [name for name in recorded if name in wanted]
+
+
+def chunk_table(scenario: Scenario, design: Design, start: int, stop: int,
+                record: str | list[str] | None = None) -> tuple[pa.Table, bytes]:
+    """Wide table of one chunk: run, the varied inputs (`in:param`), and `indicator|year` columns of
+    the stored indicators (`stored_indicators`); inputs, targets' indicators and the land
+    over-commitment in float64, any other indicator in float32 (7 significant digits, ample for a
+    chart or a table, not for a verdict at the boundary). Every indicator's bands are kept whatever is stored: returned with the table, a sketch of each
+    indicator and year (`chunk_sketch`), merged over chunks by `analysis.probability.bands`."""
     per_run = design.per_run(scenario, start, stop)
     res = simulate(scenario, n=stop - start, per_run=per_run, run_offset=start, observed=design.observed)
     cols: dict[str, np.ndarray] = {"run": res.runs}
@@ -127,28 +147,56 @@ def chunk_table(scenario: Scenario, design: Design, start: int, stop: int) -> pa
         else:
             for j, year in enumerate(scenario.years[1:]):
                 cols[f"in:{name}|{year}"] = arr[:, j]
-    for name, arr in res.data.items():
+    exact = {t.indicator for t in scenario.targets} | {"land_overcommitted"}  # verdicts and warnings read these
+    for name in stored_indicators(scenario, record):
+        arr = res.data[name] if name in exact else res.data[name].astype(np.float32)
         for j, year in enumerate(res.years):
             cols[f"{name}|{year}"] = arr[:, j]
-    return pa.table(cols)
+    return pa.table(cols), chunk_sketch(res.data)
+
+
+def chunk_sketch(data: dict[str, np.ndarray]) -> bytes:
+    """Every indicator's (runs, years) values summed up for bands that merge over chunks: the run
+    count, the sum per year (for the mean) and the values at SKETCH_LEVELS (exact order statistics
+    interpolated as numpy's percentile does), as .npz bytes."""
+    names = list(data)
+    values = np.stack([data[k] for k in names], axis=1)  # (runs, indicators, years)
+    out = io.BytesIO()
+    np.savez(out, names=np.array(names), runs=np.array(values.shape[0]), sums=values.sum(axis=0),
+             quantiles=np.quantile(values, SKETCH_LEVELS, axis=0))
+    return out.getvalue()
 
 
 def _chunk_path(store: Path, start: int, stop: int) -> Path:
     return store / f"chunk-{start:010d}-{stop:010d}.parquet"
 
 
-def compute_chunk(scenario: Scenario, design: Design, start: int, stop: int, store: str) -> str:
-    """Compute one chunk and write it atomically; the unit of work sent to a process or a cluster."""
+def sketch_path(chunk: Path) -> Path:
+    """The bands sketch beside a chunk file (written before it, so a chunk on disk has one)."""
+    return chunk.with_suffix(".sketch.npz")
+
+
+def compute_chunk(scenario: Scenario, design: Design, start: int, stop: int, store: str,
+                  record: str | list[str] | None = None) -> str:
+    """Compute one chunk and write it atomically; the unit of work sent to a process or a cluster.
+    `record`: what is stored per run beyond what the analysis reads (see `stored_indicators`)."""
     path = _chunk_path(Path(store), start, stop)
-    tmp = path.with_suffix(f".tmp-{os.getpid()}")
-    pq.write_table(chunk_table(scenario, design, start, stop), tmp)
+    table, sketch = chunk_table(scenario, design, start, stop, record)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    sketch_tmp = sketch_path(path).with_name(f"{sketch_path(path).name}.tmp-{os.getpid()}")
+    sketch_tmp.write_bytes(sketch)
+    os.replace(sketch_tmp, sketch_path(path))
+    pq.write_table(table, tmp)
     os.replace(tmp, path)
     return str(path)
 
 
 def run_batch(scenario: Scenario, design: Design, store: Path, chunk_size: int = 10_000, workers: int = 1,
-              scheduler: str | None = None, progress: bool = True) -> list[Path]:
-    """Compute every chunk not already in `store`; return all chunk paths in run order.
+              scheduler: str | None = None, progress: bool = True,
+              record: str | list[str] | None = None) -> list[Path]:
+    """Compute every chunk not already in `store`; return all chunk paths in run order. `record`
+    adds indicators to what each chunk stores per run ("all": every one); the store must be
+    one for that choice (`monte_carlo` names it so).
 
     The store is locked for this process until `remove_store` (or the process ends): a second process
     computing the same job into the same folder is refused instead of losing its chunks. Ctrl-C stops
@@ -165,12 +213,12 @@ def run_batch(scenario: Scenario, design: Design, store: Path, chunk_size: int =
                disable=not progress or None, desc=scenario.name)
     try:
         if scheduler:
-            _on_dask(scheduler, scenario, design, todo, store, bar)
+            _on_dask(scheduler, scenario, design, todo, store, bar, record)
         elif workers > 1 and len(todo) > 1:
-            _on_pool(workers, scenario, design, todo, store, bar)
+            _on_pool(workers, scenario, design, todo, store, bar, record)
         else:
             for a, b in todo:
-                compute_chunk(scenario, design, a, b, str(store))
+                compute_chunk(scenario, design, a, b, str(store), record)
                 bar.update(b - a)
     finally:
         bar.close()
@@ -182,7 +230,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _on_pool(workers: int, scenario, design, todo, store: Path, bar) -> None:
+def _on_pool(workers: int, scenario, design, todo, store: Path, bar, record=None) -> None:
     interrupted: list[int] = []
     in_main = threading.current_thread() is threading.main_thread()
     if in_main:  # a Ctrl-C while the workers start is held, then raised once they ignore it
@@ -190,7 +238,8 @@ def _on_pool(workers: int, scenario, design, todo, store: Path, bar) -> None:
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
     try:
         try:
-            futures = {pool.submit(compute_chunk, scenario, design, a, b, str(store)): b - a for a, b in todo}
+            futures = {pool.submit(compute_chunk, scenario, design, a, b, str(store), record): b - a
+                       for a, b in todo}
         finally:
             if in_main:
                 signal.signal(signal.SIGINT, previous)
@@ -207,7 +256,7 @@ def _on_pool(workers: int, scenario, design, todo, store: Path, bar) -> None:
     pool.shutdown()
 
 
-def _on_dask(address: str, scenario, design, todo, store: Path, bar) -> None:
+def _on_dask(address: str, scenario, design, todo, store: Path, bar, record=None) -> None:
     try:
         from dask.distributed import Client, as_completed as dask_completed
     except ModuleNotFoundError as exc:
@@ -219,7 +268,7 @@ def _on_dask(address: str, scenario, design, todo, store: Path, bar) -> None:
         raise InputError([Problem("command line", "--scheduler", f"'{address}', which could not be reached "
                                   f"({type(exc).__name__})", "the address of a running Dask scheduler")]) from None
     with client:
-        futures = [client.submit(compute_chunk, scenario, design, a, b, str(store), pure=False) for a, b in todo]
+        futures = [client.submit(compute_chunk, scenario, design, a, b, str(store), record, pure=False) for a, b in todo]
         sizes = {f.key: b - a for f, (a, b) in zip(futures, todo)}
         for fut in dask_completed(futures):
             fut.result()
@@ -268,3 +317,21 @@ def read_columns(paths: list[Path], columns: list[str]) -> dict[str, np.ndarray]
     """Read only the named columns of every chunk, concatenated in run order."""
     tables = [pq.read_table(p, columns=columns) for p in paths]
     return {c: np.concatenate([t.column(c).to_numpy() for t in tables]) for c in columns}
+
+
+def read_sketches(paths: list[Path]) -> list[dict[str, np.ndarray]]:
+    """The bands sketch of every chunk (`chunk_sketch`); where a chunk has none (a report folder's
+    runs/), one made from the indicators the chunk stores."""
+    out = []
+    for path in paths:
+        if sketch_path(path).is_file():
+            with np.load(sketch_path(path)) as sketch:
+                out.append({k: sketch[k] for k in sketch.files})
+            continue
+        table = pq.read_table(path)
+        names = list(dict.fromkeys(c.split("|")[0] for c in table.column_names if "|" in c and ":" not in c))
+        years = sorted({c.split("|")[1] for c in table.column_names if c.startswith(f"{names[0]}|")})
+        data = {k: np.column_stack([table.column(f"{k}|{y}").to_numpy().astype(float) for y in years]) for k in names}
+        with np.load(io.BytesIO(chunk_sketch(data))) as sketch:
+            out.append({k: sketch[k] for k in sketch.files})
+    return out

@@ -1,12 +1,15 @@
-"""Command line: `agrosim run|validate|list`. Exit 0 ok, 2 bad input (no traceback), 1 internal error."""
+"""Command line: `agrosim run|validate|list`. Exit 0 ok, 2 bad input (no traceback), 1 internal error.
+
+The parser and `list` need only the standard library; each command imports the stack it uses when it
+runs (numpy, pandas, pyarrow, matplotlib and jinja2 cost about a second to import).
+"""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
-
-import pandas as pd
 
 from agrosim import cli_args
 from agrosim.errors import InputError, ModelError, Problem
@@ -30,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_mc.add_argument("scenario", help="scenario YAML file")
     p_mc.add_argument("--runs", type=_positive, default=None, help="number of runs (default: the scenario's runs)")
     p_mc.add_argument("--seed", type=_non_negative, default=None, help="master seed (default: the scenario's seed)")
+    p_mc.add_argument("--record", default=None, metavar="all|NAME,...",
+                      help="indicators kept per run beyond the targets' (comma-separated), or all "
+                           "(default: targets' indicators and inputs; bands cover every indicator)")
     _lang_option(p_mc)
     _tradeoff_option(p_mc)
     _observed_options(p_mc)
@@ -241,7 +247,7 @@ def _batch_options(p: argparse.ArgumentParser) -> None:
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
 
 
-def _verdict_table(verdicts: pd.DataFrame) -> str:
+def _verdict_table(verdicts) -> str:
     table = verdicts[["target", "year", "kind", "target_value", "projected", "gap", "gap_pct", "unit", "verdict"]]
     return table.to_string(index=False, float_format=lambda v: f"{v:,.1f}")
 
@@ -289,8 +295,9 @@ def _cmd_mc(args) -> int:
     _check_observed(args, sc)
     check_batch_size(args.runs or sc.runs, args.chunk_size, len(sc.years))
     check_design_size(sc, args.runs or sc.runs, "--runs")
+    record = None if args.record is None else "all" if args.record == "all" else args.record.split(",")
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
-                     work_root=args.out, progress=True, thresholds=thresholds)
+                     work_root=args.out, progress=True, thresholds=thresholds, record=record)
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
                           mc.seed, observed=args.observed, tracking=_tracking(args),
                           tradeoff_thresholds={"import_share": args.warn_import_share})
@@ -358,8 +365,9 @@ def _title(path: Path) -> str:
     """A scenario's title, or a region file's region name; empty if the file does not parse."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: `list` reads every file
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     except (OSError, yaml.YAMLError):
         return ""
     region = data.get("region") if isinstance(data.get("region"), dict) else {}
@@ -374,6 +382,20 @@ def _cmd_list(args) -> int:
     return 0
 
 
+#: commands handled in another module (imported only when that command runs)
+_ELSEWHERE = {"solve": "agrosim.cli_analysis", "sweep": "agrosim.cli_analysis", "sensitivity": "agrosim.cli_analysis",
+              "discover": "agrosim.cli_analysis", "batch": "agrosim.cli_analysis", "allocate": "agrosim.cli_analysis",
+              "track": "agrosim.cli_observed", "reforecast": "agrosim.cli_observed",
+              "calibrate": "agrosim.cli_observed", "backtest": "agrosim.cli_observed", "regions": "agrosim.regions"}
+
+
+def _handler(command: str):
+    """The function that runs a command: `_cmd_<command>` here, or `cmd_<command>` in its module."""
+    if command in _ELSEWHERE:
+        return getattr(import_module(_ELSEWHERE[command]), f"cmd_{command}")
+    return globals()[f"_cmd_{command}"]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and argv[0].endswith((".yaml", ".yml")):
@@ -383,17 +405,9 @@ def main(argv: list[str] | None = None) -> int:
               "(redirect it to a file or /dev/null instead)", file=sys.stdout)
         return 2
     args = build_parser().parse_args(argv)
-    from agrosim.cli_analysis import cmd_allocate, cmd_batch, cmd_discover, cmd_sensitivity, cmd_solve, cmd_sweep
-    from agrosim.cli_observed import cmd_backtest, cmd_calibrate, cmd_reforecast, cmd_track
-    from agrosim.regions import cmd_regions
-
-    handler = {"run": _cmd_run, "mc": _cmd_mc, "solve": cmd_solve, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
-               "discover": cmd_discover, "batch": cmd_batch, "track": cmd_track, "reforecast": cmd_reforecast,
-               "calibrate": cmd_calibrate, "backtest": cmd_backtest, "allocate": cmd_allocate, "report": _cmd_report,
-               "serve": _cmd_serve, "validate": _cmd_validate, "list": _cmd_list, "regions": cmd_regions}[args.command]
     try:
         cli_args.check_out("--out", getattr(args, "out", None))
-        return handler(args)
+        return _handler(args.command)(args)
     except InputError as exc:
         print(exc.message(), file=sys.stderr)
         return 2

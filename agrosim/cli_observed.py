@@ -1,18 +1,13 @@
-"""Command handlers for observed data: track, reforecast, calibrate, backtest."""
+"""Command handlers for observed data: track, reforecast, calibrate, backtest.
+
+The parsers are built without the report stack; each handler imports what it needs."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-import yaml
-
 from agrosim import cli_args
-from agrosim.analysis.levers import lever
-from agrosim.batch import check_design_size
-from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem
-from agrosim.observed import by_year, load_observed
-from agrosim.report.writer import atomic_folder, save, write_resolved
 
 
 def add_parsers(sub, batch_options) -> None:
@@ -55,7 +50,10 @@ def add_parsers(sub, batch_options) -> None:
 
 def cmd_track(args: argparse.Namespace) -> int:
     from agrosim.analysis.tracking import track
+    from agrosim.config import load_scenario
+    from agrosim.observed import load_observed
     from agrosim.report.tracking_charts import tracking_chart
+    from agrosim.report.writer import atomic_folder, save, write_resolved
 
     sc = load_scenario(args.scenario)
     table = track(sc, load_observed(args.observed, sc), args.path, args.tolerance)
@@ -78,6 +76,9 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 def cmd_reforecast(args: argparse.Namespace) -> int:
     from agrosim.api import monte_carlo, run
+    from agrosim.batch import check_design_size
+    from agrosim.config import load_scenario
+    from agrosim.observed import by_year, load_observed
 
     overrides = {"end_year": args.to} if args.to else None
     sc = load_scenario(args.scenario, overrides)
@@ -97,8 +98,13 @@ def cmd_reforecast(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from agrosim.analysis.levers import parse_range
+    import yaml
+
+    from agrosim.analysis.levers import lever, parse_range
+    from agrosim.config import load_scenario
     from agrosim.analysis.tracking import calibrate, calibrated_yaml
+    from agrosim.observed import load_observed
+    from agrosim.report.writer import atomic_folder, write_resolved
 
     sc = load_scenario(args.scenario)
     if args.history is not None:
@@ -135,8 +141,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def _calibrate_history(args: argparse.Namespace, sc) -> int:
     """Trend and weather spread of one series from the years before the base year, as a scenario."""
+    import yaml
+
     from agrosim.analysis.tracking import fit_trend_spread, spread_yaml
     from agrosim.config.loader import param_paths
+    from agrosim.observed import load_observed
+    from agrosim.report.writer import atomic_folder, write_resolved
 
     known = param_paths(sc.sectors)
     for option, path, unit in (("--trend", args.trend, "1/yr"), ("--weather", args.weather, "1")):
@@ -177,7 +187,10 @@ def _relative(path: Path, written_to: Path) -> str:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     from agrosim.analysis.tracking import backtest
+    from agrosim.config import load_scenario
+    from agrosim.observed import load_observed
     from agrosim.report.tracking_charts import backtest_chart
+    from agrosim.report.writer import atomic_folder, save, write_resolved
 
     sc = load_scenario(args.scenario)
     points, summary = backtest(sc, load_observed(args.observed, sc))

@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
-from scipy import special, stats
 
 from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.rng import uniform
@@ -66,6 +65,8 @@ class Distribution:
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF: uniforms → values (any shape)."""
+        from scipy import special  # here, not at import: validating a scenario need not load SciPy
+
         a = self.args
         if self.dist == "uniform":
             return a["low"] + u * (a["high"] - a["low"])
@@ -96,6 +97,8 @@ class Distribution:
 
     def _cdf(self, x: float) -> float:
         """CDF of the untruncated normal or lognormal at x."""
+        from scipy import special
+
         a = self.args
         if self.dist == "normal":
             return float(special.ndtr((x - a["mean"]) / a["sd"]))
@@ -199,6 +202,8 @@ def sample(dists: list[Distribution], corr: np.ndarray | None, seed: int, runs: 
     width = [n_years - 1 if d.per_year else 1 for d in dists]
     u = [uniform(seed, runs, d.param, w) for d, w in zip(dists, width)]
     if corr is not None and not np.allclose(corr, np.eye(len(dists))):
+        from scipy import stats
+
         chol = np.linalg.cholesky(corr)
         cols = max(width)
         z = np.stack([stats.norm.ppf(x if x.shape[1] == cols else np.repeat(x, cols, axis=1)) for x in u])

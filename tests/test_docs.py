@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from agrosim import reference
+from agrosim import load_scenario, reference
 from conftest import ROOT
 
 
@@ -71,4 +71,30 @@ def test_documented_command_runs(page, args, tmp_path, monkeypatch, capsys):
 
     monkeypatch.chdir(ROOT)
     extra = [] if args[0] in ("validate", "list", "regions") else ["--out", str(tmp_path)]
+    if args[:2] == ["batch", "scenarios"]:
+        args = ["batch", str(_three_scenarios(tmp_path / "scenarios")), *args[2:]]
     assert main(args + extra) == 0, f"{page}: agrosim {' '.join(args)}\n{capsys.readouterr().err}"
+    if args[0] == "batch":  # one summary row per scenario and target (+ all jointly), each with its P(met)
+        import pandas as pd
+
+        summary = pd.read_csv(tmp_path / "batch-scenarios" / "summary.csv")
+        targets = {name: len(load_scenario(ROOT / "scenarios" / f"{name}.yaml").targets) for name in BATCH_SCENARIOS}
+        assert summary.groupby("scenario").size().to_dict() == {k: n + (n > 1) for k, n in targets.items()}
+        assert summary["p_met"].between(0, 1).all()
+
+
+#: the tutorial's `agrosim batch scenarios` runs here on three bundled scenarios (two regions; grain,
+#: every Shanxi herd, perennials), not all of them: each bundled scenario's own Monte Carlo is tested in
+#: test_bundled_scenarios, and the batch itself needs only several scenarios to compare
+BATCH_SCENARIOS = ("shanxi_baseline", "shanxi_grain_2025", "zuoquan_plan_2025")
+
+
+def _three_scenarios(folder):
+    """The three files as bundled, beside a link to the bundled params/ (their `extends:` is relative)."""
+    import shutil
+
+    folder.mkdir()
+    (folder.parent / "params").symlink_to(ROOT / "params")
+    for name in BATCH_SCENARIOS:
+        shutil.copyfile(ROOT / "scenarios" / f"{name}.yaml", folder / f"{name}.yaml")
+    return folder

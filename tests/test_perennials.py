@@ -155,3 +155,102 @@ def test_group_with_area_needs_a_yield(tmp_path):
     f.write_text(f"extends: {SCENARIO}\nperennials:\n  other_herbs_plateau_yield_kg_per_mu: 0 kg/亩\n", encoding="utf-8")
     with pytest.raises(InputError, match="other_herbs_plateau_yield_kg_per_mu"):
         load_scenario(f)
+
+
+# --- the compact model equals stepping one class per year of age ---------------------------------
+
+def _reference_sector():
+    """The perennials sector stepped with one cohort per year of age 0..39 (the last: 39 and older),
+    runs first, each rule written out as in the module docstring: the oracle for the compact model,
+    which keeps fewer age classes, computes only groups with area and runs with the run axis last."""
+    ages = np.arange(perennials.AGE_CLASSES, dtype=float)[None, None, :]
+
+    def stack(p, name, t=None):
+        return np.stack([p[f"{g}_{name}"] if t is None else p[f"{g}_{name}"][:, t] for g in G], axis=1)
+
+    def curve(p):
+        first = stack(p, "first_yield_age_yr")[:, :, None]
+        plateau = np.maximum(stack(p, "plateau_age_yr")[:, :, None], first)
+        return np.clip((ages - first + 1) / (plateau - first + 1), 0, 1) * stack(p, "plateau_yield_kg_per_mu")[:, :, None]
+
+    def init(p):
+        area, span = stack(p, "area_mu"), stack(p, "base_age_span_yr")[:, :, None]
+        wild = p["wild_tended_mu"].astype(float)
+        flows = {k: np.zeros_like(area) for k in ("planted_mu", "replanted_mu", "harvested_mu", "removed_mu", "output_kg")}
+        return ({"cohorts_mu": area[:, :, None] * np.clip(span - ages, 0, 1) / span, "area_mu": area.copy(),
+                 "wild_tended_mu": wild}, dict(flows, wild_added_mu=0 * wild, wild_lapsed_mu=0 * wild))
+
+    def step(s, p, t):
+        old = s["cohorts_mu"]
+        aged = np.concatenate([0 * old[:, :, :1], old[:, :, :-2], old[:, :, -2:].sum(axis=2, keepdims=True)], axis=2)
+        removed = aged * stack(p, "removal_per_yr")[:, :, None]
+        kept = aged - removed
+        harvest_age = stack(p, "harvest_age_yr")[:, :, None]
+        harvested = np.where((harvest_age > 0) & (ages >= harvest_age), kept, 0.0)
+        standing = kept - harvested
+        roots = (harvested * stack(p, "plateau_yield_kg_per_mu")[:, :, None]).sum(axis=2)
+        bearing = np.where(harvest_age > 0, 0.0, standing * curve(p)).sum(axis=2)
+        replanted = stack(p, "replant_share") * (removed.sum(axis=2) + harvested.sum(axis=2))
+        planted = stack(p, "planted_mu_per_yr", t)
+        standing[:, :, 0] += replanted + planted
+        wild = s["wild_tended_mu"]
+        lapsed, added = wild * p["wild_tending_lapse_per_yr"], p["wild_tending_added_mu_per_yr"][:, t]
+        flows = {"planted_mu": planted, "replanted_mu": replanted, "harvested_mu": harvested.sum(axis=2),
+                 "removed_mu": removed.sum(axis=2), "output_kg": (roots + bearing) * p["yield_factor"][:, t, None],
+                 "wild_added_mu": added, "wild_lapsed_mu": lapsed}
+        area = s["area_mu"] + planted + replanted - flows["harvested_mu"] - flows["removed_mu"]
+        return {"cohorts_mu": standing, "wild_tended_mu": wild + added - lapsed, "area_mu": area}, flows
+
+    def report(s, f, p, t):
+        """The sector's own report on the reference's arrays, with the base-year output (t = 0)
+        written out here and the year's weather factor passed as the one it reads."""
+        if t == 0:
+            harvest_age, cohorts = stack(p, "harvest_age_yr"), s["cohorts_mu"]
+            roots = cohorts.sum(axis=2) / np.where(harvest_age > 0, harvest_age, 1) * stack(p, "plateau_yield_kg_per_mu")
+            f = dict(f, output_kg=np.where(harvest_age > 0, roots, (cohorts * curve(p)).sum(axis=2))
+                     * p["yield_factor"][:, :1])
+        return SECTOR.report(s, f, dict(p, yield_factor=p["yield_factor"][:, [t] * p["yield_factor"].shape[1]]), 1)
+
+    import dataclasses
+    return dataclasses.replace(SECTOR, init=init, step=step, report=report)
+
+
+@pytest.mark.parametrize("name", ["zuoquan_baseline", "zuoquan_perennials_2025", "zuoquan_perennials_neglect"])
+def test_compact_model_equals_one_class_per_year_of_age(name, monkeypatch):
+    """Every indicator of the bundled Zuoquan scenarios, deterministic and over 64 runs of their
+    uncertainty plus varied harvest, bearing and planting ages, schedules and weather, to 1e-12."""
+    from agrosim.batch import Design
+    from agrosim.sectors import BY_NAME
+
+    sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    rng = np.random.default_rng(3)
+    n = 64
+    varied = {**Design(runs=n, seed=5).per_run(sc, 0, n),
+              "perennials.other_herbs_harvest_age_yr": rng.uniform(0, 4, n),
+              "perennials.walnut_first_yield_age_yr": rng.uniform(2, 6, n),
+              "perennials.walnut_plateau_age_yr": rng.uniform(6, 14, n),
+              "perennials.astragalus_area_mu": rng.uniform(0, 1e4, n),
+              "perennials.astragalus_base_age_span_yr": rng.uniform(1, 6, n),
+              "perennials.walnut_removal_per_yr": rng.uniform(0, 0.1, n),
+              "perennials.fruit_planted_mu_per_yr": rng.uniform(0, 5000, n),
+              "perennials.yield_factor": rng.uniform(0.6, 1.2, (n, len(sc.years) - 1))}
+    compact = [simulate(sc, 1), simulate(sc, n, per_run=varied)]
+    monkeypatch.setitem(BY_NAME, "perennials", _reference_sector())
+    reference = [simulate(sc, 1), simulate(sc, n, per_run=varied)]
+    for got, want in zip(compact, reference):
+        assert got.data.keys() == want.data.keys()
+        for key in want.data:
+            np.testing.assert_allclose(got.data[key], want.data[key], rtol=1e-12, atol=1e-9, err_msg=key)
+    assert np.ptp(compact[1].data["perennial_output_walnut"][:, -1]) > 0  # the runs do differ
+
+
+def test_age_classes_stop_where_every_rule_is_constant():
+    """Defaults: walnut and cornus reach plateau at 10, so ages 10 and older share one class (11
+    classes); a plateau at age 39 keeps all 40; fractional harvest ages round up."""
+    assert perennials.age_classes(params(SECTOR)) == 11
+    assert perennials.age_classes(params(SECTOR, fruit_plateau_age_yr=39.0)) == perennials.AGE_CLASSES
+    assert perennials.age_classes(params(SECTOR, astragalus_harvest_age_yr=12.2)) == 14
+    state, _ = SECTOR.init(params(SECTOR, walnut_area_mu=2500.0))
+    walnut = state["cohorts_mu"][0, G.index("walnut")]
+    assert walnut.shape == (11,)
+    assert list(walnut) == pytest.approx([100.0] * 10 + [1500.0])  # 25 ages × 100 mu, ages 10..24 together

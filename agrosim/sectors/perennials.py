@@ -118,102 +118,165 @@ BALANCES = (
 )
 
 _GROUP_FLOWS = ("planted_mu", "replanted_mu", "harvested_mu", "removed_mu", "output_kg")
+_NAMES = tuple(GROUPS)
+_ALL = np.arange(len(GROUPS))
+_HERB_ROWS = np.flatnonzero([g in HERBS for g in GROUPS])
+
+# Layout: the sector computes with the run axis last, (groups, ages, n) and (groups, n), so that
+# ageing is a copy of whole rows and sums over ages add rows; the state and flows it hands out
+# are transposed views with the run axis first, as every sector's are.
 
 
-def _stack(p, param, t=None) -> np.ndarray:
-    """(n, groups) of one group parameter; time-varying ones at year index t."""
-    return np.stack([p[f"{g}_{param}"] if t is None else yearly(p, f"{g}_{param}", t) for g in GROUPS], axis=1)
+def _rows(p, param, t=None, groups=_ALL) -> np.ndarray:
+    """(groups, n) of one group parameter; time-varying ones at year index t."""
+    names = [f"{_NAMES[i]}_{param}" for i in groups]
+    return np.stack([p[name] if t is None else yearly(p, name, t) for name in names])
 
 
-def yield_curve(p) -> np.ndarray:
-    """(n, groups, ages) kg/mu of a bearing crop by age (root herbs: yield at digging)."""
-    ages = np.arange(AGE_CLASSES, dtype=float)[None, None, :]
-    first = _stack(p, "first_yield_age_yr")[:, :, None]
-    plateau = np.maximum(_stack(p, "plateau_age_yr")[:, :, None], first)
+def _common(x: np.ndarray) -> np.ndarray:
+    """(rows, n) as (rows, 1) when every run has the same values (parameters that are not uncertain),
+    so that arrays by age built from it are built once, not once per run."""
+    return x[:, :1] if np.all(x == x[:, :1]) else x
+
+
+def age_classes(p) -> int:
+    """Age classes the cohorts keep (at most AGE_CLASSES): the last holds every age from which
+    removal, digging and yield no longer change with age, in every group and run, so the model
+    equals one with a class for each year of age up to AGE_CLASSES − 1 (older: the last class)."""
+    harvest = _rows(p, "harvest_age_yr")
+    plateau = np.maximum(_rows(p, "plateau_age_yr"), _rows(p, "first_yield_age_yr"))
+    oldest_rule = max(float(np.ceil(harvest.max())), float(np.ceil(plateau.max())))
+    return int(min(max(oldest_rule + 1, 2), AGE_CLASSES))
+
+
+def _spread(span: np.ndarray, k: int) -> np.ndarray:
+    """(groups, k, runs or 1) share of a group's area by age class when spread evenly over ages
+    0..span−1; ages k−1 and older are summed into the last class."""
+    ages = np.arange(AGE_CLASSES, dtype=float)[None, :, None]
+    share = np.clip(span[:, None, :] - ages, 0.0, 1.0) / span[:, None, :]
+    return np.concatenate([share[:, :k - 1], share[:, k - 1:].sum(axis=1, keepdims=True)], axis=1)
+
+
+def _age_rules(p, groups, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(dig, weight) by age class, each (groups, k, 1) when the groups' ages are the same in every
+    run, else (groups, k, n): `dig` marks the classes root herbs are dug at (age ≥ harvest age);
+    `weight` is the share of the plateau yield a class gives: 1 where dug, the bearing ramp
+
+        (a − first + 1) / (plateau − first + 1), clipped to 0..1,
+
+    for shrubs and trees (harvest age 0), 0 for root herbs still growing."""
+    ages = np.arange(k, dtype=float)[None, :, None]
+    harvest = _common(_rows(p, "harvest_age_yr", groups=groups))[:, None, :]
+    first = _common(_rows(p, "first_yield_age_yr", groups=groups))[:, None, :]
+    plateau = np.maximum(_common(_rows(p, "plateau_age_yr", groups=groups))[:, None, :], first)
     ramp = np.clip((ages - first + 1.0) / (plateau - first + 1.0), 0.0, 1.0)
-    return ramp * _stack(p, "plateau_yield_kg_per_mu")[:, :, None]
+    dig = (harvest > 0) & (ages >= harvest)
+    return dig, np.where(dig, 1.0, np.where(harvest > 0, 0.0, ramp))
+
+
+def _by_age(weight: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """(groups, n): Σ over age classes of weight × x, x (groups, k, n)."""
+    if weight.shape[2] == 1:  # the same weights in every run: one matrix product per group
+        return np.matmul(weight.transpose(0, 2, 1), x)[:, 0]
+    return np.einsum("gkn,gkn->gn", weight, x)
+
+
+def _out(x: np.ndarray) -> np.ndarray:
+    """Internal (groups, …, n) → the run-first view handed out: (n, groups, …)."""
+    return np.moveaxis(x, -1, 0)
 
 
 def init(p):
-    area = _stack(p, "area_mu").astype(float)
-    span = _stack(p, "base_age_span_yr")[:, :, None]
-    ages = np.arange(AGE_CLASSES, dtype=float)[None, None, :]
-    cohorts = area[:, :, None] * np.clip(span - ages, 0.0, 1.0) / span
+    area = _rows(p, "area_mu").astype(float)
+    k = age_classes(p)
+    cohorts = area[:, None, :] * _spread(_common(_rows(p, "base_age_span_yr")), k)
     wild = p["wild_tended_mu"].astype(float)
-    state = {"cohorts_mu": cohorts, "area_mu": area.copy(), "wild_tended_mu": wild}
-    flows = {k: np.zeros_like(area) for k in _GROUP_FLOWS}
+    state = {"cohorts_mu": _out(cohorts), "area_mu": _out(area), "wild_tended_mu": wild}
+    flows = {name: _out(np.zeros_like(area)) for name in _GROUP_FLOWS}
     flows.update(wild_added_mu=np.zeros_like(wild), wild_lapsed_mu=np.zeros_like(wild))
     return state, flows
 
 
 def step(s, p, t):
-    old = s["cohorts_mu"]
-    aged = np.concatenate([np.zeros_like(old[:, :, :1]), old[:, :, :-2], old[:, :, -2:].sum(axis=2, keepdims=True)],
-                          axis=2)
-    removed = aged * _stack(p, "removal_per_yr")[:, :, None]
-    kept = aged - removed
-    harvest_age = _stack(p, "harvest_age_yr")[:, :, None]
-    ages = np.arange(AGE_CLASSES, dtype=float)[None, None, :]
-    dig = (harvest_age > 0) & (ages >= harvest_age)
-    harvested = np.where(dig, kept, 0.0)
-    standing = kept - harvested
-    factor = yearly(p, "yield_factor", t)[:, None]
-    curve = yield_curve(p)
-    roots = (harvested * _stack(p, "plateau_yield_kg_per_mu")[:, :, None]).sum(axis=2)
-    bearing = np.where(harvest_age > 0, 0.0, standing * curve).sum(axis=2)
-    replanted = _stack(p, "replant_share") * (removed.sum(axis=2) + harvested.sum(axis=2))
-    planted = _stack(p, "planted_mu_per_yr", t)
-    standing[:, :, 0] += replanted + planted
+    """Age every cohort by a year, remove, dig, replant and plant; only groups that have area or
+    are planted this year are computed (the others stay empty)."""
+    old = np.moveaxis(s["cohorts_mu"], 0, -1)  # (groups, k, n) view
+    n_groups, k, n = old.shape
+    area = np.moveaxis(s["area_mu"], 0, -1)
+    planted = _rows(p, "planted_mu_per_yr", t)
+    active = np.flatnonzero(np.any(area != 0, axis=1) | np.any(planted != 0, axis=1))
+    cohorts = np.zeros((n_groups, k, n))
+    flows = {name: np.zeros((n_groups, n)) for name in _GROUP_FLOWS[1:]}
+    if active.size:
+        src = old[active]
+        removal = _rows(p, "removal_per_yr", groups=active)
+        keep = 1.0 - removal
+        kept = np.empty_like(src)  # aged by one year, less the share removed
+        kept[:, 0] = 0.0
+        np.multiply(src[:, :k - 2], keep[:, None, :], out=kept[:, 1:k - 1])
+        np.multiply(src[:, k - 2] + src[:, k - 1], keep, out=kept[:, k - 1])
+        removed = removal * src.sum(axis=1)
+        dig, weight = _age_rules(p, active, k)
+        harvested = _by_age(dig.astype(float), kept)
+        output = _by_age(weight, kept) * _rows(p, "plateau_yield_kg_per_mu", groups=active)
+        kept *= ~dig  # dug classes are empty
+        replanted = _rows(p, "replant_share", groups=active) * (removed + harvested)
+        kept[:, 0] = replanted + planted[active]
+        cohorts[active] = kept
+        for name, value in (("replanted_mu", replanted), ("harvested_mu", harvested), ("removed_mu", removed),
+                            ("output_kg", output * yearly(p, "yield_factor", t))):
+            flows[name][active] = value
     wild = s["wild_tended_mu"]
     lapsed = wild * p["wild_tending_lapse_per_yr"]
     added = yearly(p, "wild_tending_added_mu_per_yr", t)
-    new = {"cohorts_mu": standing, "wild_tended_mu": wild + added - lapsed,
-           "area_mu": s["area_mu"] + planted + replanted - harvested.sum(axis=2) - removed.sum(axis=2)}
-    flows = {"planted_mu": planted, "replanted_mu": replanted, "harvested_mu": harvested.sum(axis=2),
-             "removed_mu": removed.sum(axis=2), "output_kg": (roots + bearing) * factor,
-             "wild_added_mu": added, "wild_lapsed_mu": lapsed}
+    new_area = area + planted + flows["replanted_mu"] - flows["harvested_mu"] - flows["removed_mu"]
+    new = {"cohorts_mu": _out(cohorts), "wild_tended_mu": wild + added - lapsed, "area_mu": _out(new_area)}
+    flows = {name: _out(value) for name, value in flows.items()}
+    flows.update(planted_mu=_out(planted), wild_added_mu=added, wild_lapsed_mu=lapsed)
     return new, flows
 
 
 def _base_output(s, p) -> np.ndarray:
-    """(n, groups) base-year output: steady rotation for root herbs, the age curve for bearing crops."""
-    harvest_age = _stack(p, "harvest_age_yr")
-    area = s["cohorts_mu"].sum(axis=2)
-    roots = area / np.where(harvest_age > 0, harvest_age, 1.0) * _stack(p, "plateau_yield_kg_per_mu")
-    bearing = (s["cohorts_mu"] * yield_curve(p)).sum(axis=2)
-    return np.where(harvest_age > 0, roots, bearing) * yearly(p, "yield_factor", 0)[:, None]
+    """(groups, n) base-year output: steady rotation for root herbs, the age curve for bearing crops."""
+    cohorts = np.moveaxis(s["cohorts_mu"], 0, -1)
+    harvest_age = _rows(p, "harvest_age_yr")
+    yield_kg = _rows(p, "plateau_yield_kg_per_mu")
+    roots = cohorts.sum(axis=1) / np.where(harvest_age > 0, harvest_age, 1.0) * yield_kg
+    bearing = _by_age(_age_rules(p, _ALL, cohorts.shape[1])[1], cohorts) * yield_kg
+    return np.where(harvest_age > 0, roots, bearing) * yearly(p, "yield_factor", 0)
 
 
 def report(s, f, p, t):
-    herb = np.array([g in HERBS for g in GROUPS])
-    area, wild = s["area_mu"], s["wild_tended_mu"]
-    output = _base_output(s, p) if t == 0 else f["output_kg"]
+    area, wild = np.moveaxis(s["area_mu"], 0, -1), s["wild_tended_mu"]
+    output = _base_output(s, p) if t == 0 else np.moveaxis(f["output_kg"], 0, -1)
     wild_out = wild * p["wild_yield_kg_per_mu"] * yearly(p, "yield_factor", t)
-    planted = f["planted_mu"] + f["replanted_mu"]
+    planted = np.moveaxis(f["planted_mu"], 0, -1) + np.moveaxis(f["replanted_mu"], 0, -1)
+    herb_area = area[_HERB_ROWS].sum(axis=0)
     out = {
-        "perennial_area": area.sum(axis=1) + wild, "herb_area": area[:, herb].sum(axis=1) + wild,
-        "herb_area_cultivated": area[:, herb].sum(axis=1), "herb_area_wild_tended": wild,
-        "herb_field_area": (area * _field_mask(p)).sum(axis=1),
-        "herb_output": output[:, herb].sum(axis=1) + wild_out, "herb_output_wild": wild_out,
-        "perennial_planted": planted.sum(axis=1), "herb_planted": planted[:, herb].sum(axis=1),
+        "perennial_area": area.sum(axis=0) + wild, "herb_area": herb_area + wild,
+        "herb_area_cultivated": herb_area, "herb_area_wild_tended": wild,
+        "herb_field_area": (area * _field_mask(p)).sum(axis=0),
+        "herb_output": output[_HERB_ROWS].sum(axis=0) + wild_out, "herb_output_wild": wild_out,
+        "perennial_planted": planted.sum(axis=0), "herb_planted": planted[_HERB_ROWS].sum(axis=0),
     }
     for k, g in enumerate(GROUPS):
-        out[f"perennial_area_{g}"] = area[:, k]
-        out[f"perennial_output_{g}"] = output[:, k]
+        out[f"perennial_area_{g}"] = area[k]
+        out[f"perennial_output_{g}"] = output[k]
     return out
 
 
 def _field_mask(p):
-    """(n, groups): 1 for herbs dug from fields (harvest age > 0), which occupy cultivated land (耕地);
+    """(groups, n): 1 for herbs dug from fields (harvest age > 0), which occupy cultivated land (耕地);
     shrubs and trees (forsythia, cornus, walnut, fruit) stand on garden or forest land (园地/林地)."""
-    return np.stack([(p[f"{g}_harvest_age_yr"] > 0) & (g in HERBS) for g in GROUPS], axis=1).astype(float)
+    return np.stack([(p[f"{g}_harvest_age_yr"] > 0) & (g in HERBS) for g in GROUPS]).astype(float)
 
 
 def curtail(s, f, share, p):
     """Field herbs keep `share` of their area (cohorts and the year's flows alike); others are untouched."""
-    g_share = 1.0 - _field_mask(p) * (1.0 - share[:, None])
-    s = dict(s, cohorts_mu=s["cohorts_mu"] * g_share[:, :, None], area_mu=s["area_mu"] * g_share)
-    return s, {k: v * g_share if k in _GROUP_FLOWS else v for k, v in f.items()}
+    g_share = 1.0 - _field_mask(p) * (1.0 - share)
+    cohorts = np.moveaxis(s["cohorts_mu"], 0, -1) * g_share[:, None, :]
+    s = dict(s, cohorts_mu=_out(cohorts), area_mu=_out(np.moveaxis(s["area_mu"], 0, -1) * g_share))
+    return s, {k: _out(np.moveaxis(v, 0, -1) * g_share) if k in _GROUP_FLOWS else v for k, v in f.items()}
 
 
 def check(p):
@@ -267,8 +330,7 @@ def assimilate(s, p, t, obs):
         new[:, free] = new[:, free] * np.divide(rest, model, out=np.ones_like(model), where=model > 0)[:, None]
         pinned |= members
     cohorts = s["cohorts_mu"]
-    span = _stack(p, "base_age_span_yr")[:, :, None]
-    even = np.clip(span - np.arange(AGE_CLASSES, dtype=float)[None, None, :], 0.0, 1.0) / span
+    even = _out(_spread(_rows(p, "base_age_span_yr"), cohorts.shape[2]))
     held = cohorts.sum(axis=2) > 0
     factor = np.divide(new[:, :-1], area, out=np.zeros_like(area), where=held & (area > 0))
     cohorts = np.where(held[:, :, None], cohorts * factor[:, :, None], even * new[:, :-1, None])

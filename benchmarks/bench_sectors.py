@@ -1,0 +1,139 @@
+"""Benchmark: every sector of every bundled region's baseline, vectorised against a per-run loop,
+then the province-scale figures of issue 19.
+
+    python benchmarks/bench_sectors.py [table] [mc] [million] [sobol]   (default: all four)
+
+- table: for each bundled baseline (`scenarios/*_baseline.yaml`), each of its sectors alone and all
+  together, engine only 2020→2025 (inputs drawn beforehand): µs per run of one call on 20 000 runs
+  (best of 3) and of one call per run (best of 2 loops of 100 runs, the way EMA Workbench drives a
+  model), their ratio, measured in the same process; then full Shanxi (every sector of the region
+  file plus the feed and value links) on one core.
+- mc: `agrosim mc` of full Shanxi, 100 000 runs, 2 workers, wall clock of the whole command
+  (start-up, sampling, P(met), bands, Parquet, report).
+- million: the same for 1 000 000 runs (chunks of 100 000), wall clock and peak RSS of the
+  largest process.
+- sobol: first and total Sobol indices (SciPy) of full Shanxi's grain output in 2025 over 20
+  uncertain inputs, taken from every sector in turn (uniform ±10 % around the region file's
+  values), base sample 1024 (22 528 runs).
+
+Figures vary with the machine's load: run it on an idle machine, or read the best-of figures as
+what the code can do and the spread as the noise.
+"""
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from agrosim import load_scenario, simulate  # noqa: E402
+from agrosim.batch import Design  # noqa: E402
+from agrosim.sectors import BY_NAME  # noqa: E402
+
+LINKS = ("feed", "value")
+FULL_SHANXI = ROOT / "benchmarks" / "full_shanxi.yaml"
+
+
+def engine_us_per_run(scenario, runs: int = 20_000, loop_runs: int = 100) -> tuple[float, float]:
+    """(vectorised, per-run loop) µs per run of the engine, inputs drawn beforehand."""
+    draws = Design(runs=runs, seed=1).per_run(scenario, 0, runs)
+    simulate(scenario, 1_000, {k: v[:1_000] for k, v in draws.items()})  # warm-up
+    vec = []
+    for _ in range(3):
+        start = time.perf_counter()
+        simulate(scenario, runs, draws)
+        vec.append((time.perf_counter() - start) / runs)
+    loop = []
+    for _ in range(2):
+        start = time.perf_counter()
+        for r in range(loop_runs):
+            simulate(scenario, 1, {k: v[r:r + 1] for k, v in draws.items()}, run_offset=r)
+        loop.append((time.perf_counter() - start) / loop_runs)
+    return 1e6 * min(vec), 1e6 * min(loop)
+
+
+def table() -> None:
+    print(f"{'scenario':<22} {'sectors':<48} {'vectorised µs/run':>18} {'loop µs/run':>12} {'ratio':>7}")
+    for path in sorted((ROOT / "scenarios").glob("*_baseline.yaml")):
+        full = load_scenario(path)
+        producing = [s for s in full.sectors if BY_NAME[s].couple is None]
+        cases = [[s] for s in producing] + ([full.sectors] if len(full.sectors) > 1 else [])
+        for sectors in cases:
+            sc = load_scenario(path, {"sectors": sectors})
+            vec, loop = engine_us_per_run(sc)
+            print(f"{sc.name:<22} {', '.join(sectors):<48} {vec:>18.2f} {loop:>12.0f} {loop / vec:>6.0f}×",
+                  flush=True)
+    sc = load_scenario(FULL_SHANXI)
+    vec, loop = engine_us_per_run(sc)
+    print(f"full Shanxi ({', '.join(sc.sectors)}): {vec:.2f} µs/run vectorised, {loop:.0f} µs/run loop, "
+          f"{loop / vec:.0f}×", flush=True)
+
+
+def timed_command(*args: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB, largest child process) of an `agrosim` command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "agrosim.cli", *args], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, cwd=ROOT)
+    wall = time.perf_counter() - start
+    return wall, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+def monte_carlo(runs: int, chunk: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, peak = timed_command("mc", str(FULL_SHANXI), "--runs", str(runs), "--workers", "2",
+                                   "--chunk-size", str(chunk), "--out", tmp)
+        size = sum(p.stat().st_size for p in Path(tmp).rglob("*.parquet")) / 2**20
+    print(f"agrosim mc full Shanxi {runs:,} runs, 2 workers, chunks of {chunk:,}: {wall:.1f} s wall, "
+          f"peak RSS {peak:.0f} MiB, run files {size:.0f} MiB", flush=True)
+
+
+def sobol() -> None:
+    from agrosim.analysis import sensitivity as sens
+    from agrosim.uncertainty import Distribution
+
+    sc = load_scenario(FULL_SHANXI)
+    candidates = {name: [spec for spec in BY_NAME[name].params if not spec.time_varying
+                         and isinstance(sc.params[name][spec.name].value, (int, float))
+                         and sc.params[name][spec.name].value > 0] for name in sc.sectors}
+    dists = []
+    while len(dists) < 20 and any(candidates.values()):  # one input per sector in turn
+        for name, specs in candidates.items():
+            if specs and len(dists) < 20:
+                spec = specs.pop(0)
+                value = sc.params[name][spec.name].value
+                dists.append(Distribution(f"{name}.{spec.name}", "uniform",
+                                          {"low": 0.9 * value, "high": min(1.1 * value, spec.hi or np.inf)}))
+    sc.uncertainty, sc.correlation = dists, None
+    f, label = sens.outcome(sc, indicator="grain_output", year=sc.end_year)
+    start = time.perf_counter()
+    result = sens.sobol(sc, f, n=1024, seed=0)
+    secs = time.perf_counter() - start
+    print(f"Sobol (SciPy) of {label} over {len(dists)} inputs, base sample 1024 "
+          f"({1024 * (len(dists) + 2):,} runs): {secs:.1f} s; largest total index "
+          f"{result['total'].iloc[0]:.3f} ({result['param'].iloc[0]})", flush=True)
+
+
+def main() -> None:
+    parts = sys.argv[1:] or ["table", "mc", "million", "sobol"]
+    print(f"agrosim benchmarks, {time.strftime('%Y-%m-%d %H:%M')} UTC", flush=True)
+    if "table" in parts:
+        table()
+    if "mc" in parts:
+        monte_carlo(100_000, 25_000)
+    if "million" in parts:
+        monte_carlo(1_000_000, 100_000)
+    if "sobol" in parts:
+        sobol()
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()

@@ -28,8 +28,9 @@ class Run:
     def frame(self) -> pd.DataFrame:
         return self.results.to_frame()
 
-    def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
-        return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang)
+    def write(self, out_root: str | Path = "reports", lang: str = "en", command: str | None = "run") -> Path:
+        """The report in OUT/<name>/<command>/ (OUT/<name>/ when `command` is None)."""
+        return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang, command=command)
 
 
 @dataclass
@@ -43,10 +44,11 @@ class MonteCarlo:
     chunks: list[Path]
     seed: int | None = None
 
-    def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
-        """Write the report and move the run files into it; the work folder is then removed."""
+    def write(self, out_root: str | Path = "reports", lang: str = "en", command: str | None = "mc") -> Path:
+        """Write the report (OUT/<name>/<command>/) and move the run files into it; the work folder is then
+        removed."""
         folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks,
-                              lang, self.seed)
+                              lang, self.seed, command=command)
         remove_store(self.chunks[0].parent)
         return folder
 

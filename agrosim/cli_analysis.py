@@ -11,7 +11,11 @@ from agrosim.batch import remove_store
 from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.report.charts import feasibility_map, tornado
-from agrosim.report.writer import atomic_folder, save, write_comparison, write_resolved
+from agrosim.report.writer import atomic_folder, atomic_output, output_dir, save, write_comparison, write_resolved
+
+
+class _NothingWritten(Exception):
+    """Every scenario of a batch failed: leave the previous batch folder as it was."""
 
 
 def _target_id(scenario, target: str) -> str:
@@ -34,9 +38,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
         sol = solve(sc, lv, tid, args.direction, args.probability, args.runs, args.seed)
         print(sol.describe(lv.spec.unit))
         rows.append(sol.__dict__)
-    with atomic_folder(Path(args.out), f"{sc.name}-solve") as tmp:
+    with atomic_output(Path(args.out), sc.name, f"solve-{lv.path}") as tmp:
         write_resolved(tmp, sc)
         pd.DataFrame(rows).assign(unit=lv.spec.unit).to_csv(tmp / "solve.csv", index=False)
+    print(f"written to {output_dir(Path(args.out), sc.name, f'solve-{lv.path}')}")
     return 0
 
 
@@ -54,7 +59,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     points = design_points(levers, args.design, counts, args.samples, seed)
     table, store = sweep(sc, levers, points, args.reps, seed, Path(args.out), args.chunk_size, args.workers,
                          args.scheduler, progress=True)
-    with atomic_folder(Path(args.out), f"{sc.name}-sweep") as tmp:
+    with atomic_output(Path(args.out), sc.name, f"sweep-{args.design}") as tmp:
         write_resolved(tmp, sc)
         table.to_csv(tmp / "sweep.csv", index=False)
         if len(levers) == 2 and args.design == "grid":
@@ -66,7 +71,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(f"{sc.name}: {len(points)} points × {args.reps} replicate(s)")
     for tid, frac in share.items():
         print(f"  {tid}: met (mean P) over the design: {frac:.1%}")
-    print(f"written to {Path(args.out) / (sc.name + '-sweep')}")
+    print(f"written to {output_dir(Path(args.out), sc.name, f'sweep-{args.design}')}")
     remove_store(store)
     return 0
 
@@ -96,11 +101,14 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         table = sens.sobol(sc, f, n=args.samples, seed=args.seed)
     print(f"{sc.name}: {args.method} sensitivity of {label}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    with atomic_folder(Path(args.out), f"{sc.name}-sensitivity") as tmp:
+    outcome = args.target or (args.indicator if args.year is None else f"{args.indicator}-{args.year}")
+    command = f"sensitivity-{args.method}-{outcome}"
+    with atomic_output(Path(args.out), sc.name, command) as tmp:
         write_resolved(tmp, sc)
         table.to_csv(tmp / f"{args.method}.csv", index=False)
         if args.method == "tornado":
             save(tornado(table, f"{sc.name}: what drives {label}", label), tmp / "tornado.png")
+    print(f"written to {output_dir(Path(args.out), sc.name, command)}")
     return 0
 
 
@@ -116,31 +124,37 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not folder.is_dir() or not files:
         raise InputError([Problem(str(folder), "", "no .yaml scenarios" if folder.is_dir() else "no such folder",
                                   "a folder of scenario YAML files")])
-    rows, failed, reports = [], [], {}
-    for path in files:
-        try:
-            if args.runs:
-                done = monte_carlo(path, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
-                                   work_root=args.out, progress=False)
-            else:
-                done = run(path)
-            report = done.write(args.out)
-        except InputError as exc:
-            failed.append(path)
-            print(f"skipped {path}:\n{exc.message()}", file=sys.stderr)
-            continue
-        verdicts = done.verdicts.assign(scenario=done.scenario.name, region=done.scenario.region.id)
-        rows.append(verdicts)
-        reports[done.scenario.name] = report
-        print(f"{path.name}: {len(done.scenario.targets)} targets → {report}")
-    if rows:
-        summary = pd.concat(rows, ignore_index=True)
-        cols = ["scenario", "region", "target", "year", "kind", "target_value", "projected", "gap_pct", "unit",
-                "verdict", "p_met", "p_low", "p_high", "source"]
-        with atomic_folder(Path(args.out), f"batch-{folder.resolve().name}") as tmp:
+    name = f"batch-{folder.resolve().name}"
+    final = output_dir(Path(args.out), name, None)
+    rows, failed = [], []
+    try:
+        with atomic_folder(Path(args.out), name) as tmp:
+            reports = {}
+            for path in files:
+                try:
+                    if args.runs:
+                        done = monte_carlo(path, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+                                           work_root=args.out, progress=False)
+                    else:
+                        done = run(path)
+                    report = done.write(tmp, args.lang, command=None)
+                except InputError as exc:
+                    failed.append(path)
+                    print(f"skipped {path}:\n{exc.message()}", file=sys.stderr)
+                    continue
+                rows.append(done.verdicts.assign(scenario=done.scenario.name, region=done.scenario.region.id))
+                reports[done.scenario.name] = report
+                print(f"{path.name}: {len(done.scenario.targets)} targets → {final / report.name}")
+            if not rows:
+                raise _NothingWritten
+            summary = pd.concat(rows, ignore_index=True)
+            cols = ["scenario", "region", "target", "year", "kind", "target_value", "projected", "gap_pct", "unit",
+                    "verdict", "p_met", "p_low", "p_high", "source"]
             summary[[c for c in cols if c in summary]].to_csv(tmp / "summary.csv", index=False)
-            write_comparison(tmp, reports)
-        print(f"summary: {Path(args.out) / ('batch-' + folder.resolve().name) / 'summary.csv'}")
+            write_comparison(tmp, reports, args.lang)
+    except _NothingWritten:
+        return 2
+    print(f"summary: {final / 'summary.csv'}")
     return 2 if failed else 0
 
 
@@ -167,10 +181,11 @@ def cmd_discover(args: argparse.Namespace) -> int:
     print(f"{tid}: met in {met.mean():.1%} of {len(met)} runs")
     print(f"met in {best.density:.0%} of runs when " + " and ".join(best.conditions())
           + f" (this box holds {best.coverage:.0%} of the successful runs, {best.support:.0%} of all runs)")
-    with atomic_folder(Path(args.out), f"{sc.name}-discovery") as tmp:
+    with atomic_output(Path(args.out), sc.name, f"discover-{tid}") as tmp:
         write_resolved(tmp, sc)
         trajectory_table(boxes).to_csv(tmp / f"prim_{tid}.csv", index=False)
     remove_store(mc.chunks[0].parent)
+    print(f"written to {output_dir(Path(args.out), sc.name, f'discover-{tid}')}")
     return 0
 
 
@@ -222,15 +237,15 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 
 def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) -> Path:
-    """reports/<name>-allocation/: first the data (the allocation tables in allocation/, and a deterministic
+    """OUT/<name>/allocate/: first the data (the allocation tables in allocation/, and a deterministic
     run of the scenario as declared, without the budget), swapped in whole; then its report drawn from
     them. If drawing fails the finished allocation stays on disk and `agrosim report` can draw it."""
     from agrosim.api import run
-    from agrosim.report.writer import rebuild_report, write_report
+    from agrosim.report.writer import ALLOCATE, rebuild_report, write_report
 
     base = run(sc)
-    sc.name = f"{sc.name}-allocation"
-    folder = write_report(out, sc, base.results, base.verdicts, lang=lang, allocation=(tables, settings), draw=False)
+    folder = write_report(out, sc, base.results, base.verdicts, lang=lang, allocation=(tables, settings), draw=False,
+                          command=ALLOCATE)
     try:
         rebuild_report(folder, lang)
     except Exception as exc:

@@ -10,7 +10,7 @@ from agrosim.analysis.levers import lever
 from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem
 from agrosim.observed import by_year, load_observed
-from agrosim.report.writer import atomic_folder, save, write_resolved
+from agrosim.report.writer import atomic_output, output_dir, save, write_resolved
 
 
 def add_parsers(sub, batch_options) -> None:
@@ -33,7 +33,7 @@ def add_parsers(sub, batch_options) -> None:
     p.add_argument("scenario")
     p.add_argument("--observed", required=True)
     p.add_argument("--fit", action="append", required=True, help="parameter path to fit, repeatable; PATH=LOW:HIGH")
-    p.add_argument("--write", default=None, help="calibrated scenario file to write (default: reports/<name>-calibration/)")
+    p.add_argument("--write", default=None, help="calibrated scenario file to write (default: OUT/<name>/calibrate/)")
     p.add_argument("--out", default="reports")
     p = sub.add_parser("backtest", help="error of a run from the base year against observed years (MAPE, bias)")
     p.add_argument("scenario")
@@ -52,14 +52,14 @@ def cmd_track(args: argparse.Namespace) -> int:
     else:
         print(table[["target", "year", "observed", "implied", "unit", "status", "growth_needed_per_yr"]]
               .to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
-    with atomic_folder(Path(args.out), f"{sc.name}-tracking") as tmp:
+    with atomic_output(Path(args.out), sc.name, "track") as tmp:
         write_resolved(tmp, sc)
         table.to_csv(tmp / "tracking.csv", index=False)
         for tg in sc.targets:
             rows = table[table.target == tg.id]
             if len(rows):
                 save(tracking_chart(rows, tg.kind, tg.en, tg.zh, from_year=tg.from_year), tmp / f"tracking_{tg.id}.png")
-    print(f"written to {Path(args.out) / (sc.name + '-tracking')}; for a tracking section in a report: "
+    print(f"written to {output_dir(Path(args.out), sc.name, 'track')}; for a tracking section in a report: "
           f"agrosim run {args.scenario} --observed {args.observed}")
     return 0
 
@@ -70,13 +70,12 @@ def cmd_reforecast(args: argparse.Namespace) -> int:
     overrides = {"end_year": args.to} if args.to else None
     sc = load_scenario(args.scenario, overrides)
     obs = by_year(load_observed(args.observed, sc))
-    sc.name = f"{sc.name}-reforecast"
     if args.runs:
         done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                            work_root=args.out, progress=True, observed=obs)
     else:
         done = run(sc, observed=obs)
-    folder = done.write(args.out)
+    folder = done.write(args.out, command="reforecast-mc" if args.runs else "reforecast")
     cols = [c for c in ("target", "year", "target_value", "projected", "unit", "verdict", "p_met") if c in done.verdicts]
     print(done.verdicts[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
     print(f"report written to {folder}")
@@ -102,7 +101,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(f"{path} = {value:.6g} {unit} (standard error {se:.3g})")
     print(f"{fit.points} points, RMS relative residual {fit.rms_relative:.3%}")
     name = f"{sc.name}_calibrated"
-    with atomic_folder(Path(args.out), f"{sc.name}-calibration") as tmp:
+    with atomic_output(Path(args.out), sc.name, "calibrate") as tmp:
         write_resolved(tmp, sc)
         fit.residuals.to_csv(tmp / "residuals.csv", index=False)
         target = Path(args.write) if args.write else tmp / f"{name}.yaml"
@@ -111,7 +110,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         (tmp / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
         if args.write:
             target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    print(f"calibrated scenario: {args.write or Path(args.out) / (sc.name + '-calibration') / (name + '.yaml')}")
+    print(f"calibrated scenario: {args.write or output_dir(Path(args.out), sc.name, 'calibrate') / (name + '.yaml')}")
     return 0
 
 
@@ -130,7 +129,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     points, summary = backtest(sc, load_observed(args.observed, sc))
     print(summary.to_string(index=False, float_format=lambda v: f"{v:.2f}") if not summary.empty
           else "no observed values after the base year")
-    with atomic_folder(Path(args.out), f"{sc.name}-backtest") as tmp:
+    with atomic_output(Path(args.out), sc.name, "backtest") as tmp:
         write_resolved(tmp, sc)
         points.to_csv(tmp / "backtest_points.csv", index=False)
         summary.to_csv(tmp / "backtest_summary.csv", index=False)

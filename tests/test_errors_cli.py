@@ -129,7 +129,7 @@ def test_cli_end_to_end_on_bundled_scenario(root, tmp_path, capsys):
     code, out, err = run_cli([str(root / "scenarios" / "shanxi_grain_2025.yaml"), "--out", str(out_dir)], capsys)
     assert code == 0, err
     assert "grain_capacity_2025" in out and "met" in out
-    folder = out_dir / "shanxi_grain_2025"
+    folder = out_dir / "shanxi_grain_2025" / "run"
     results = pd.read_csv(folder / "results.csv")
     assert list(results.columns[:6]) == ["run", "year", "region", "indicator", "value", "unit"]
     grain = results[(results.indicator == "grain_output")].set_index("year")["value"]
@@ -145,7 +145,7 @@ def test_cli_end_to_end_on_bundled_scenario(root, tmp_path, capsys):
     assert {"grain_capacity_2025", "grain_sown_area_2025", "hsf_area_2025"} <= set(ids)
     assert set(ids) <= {p.stem for p in (folder / "charts").glob("*.png")}  # one chart per target at least
     assert set(ids) <= {p.stem for p in (folder / "charts").glob("*.svg")}
-    assert not [p for p in out_dir.iterdir() if p.name.startswith(".")]  # no temporary folders left
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no temporary folders left
 
 
 def test_rerun_replaces_report_atomically(root, tmp_path, capsys):
@@ -153,13 +153,14 @@ def test_rerun_replaces_report_atomically(root, tmp_path, capsys):
     for _ in range(2):
         assert run_cli([str(root / "scenarios" / "shanxi_grain_2025.yaml"), "--out", str(out_dir)], capsys)[0] == 0
     assert [p.name for p in out_dir.iterdir()] == ["shanxi_grain_2025"]
+    assert [p.name for p in (out_dir / "shanxi_grain_2025").iterdir()] == ["run"]
 
 
 def test_failed_rerun_keeps_previous_report(root, write, tmp_path, capsys):
     out_dir = tmp_path / "reports"
     sc = root / "scenarios" / "shanxi_grain_2025.yaml"
     assert run_cli([str(sc), "--out", str(out_dir)], capsys)[0] == 0
-    before = (out_dir / "shanxi_grain_2025" / "targets.csv").read_text()
+    before = (out_dir / "shanxi_grain_2025" / "run" / "targets.csv").read_text()
     bad = write("shanxi_grain_2025.yaml", {"extends": str(sc), "land_grain": {"hsf_area_mu": "x"}})
     assert run_cli([str(bad), "--out", str(out_dir)], capsys)[0] == 2
-    assert (out_dir / "shanxi_grain_2025" / "targets.csv").read_text() == before
+    assert (out_dir / "shanxi_grain_2025" / "run" / "targets.csv").read_text() == before

@@ -248,7 +248,7 @@ def test_agrosim_report_rebuilds_the_same_targets_table(write, tmp_path, runs, c
     out = tmp_path / "out"
     args = ["mc", str(path), "--runs", str(runs), "--chunk-size", "50"] if runs else ["run", str(path)]
     assert main(args + ["--out", str(out)]) == 0
-    folder = out / "small"
+    folder = out / "small" / ("mc" if "mc" in args else "run")
     before = pd.read_csv(folder / "targets.csv")
     shutil.rmtree(folder / "charts")
     (folder / "report.html").unlink()

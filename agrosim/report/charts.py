@@ -120,7 +120,8 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
     gap_ax.axvline(0, color="black", linewidth=0.8)
     reach = max(np.nanmax(np.abs(gaps)) if n else 1.0, 1.0) * 1.15
     gap_ax.set_xlim(-reach, reach)
-    gap_ax.set_yticks(y, [label(lang, r.label_en, r.label_zh) for r in rows.itertuples()])
+    gap_ax.set_yticks(y, [_wrap(label(lang, r.label_en, r.label_zh), 22 if lang == "zh" else 44)
+                          for r in rows.itertuples()])
     gap_ax.set_xlabel(t(lang, "gap_pct"))
     for yi, g in zip(y, gaps):
         gap_ax.annotate(f"{g:+.1f} %", (max(g, 0.0), yi), xytext=(3, 0), textcoords="offset points", ha="left",
@@ -143,11 +144,12 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
         status = t(lang, "met" if str(r.verdict).startswith("met") else "missed")
         if mc:
             status = f"{r.p_met:.2f} [{r.p_low:.2f}–{r.p_high:.2f}]"
-        text_ax.text(0.0, yi, f"{r.projected:,.1f} vs {t(lang, r.kind)} {r.target_value:,.6g} {shown} ({r.year})",
-                     va="center", fontsize=8.5)
-        text_ax.text(0.72, yi, status, va="center", fontsize=8.5, color=light(r.p_met, r.runs, r.verdict))
+        # value against target on the row's line; source and status on the line below, so that no text meets
+        text_ax.text(0.0, yi + 0.08, f"{r.projected:,.1f} vs {t(lang, r.kind)} {r.target_value:,.6g} {shown} "
+                     f"({r.year})", va="center", fontsize=8.5)
         ref = short_source(r.source if isinstance(r.source, str) else "", TEXT[lang]["line"])
-        text_ax.text(0.0, yi - 0.3, ref, va="center", fontsize=7, color="dimgrey")
+        text_ax.text(0.0, yi - 0.27, ref, va="center", fontsize=7, color="dimgrey")
+        text_ax.text(0.3, yi - 0.27, status, va="center", fontsize=8, color=light(r.p_met, r.runs, r.verdict))
     gap_ax.set_ylim(-0.7, n - 0.3)
     title = t(lang, "scorecard")
     joint = targets[targets["target"] == "ALL"]
@@ -156,6 +158,17 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a long label over lines of at most `width` characters (CJK text has no spaces: cut anywhere)."""
+    import textwrap
+
+    if len(text) <= width:
+        return text
+    if " " not in text:
+        return "\n".join(text[k:k + width] for k in range(0, len(text), width))
+    return textwrap.fill(text, width)
 
 
 def comparison(tables: Mapping[str, pd.DataFrame], indicator: str, title: str, lang: str = "en",

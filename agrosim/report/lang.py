@@ -1,4 +1,6 @@
-"""Report language: English or Chinese wording, units as shown, and a CJK font for Chinese charts."""
+"""Report language: English or Chinese wording, units as shown, and a CJK font for the charts (Chinese text
+appears in both languages: the plans' own words). The font comes from the system or from `mplfonts`, a core
+dependency for that reason."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -113,10 +115,14 @@ def cjk_font_file() -> Path | None:
 
 
 def font_rc(lang: str) -> dict:
-    """rcParams for the charts: a CJK font first for Chinese, DejaVu Sans as the fallback for symbols."""
+    """rcParams for the charts. Chinese: a CJK font first, DejaVu Sans as the fallback for symbols. English:
+    DejaVu Sans first and the CJK font as the per-glyph fallback, because plan words (units such as 万吨,
+    names the plan gives only in Chinese) appear in English charts too; without it they would be boxes."""
     check_lang(lang)
-    families = ([cjk_font()] if lang == "zh" else []) + ["DejaVu Sans"]
-    return {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": True,
+    cjk = cjk_font()
+    families = [cjk, "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans"] + ([cjk] if cjk else [])
+    # the families listed in font.family itself (not behind "sans-serif"): matplotlib falls back glyph by glyph
+    return {"font.family": families, "font.sans-serif": families, "axes.unicode_minus": True,
             "svg.hashsalt": "agrosim", "path.simplify": True}
 
 

@@ -140,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_regions.add_argument("folder", nargs="?", default=None,
                            help="folder of region files (default: the bundled params/)")
     p_regions.add_argument("--csv", default=None, metavar="FILE", help="also write the table to this CSV file")
+    p_regions.add_argument("--wide", action="store_true",
+                           help="every column on one line (default: about 100 columns, notes below the table)")
     return parser
 
 

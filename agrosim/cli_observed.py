@@ -10,6 +10,7 @@ from agrosim.analysis.levers import lever
 from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem
 from agrosim.observed import by_year, load_observed
+from agrosim.units import from_internal
 from agrosim.report.writer import atomic_output, output_dir, save, write_resolved
 
 
@@ -88,17 +89,19 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.scenario)
     observed = load_observed(args.observed, sc)
-    levers = []
+    levers, shown = [], []
     for item in args.fit:
         path, _, rng = item.partition("=")
         low, high, _ = parse_range(rng) if rng else (None, None, None)
         levers.append(lever(sc, path.strip(), low, high))
+        shown.append(_written_unit(low, levers[-1].spec.unit))
     try:
         fit = calibrate(sc, observed, levers)
     except ValueError as exc:
         raise InputError([Problem(args.observed, "", str(exc), "observed values after the base year")]) from None
-    for path, unit, value, se in zip(fit.params, fit.units, fit.values, fit.std_errors):
-        print(f"{path} = {value:.6g} {unit} (standard error {se:.3g})")
+    for path, unit, value, se, show in zip(fit.params, fit.units, fit.values, fit.std_errors, shown):
+        factor = float(from_internal(1.0, show)) if show != unit else 1.0
+        print(f"{path} = {value * factor:.6g} {show} (standard error {se * factor:.3g} {show})")
     print(f"{fit.points} points, RMS relative residual {fit.rms_relative:.3%}")
     name = f"{sc.name}_calibrated"
     with atomic_output(Path(args.out), sc.name, "calibrate") as tmp:
@@ -112,6 +115,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     print(f"calibrated scenario: {args.write or output_dir(Path(args.out), sc.name, 'calibrate') / (name + '.yaml')}")
     return 0
+
+
+def _written_unit(text: str | None, internal: str) -> str:
+    """The unit of a value as the user wrote it ('-5 %/yr' → '%/yr'), else the plans' unit for `internal`."""
+    from agrosim.units import display_unit, parse_quantity
+
+    if text:
+        try:
+            _, unit = parse_quantity(text)
+            if unit.text:
+                return unit.text
+        except ValueError:
+            pass
+    return display_unit(internal)
 
 
 def _relative(path: Path, written_to: Path) -> str:

@@ -164,3 +164,59 @@ def test_failed_rerun_keeps_previous_report(root, write, tmp_path, capsys):
     bad = write("shanxi_grain_2025.yaml", {"extends": str(sc), "land_grain": {"hsf_area_mu": "x"}})
     assert run_cli([str(bad), "--out", str(out_dir)], capsys)[0] == 2
     assert (out_dir / "shanxi_grain_2025" / "run" / "targets.csv").read_text() == before
+
+
+# ---- what a newcomer meets first ------------------------------------------------------------------
+
+def test_no_arguments_print_a_short_usage_with_the_two_common_commands(capsys):
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "agrosim run scenarios/shanxi_grain_2025.yaml" in err and "agrosim mc " in err
+    assert len(err.splitlines()) <= 10
+
+
+def test_run_py_without_arguments_prints_the_usage(root):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(root / "run.py")], capture_output=True, text=True, cwd=root)
+    assert done.returncode == 2 and "usage: agrosim COMMAND" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_version(capsys):
+    import agrosim
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"agrosim {agrosim.__version__}"
+
+
+def test_mistyped_command_gets_did_you_mean(capsys):
+    assert main(["sensitivty", "x.yaml"]) == 2
+    assert "unknown command 'sensitivty' (did you mean 'sensitivity'?)" in capsys.readouterr().err
+
+
+def test_unreachable_scheduler_is_bad_input(root, tmp_path, capsys):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: bind, note it, close
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = main(["mc", str(root / "scenarios" / "shanxi_grain_2025.yaml"), "--runs", "10",
+                 "--scheduler", f"tcp://127.0.0.1:{port}", "--out", str(tmp_path)])
+    assert code == 2
+    assert f"no Dask scheduler answered at tcp://127.0.0.1:{port}" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_regions_fits_a_terminal_and_wide_keeps_every_column(capsys):
+    import unicodedata
+
+    def width(line):
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    assert main(["regions"]) == 0
+    compact = capsys.readouterr().out
+    assert max(width(line) for line in compact.splitlines()) <= 104  # 万头 and the like are double width
+    assert "[1] " in compact and "grain_capacity_2025" not in compact
+    assert main(["regions", "--wide"]) == 0
+    assert "grain_capacity_2025" in capsys.readouterr().out

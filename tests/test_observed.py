@@ -127,6 +127,7 @@ def test_cli_track_reforecast_calibrate_backtest(write, tmp_path, capsys):
     assert main(["reforecast", str(sc_path), "--observed", str(obs), "--runs", "50", "--out", out]) == 0
     assert main(["calibrate", str(sc_path), "--observed", str(obs), "--fit",
                  "land_grain.yield_trend_per_yr=-5 %/yr:20 %/yr", "--out", out]) == 0
+    assert " %/yr (standard error " in capsys.readouterr().out  # the rate in the unit written in --fit
     cal = tmp_path / "r" / "s" / "calibrate" / "s_calibrated.yaml"
     assert main(["validate", str(cal)]) == 0
     assert main(["backtest", str(sc_path), "--observed", str(obs), "--out", out]) == 0

@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 from agrosim.config.scenario import Target  # noqa: E402
 from agrosim.report.lang import TEXT, label, t, unit  # noqa: E402
 from agrosim.report.tables import convert, short_source  # noqa: E402
-from agrosim.units import display_unit, from_internal, unit_en  # noqa: E402
+from agrosim.units import from_internal  # noqa: E402
 
 GREEN, AMBER, RED, GREY = "#2e7d32", "#f9a825", "#c62828", "#9e9e9e"
 BLUE = "#1f5fa8"
@@ -243,37 +243,39 @@ def decomposition(table: pd.DataFrame, title: str, lang: str = "en"):
     return fig
 
 
-def tornado(table, title: str, outcome_label: str):
-    """Horizontal bars from the outcome at each input's 5th percentile to its 95th, widest on top."""
+def tornado(table, title: str, outcome_label: str, lang: str = "en", labels: Mapping[str, str] | None = None):
+    """Horizontal bars from the outcome at each input's 5th percentile to its 95th, widest on top; inputs
+    named by `labels` (parameter path → name [unit] in the language), outcome in plan units."""
     rows = table.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7, 1.2 + 0.5 * len(rows)), dpi=100)
+    fig, ax = plt.subplots(figsize=(8, 1.4 + 0.5 * len(rows)), dpi=100)
     y = np.arange(len(rows))
     lo = np.minimum(rows["at_low"], rows["at_high"])
     ax.barh(y, np.abs(rows["at_high"] - rows["at_low"]), left=lo, color="tab:blue", alpha=0.7)
-    ax.axvline(float(table["base"].iloc[0]), color="black", linewidth=1, label="all inputs at median")
-    ax.set_yticks(y, rows["param"])
+    ax.axvline(float(table["base"].iloc[0]), color="black", linewidth=1, label=t(lang, "all_median"))
+    ax.set_yticks(y, [_wrap((labels or {}).get(p, p), 20 if lang == "zh" else 40) for p in rows["param"]])
     ax.set_xlabel(outcome_label)
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.18), fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
 
-def feasibility_map(table, x: str, y: str, column: str, title: str, x_unit: str, y_unit: str):
-    """P(met) (or met/not) over a grid of two levers (internal units in, plan units shown),
-    with the 50 % and 80 % contours."""
-    x_show, y_show = display_unit(x_unit), display_unit(y_unit)
-    table = table.assign(**{x: from_internal(table[x], x_show), y: from_internal(table[y], y_show)})
+def feasibility_map(table, x: str, y: str, column: str, title: str, x_label: str, y_label: str, lang: str = "en"):
+    """P(met) (or met/not) over a grid of two levers (`x`, `y`: columns already in plan units), with the
+    50 % and 80 % contours. Colours are interpolated between grid points, so a met/not step of a
+    deterministic run shows where the boundary lies rather than a block edge."""
     pivot = table.pivot_table(index=y, columns=x, values=column)
     fig, ax = plt.subplots(figsize=(6.5, 5), dpi=100)
-    mesh = ax.pcolormesh(pivot.columns, pivot.index, pivot.values, vmin=0, vmax=1, cmap="RdYlGn", shading="nearest")
-    if pivot.shape[0] > 1 and pivot.shape[1] > 1 and np.ptp(pivot.values) > 0:
+    smooth = pivot.shape[0] > 1 and pivot.shape[1] > 1
+    mesh = ax.pcolormesh(pivot.columns, pivot.index, pivot.values, vmin=0, vmax=1, cmap="RdYlGn",
+                         shading="gouraud" if smooth else "nearest")
+    if smooth and np.ptp(pivot.values) > 0:
         lines = ax.contour(pivot.columns, pivot.index, pivot.values, levels=[0.5, 0.8], colors="black",
                            linewidths=[1, 1.5])
         ax.clabel(lines, fmt={0.5: "50 %", 0.8: "80 %"}, fontsize=8)
-    fig.colorbar(mesh, ax=ax, label="P(met)")
-    ax.set_xlabel(f"{x} [{unit_en(x_show)}]")
-    ax.set_ylabel(f"{y} [{unit_en(y_show)}]")
+    fig.colorbar(mesh, ax=ax, label=t(lang, "p_met"))
+    ax.set_xlabel(_wrap(x_label, 60))
+    ax.set_ylabel(_wrap(y_label, 45))
     ax.set_title(title)
     fig.tight_layout()
     return fig

@@ -139,3 +139,42 @@ def test_wheel_in_a_fresh_venv_runs_a_scenario_outside_the_repository(wheel, tmp
     assert where.startswith(purelib) and str(ROOT) not in where
     targets = pd.read_csv(work / "out" / "mine" / "run" / "targets.csv")
     assert targets.target.tolist() == [t.id for t in load_scenario(ROOT / "scenarios" / "shanxi_grain_2025.yaml").targets]
+
+
+# ---- plan units and words -----------------------------------------------------------------------
+
+def test_sensitivity_and_sweep_tables_are_in_plan_units(write, tmp_path, capsys):
+    path = write("small.yaml", _uncertain())
+    out = tmp_path / "r"
+    assert main(["sensitivity", str(path), "--method", "tornado", "--indicator", "grain_output", "--year", "2023",
+                 "--out", str(out), "--lang", "zh"]) == 0
+    table = pd.read_csv(out / "small" / "sensitivity-tornado-grain_output-2023" / "tornado.csv").set_index("param")
+    trend = table.loc["land_grain.yield_trend_per_yr"]  # uniform 0–10 %/yr: 5th and 95th percentiles 0.5, 9.5
+    assert trend["input_unit"] == "%/yr" and trend["name"] == "单产年增长率"
+    assert (trend["low_input"], trend["high_input"]) == pytest.approx((0.5, 9.5))
+    assert table.loc["land_grain.hsf_yield_uplift", "input_unit"] == "%"
+    assert table["outcome_unit"].unique().tolist() == ["万吨"]
+    assert 0.02 < trend["base"] < 0.05  # about 331 吨 = 0.0331 万吨, not 331000 kg
+    assert main(["sweep", str(path), "--param", "land_grain.hsf_build_mu_per_yr=0 亩/年:100 亩/年:3",
+                 "--param", "land_grain.yield_trend_per_yr=0 %/yr:10 %/yr:2", "--out", str(out)]) == 0
+    sweep = pd.read_csv(out / "small" / "sweep-grid" / "sweep.csv")
+    assert sorted(sweep["land_grain.hsf_build_mu_per_yr [万亩/年]"].unique()) == pytest.approx([0, 0.005, 0.01])
+    assert sorted(sweep["land_grain.yield_trend_per_yr [%/yr]"].unique()) == pytest.approx([0, 10])
+    assert (out / "small" / "sweep-grid" / "feasibility_grain_2023.png").is_file()
+
+
+def test_tornado_and_feasibility_axes_name_levers_not_paths():
+    from agrosim.config.loader import param_paths
+    from agrosim.report import charts
+    from agrosim.report.lang import chart_context
+    from agrosim.report.tables import lever_axis
+
+    spec = param_paths(["land_grain"])["land_grain.hsf_build_mu_per_yr"]
+    assert lever_axis("land_grain.hsf_build_mu_per_yr", spec, "zh").endswith("[万亩/年]")
+    assert "hsf_build" not in lever_axis("land_grain.hsf_build_mu_per_yr", spec, "en")
+    assert lever_axis("land_grain.hsf_build_mu_per_yr", spec, "en").endswith("[10⁴ mu/yr]")
+    table = pd.DataFrame({"param": ["a.b"], "base": [1.0], "at_low": [0.5], "at_high": [2.0]})
+    with chart_context("zh"):
+        fig = charts.tornado(table, "t", "粮食总产量 [万吨]", "zh", {"a.b": "单产年增长率 [%/yr]"})
+        assert [x.get_text() for x in fig.axes[0].get_yticklabels()] == ["单产年增长率 [%/yr]"]
+        assert fig.axes[0].get_legend().get_texts()[0].get_text() == "全部输入取中位数"

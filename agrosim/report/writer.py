@@ -268,7 +268,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
         extra["tracking"] = tracking
     if allocation is not None:
         extra.update(sections.allocation_sheets(allocation))
-    write_workbook(folder / "results.xlsx", verdicts, indicators_wide(scenario, quant), params, sources, meta, extra)
+    write_workbook(folder / "results.xlsx", verdicts, indicators_wide(scenario, quant), params, sources, meta, extra,
+                   lang)
     context = build_context(scenario, verdicts, quant, figures, params, sources, meta, decompositions, lang)
     context["tracking"] = None if tracking is None else sections.tracking_context(
         tracking, scenario, meta, {k: data_uri(p) for k, p in tracking_figures.items()}, lang)

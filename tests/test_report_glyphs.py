@@ -114,3 +114,27 @@ def test_yangcheng_draws_its_chinese_words_in_english():
     """Yangcheng's 蛋鸡存栏 drew boxes in English charts (Xinzhou's 'about 200 万吨' too: the long test)."""
     run = agrosim.run(ROOT / "scenarios" / "yangcheng_feed_2023.yaml")
     assert missing_glyphs(lambda: _figures(run, "en")) == []
+
+
+def test_comparison_of_regions_draws_shares_of_their_own_targets():
+    """A province (target 1365 万吨) and a county (14 万吨) on one axis would flatten the county; each is
+    drawn as a share of its own target instead, with one line at 100 %."""
+    years = [2020, 2025]
+
+    def table(values):
+        return pd.DataFrame({"indicator": "grain_output", "year": years, "unit": "万吨",
+                             **{q: values for q in ("p5", "p25", "p50", "p75", "p95")}})
+    province = Target("a", "grain_output", "at_least", 1365e7, 2025, "万吨", 1365.0, en="Grain", zh="粮食")
+    county = Target("b", "grain_output", "at_least", 14e7, 2025, "吨", 140000.0, en="Grain", zh="粮食")
+    with chart_context("en"):
+        fig = charts.comparison({"shanxi": table([1365.0, 1501.5]), "yangcheng": table([13.0, 15.4])},
+                                "grain_output", "Grain", "en", province, {"shanxi": province, "yangcheng": county})
+        ax = fig.axes[0]
+        lines = ax.get_lines()
+        assert lines[0].get_ydata().tolist() == pytest.approx([100.0, 110.0])
+        assert lines[1].get_ydata().tolist() == pytest.approx([1300 / 14, 110.0])
+        assert list(lines[2].get_ydata()) == [100, 100] and "own target" in lines[2].get_label()
+        assert ax.get_ylabel() == "% of the scenario's own target"
+        fig.canvas.draw()
+        assert not ax.get_legend().get_window_extent().overlaps(ax.get_window_extent())
+        plt.close(fig)

@@ -172,31 +172,43 @@ def _wrap(text: str, width: int) -> str:
 
 
 def comparison(tables: Mapping[str, pd.DataFrame], indicator: str, title: str, lang: str = "en",
-               target: Target | None = None):
+               target: Target | None = None, own_targets: Mapping[str, Target] | None = None):
     """Median path of one indicator in each scenario (50 % band when runs vary), with the target.
 
     `tables`: scenario name → quantile table (indicator, year, unit, p5…p95), e.g. bands.csv or
-    `tables.quantile_table(results.csv)`.
+    `tables.quantile_table(results.csv)`. With `own_targets` (scenario name → its target), used when the
+    scenarios are of different regions or targets, each path is drawn as a share of its own target and
+    the line at 100 % stands for every scenario's target: a province, a city and a county never share one
+    value axis and one region's target line.
     """
-    fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=100)
+    fig, ax = plt.subplots(figsize=(9.5, 4.2), dpi=100)
+    shares = own_targets is not None
     shown_unit = target.unit_written if target else next(iter(tables.values())).query("indicator == @indicator")["unit"].iloc[0]
     colours = plt.get_cmap("tab10")
     for k, (name, table) in enumerate(tables.items()):
         rows = table[table["indicator"] == indicator].sort_values("year")
         if rows.empty:
             continue
-        factor = convert(1.0, rows["unit"].iloc[0], shown_unit)
+        if shares:
+            own = own_targets[name]
+            factor = convert(1.0, rows["unit"].iloc[0], own.unit_written) * 100 / own.value_written
+        else:
+            factor = convert(1.0, rows["unit"].iloc[0], shown_unit)
         ax.plot(rows["year"], rows["p50"] * factor, marker="o", markersize=4, color=colours(k % 10), label=name)
         if (rows["p75"] > rows["p25"]).any():
             ax.fill_between(rows["year"], rows["p25"] * factor, rows["p75"] * factor, color=colours(k % 10), alpha=0.2,
                             linewidth=0)
-    if target is not None:
-        ax.axhline(target.value_written, color=TARGET_COLOUR, linestyle="--", label=_target_text(target, lang))
+    if shares:
+        ax.axhline(100, color=TARGET_COLOUR, linestyle="--", label=t(lang, "own_target"))
+        ax.set_ylabel(t(lang, "share_of_target"))
+    else:
+        if target is not None:
+            ax.axhline(target.value_written, color=TARGET_COLOUR, linestyle="--", label=_target_text(target, lang))
+        ax.set_ylabel(unit(lang, shown_unit))
     ax.set_title(t(lang, "comparison", label=title))
     ax.set_xlabel(t(lang, "year"))
-    ax.set_ylabel(unit(lang, shown_unit))
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 

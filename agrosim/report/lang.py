@@ -36,7 +36,8 @@ TEXT = {
         "recommended": "recommended", "even split": "even split", "plan": "plan's split",
         "budget_share": "share of the budget [%]", "allocation_left": "split of the budget",
         "allocation_right": "P(met) per target",
-        "all_median": "all inputs at their median", "drives": "{name}: what drives {outcome}",
+        "all_median": "all inputs at their median", "own_target": "each scenario's own target (100 %)",
+        "share_of_target": "% of the scenario's own target", "drives": "{name}: what drives {outcome}",
         "met_of": "{label} met ({year})", "pmet_in": "{label}: P(met) in {year}",
     },
     "zh": {
@@ -56,7 +57,8 @@ TEXT = {
         "recommended": "推荐方案", "even split": "平均分配", "plan": "规划方案",
         "budget_share": "预算占比 [%]", "allocation_left": "预算分配",
         "allocation_right": "各目标实现概率",
-        "all_median": "全部输入取中位数", "drives": "{name}：影响{outcome}的因素",
+        "all_median": "全部输入取中位数", "own_target": "各情景自身目标（100 %）",
+        "share_of_target": "占本情景目标的 %", "drives": "{name}：影响{outcome}的因素",
         "met_of": "{label}（{year}年）是否实现", "pmet_in": "{label}：{year}年实现概率",
     },
 }

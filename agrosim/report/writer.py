@@ -284,14 +284,17 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
 
 
 def write_comparison(folder: Path, reports: Mapping[str, Path], lang: str = "en") -> list[Path]:
-    """comparison_<indicator>.png for every targeted indicator shared by two or more report folders."""
+    """comparison_<indicator>.png for every targeted indicator shared by two or more report folders; scenarios
+    of different regions or targets are drawn as shares of their own targets."""
     from agrosim.config import load_scenario
 
-    tables, targets = {}, {}
+    tables, targets, regions_of = {}, {}, {}
     for name, path in reports.items():
         data = path / "bands.csv" if (path / "bands.csv").is_file() else path / "results.csv"
         tables[name] = quantile_table(pd.read_csv(data))
-        for tg in load_scenario(path / "scenario.resolved.yaml").targets:
+        scenario = load_scenario(path / "scenario.resolved.yaml")
+        regions_of[name] = scenario.region.id
+        for tg in scenario.targets:  # the last target of an indicator stands for it (one per scenario)
             targets.setdefault(tg.indicator, {})[name] = tg
     written = []
     with chart_context(lang):
@@ -299,8 +302,12 @@ def write_comparison(folder: Path, reports: Mapping[str, Path], lang: str = "en"
             if len(by_name) < 2:
                 continue
             tg = next(iter(by_name.values()))
+            regions = {regions_of[n] for n in by_name}
+            goals = {(x.kind, x.year, round(x.value, 6)) for x in by_name.values()}
+            own = dict(by_name) if len(regions) > 1 or len(goals) > 1 else None  # unlike: share of own target
             path = folder / f"comparison_{indicator}.png"
-            save(charts.comparison({n: tables[n] for n in by_name}, indicator, label(lang, tg.en, tg.zh), lang, tg), path)
+            save(charts.comparison({n: tables[n] for n in by_name}, indicator, label(lang, tg.en, tg.zh), lang, tg,
+                                   own), path)
             written.append(path)
     return written
 

@@ -249,7 +249,7 @@ def decomposition(table: pd.DataFrame, title: str, lang: str = "en"):
     ax.set_xticks(x, names)
     ax.set_ylabel(shown)
     ax.set_title(t(lang, "decomp", label=title, y0=y0, y1=y1))
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside the bars
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig

@@ -79,5 +79,5 @@ def test_batch_killed_mid_way_resumes_without_redoing_chunks(tmp_path):
                            "--chunk-size", "50000", "--workers", "2", "--seed", "5", "--out", str(fresh)],
                           cwd=ROOT, capture_output=True).returncode == 0
     pd.testing.assert_frame_equal(pd.read_csv(out / "shanxi_grain_2025" / "mc" / "targets.csv"),
-                                  pd.read_csv(fresh / "shanxi_grain_2025" / "targets.csv"))
+                                  pd.read_csv(fresh / "shanxi_grain_2025" / "mc" / "targets.csv"))
     assert not (out / ".work").exists()

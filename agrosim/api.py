@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from agrosim.analysis.probability import bands, describe_drivers, drivers, load_results, target_table
+from agrosim.analysis.probability import bands, load_results, monte_carlo_table
 from agrosim.analysis.tradeoffs import TradeOff, TradeOffThresholds, scenario_tradeoffs
-from agrosim.batch import Design, remove_store, run_batch
+from agrosim.batch import Design, remove_store, run_batch, target_indicators
 from agrosim.config import Scenario, load_scenario
 from agrosim.config.assumptions import require_ranges
 from agrosim.engine import recorded_indicators, simulate
@@ -84,13 +84,11 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: 
     kept = "" if not record else "-" + hashlib.sha256(repr(record).encode()).hexdigest()[:6]
     store = Path(work_root) / ".work" / f"{sc.name}-{design.key(sc)}{kept}"
     chunks = run_batch(sc, design, store, chunk_size, workers, scheduler, progress, record)
-    results = load_results(sc, chunks, sorted({t.indicator for t in sc.targets}))
+    results = load_results(sc, chunks, sorted(target_indicators(sc)))
     if "land_overcommitted" in recorded_indicators(sc):
         over = load_results(sc, chunks, ["land_overcommitted"]).data["land_overcommitted"]
         results.warnings = land.summarise(sc.years, over)
-    table = target_table(sc, results, thresholds=thresholds)
-    found = drivers(sc, chunks, results)
-    table["driven_by"] = [describe_drivers(found.get(t, [])) for t in table["target"]]
+    table = monte_carlo_table(sc, results, chunks, thresholds)
     return MonteCarlo(sc, results, table, bands(sc, chunks), chunks, design.seed)
 
 

@@ -88,7 +88,7 @@ def design_bytes(scenario: Scenario, runs: int, columns: int = 0, all_indicators
     more values per run (design points, draws)."""
     from agrosim.engine import recorded_indicators
 
-    indicators = len(recorded_indicators(scenario)) if all_indicators else len({t.indicator for t in scenario.targets})
+    indicators = len(recorded_indicators(scenario)) if all_indicators else len(target_indicators(scenario))
     return 8 * runs * (len(scenario.years) * max(indicators, 1) + columns + len(scenario.uncertainty) + 1)
 
 
@@ -113,6 +113,11 @@ def check_design_size(scenario: Scenario, runs: int, option: str, columns: int =
 LOCK_FILE = ".lock"
 
 
+def target_indicators(scenario: Scenario) -> set[str]:
+    """What the verdicts read: each target's indicator and, for a capacity target, its realised one."""
+    return {t.indicator for t in scenario.targets} | {t.realised for t in scenario.targets if t.realised}
+
+
 def chunk_ranges(runs: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(a, min(a + chunk_size, runs)) for a in range(0, runs, chunk_size)]
 
@@ -127,7 +132,7 @@ def stored_indicators(scenario: Scenario, record: str | list[str] | None = None)
     recorded = recorded_indicators(scenario)
     if record == "all":
         return list(recorded)
-    wanted = {t.indicator for t in scenario.targets} | {"land_overcommitted"} | set(record or ())
+    wanted = target_indicators(scenario) | {"land_overcommitted"} | set(record or ())
     return [name for name in recorded if name in wanted]
 
 
@@ -147,7 +152,7 @@ def chunk_table(scenario: Scenario, design: Design, start: int, stop: int,
         else:
             for j, year in enumerate(scenario.years[1:]):
                 cols[f"in:{name}|{year}"] = arr[:, j]
-    exact = {t.indicator for t in scenario.targets} | {"land_overcommitted"}  # verdicts and warnings read these
+    exact = target_indicators(scenario) | {"land_overcommitted"}  # verdicts and warnings read these
     for name in stored_indicators(scenario, record):
         arr = res.data[name] if name in exact else res.data[name].astype(np.float32)
         for j, year in enumerate(res.years):

@@ -63,6 +63,16 @@ def drivers(scenario: Scenario, paths: list[Path], results: Results, top: int = 
     return out
 
 
+def monte_carlo_table(scenario: Scenario, results: Results, paths: list[Path],
+                      thresholds: Thresholds | None = None) -> pd.DataFrame:
+    """The Monte Carlo targets table: verdicts, P(met), the joint row and, per target, the drawn
+    inputs that move it most (`driven_by`)."""
+    table = target_table(scenario, results, thresholds=thresholds)
+    found = drivers(scenario, paths, results)
+    table["driven_by"] = [describe_drivers(found.get(t, [])) for t in table["target"]]
+    return table
+
+
 def describe_drivers(found: list[tuple[str, float, bool]]) -> str:
     """'pigs.base_slaughter_head_per_yr (placeholder, ρ +0.85); …' for the targets table."""
     return "; ".join(f"{p} ({'placeholder, ' if ph else ''}ρ {rho:+.2f})" for p, rho, ph in found)

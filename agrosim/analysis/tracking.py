@@ -12,7 +12,6 @@ from scipy.optimize import least_squares
 from agrosim.analysis.levers import Lever
 from agrosim.config.scenario import Scenario, Target
 from agrosim.engine import simulate
-from agrosim.observed import by_year
 from agrosim.units import from_internal
 
 PATHS = ("linear", "growth")

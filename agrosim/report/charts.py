@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from agrosim.config.scenario import Target  # noqa: E402
+from agrosim.targets import VERDICT_WORDS, is_favourable  # noqa: E402
 from agrosim.report.lang import TEXT, label, t, unit  # noqa: E402
 from agrosim.report.tables import convert, short_source  # noqa: E402
 from agrosim.units import from_internal  # noqa: E402
@@ -25,10 +26,17 @@ TARGET_COLOUR = "#b71c1c"
 
 
 def light(p_met: float, runs: int, verdict: str) -> str:
-    """Traffic-light colour: green P ≥ 0.8, amber 0.5–0.8, red < 0.5; a single run: met green, missed red."""
-    if runs <= 1:
-        return GREEN if str(verdict).startswith("met") else RED
-    return GREEN if p_met >= 0.8 else AMBER if p_met >= 0.5 else RED
+    """Traffic-light colour of a verdict class: met or likely green, uncertain amber, missed or unlikely
+    red (the class, not P, so the colours follow the thresholds the run used)."""
+    word = str(verdict).split(" ")[0]
+    return GREEN if word in ("met", "likely") else AMBER if word == "uncertain" else RED
+
+
+def verdict_word(verdict: str, lang: str) -> str:
+    """'likely', '很可能实现' … for a verdict key, with the aspirational mark in the chosen language."""
+    key, _, rest = str(verdict).partition(" ")
+    word = VERDICT_WORDS["zh" if lang == "zh" else "en"].get(key, key)
+    return word + ((" (力争)" if lang == "zh" else " (aspirational)") if rest else "")
 
 
 def _target_text(target: Target, lang: str) -> str:
@@ -39,8 +47,7 @@ def _target_text(target: Target, lang: str) -> str:
 
 
 def _verdict_text(verdict: Mapping, lang: str) -> str:
-    met = str(verdict["verdict"]).startswith("met")
-    text = t(lang, "met" if met else "missed")
+    text = verdict_word(verdict["verdict"], lang)
     if int(verdict["runs"]) > 1:
         text += f", {t(lang, 'p_met')} = {float(verdict['p_met']):.2f}"
     return text
@@ -58,7 +65,8 @@ def trajectory(series: pd.DataFrame, target: Target, verdict: Mapping, lang: str
     if int(verdict["runs"]) > 1:
         ax.fill_between(years, series["p5"], series["p95"], color=BLUE, alpha=0.15, linewidth=0, label=t(lang, "band90"))
         ax.fill_between(years, series["p25"], series["p75"], color=BLUE, alpha=0.3, linewidth=0, label=t(lang, "band50"))
-    ax.plot(years, median, color=BLUE, marker="o", markersize=4, label=f"{t(lang, 'projected')} ({t(lang, 'median')})")
+    path_label = t(lang, "projected") + (f" ({t(lang, 'median')})" if int(verdict["runs"]) > 1 else "")
+    ax.plot(years, median, color=BLUE, marker="o", markersize=4, label=path_label)
     goal = target.value_written
     style = {"color": TARGET_COLOUR, "linestyle": "--", "linewidth": 1.5}
     if target.kind == "about":
@@ -76,11 +84,12 @@ def trajectory(series: pd.DataFrame, target: Target, verdict: Mapping, lang: str
     ax.axvline(target.year, color=GREY, linewidth=0.8)
     ax.scatter([years[0]], [median[0]], s=60, facecolor="white", edgecolor="black", zorder=4,
                label=f"{t(lang, 'base')} {years[0]}: {median[0]:,.6g}")
-    end = median[list(years).index(target.year)]
+    # the judged value (the targets table's `projected`): the target year, or stable_at's worst year
+    judged_year = int(verdict["judged_year"]) if pd.notna(verdict.get("judged_year")) else target.year
     colour = light(float(verdict["p_met"]), int(verdict["runs"]), verdict["verdict"])
-    met = str(verdict["verdict"]).startswith("met")
-    ax.scatter([target.year], [end], s=110, marker="o" if met else "X", color=colour, edgecolor="black", zorder=5,
-               label=_verdict_text(verdict, lang))
+    ax.scatter([judged_year], [float(verdict["projected"])], s=110,
+               marker="o" if is_favourable(verdict["verdict"]) else "X", color=colour, edgecolor="black", zorder=5,
+               label=f"{_verdict_text(verdict, lang)} ({judged_year}: {float(verdict['projected']):,.6g})")
     title = label(lang, target.en, target.zh)
     ax.set_title(f"{title}：{target.year}年{_verdict_text(verdict, lang)}" if lang == "zh"
                  else f"{title}, {target.year}: {_verdict_text(verdict, lang)}")
@@ -137,17 +146,17 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
         p_ax.errorbar(p, y, xerr=err, fmt="none", ecolor="black", capsize=3, linewidth=1)
         p_ax.scatter(p, y, s=70, color=colours, edgecolor="black", zorder=3)
         p_ax.axvspan(0.8, 1.0, color=GREEN, alpha=0.08)
-        p_ax.axvspan(0.5, 0.8, color=AMBER, alpha=0.08)
-        p_ax.axvspan(0.0, 0.5, color=RED, alpha=0.06)
+        p_ax.axvspan(0.2, 0.8, color=AMBER, alpha=0.08)
+        p_ax.axvspan(0.0, 0.2, color=RED, alpha=0.06)
         p_ax.set_xlim(-0.02, 1.02)
         p_ax.set_xlabel(f"{t(lang, 'p_met')}, {t(lang, 'interval')}")
     text_ax.set_axis_off()
     text_ax.set_xlim(0, 1)
     for yi, r in zip(y, rows.itertuples()):
         shown = unit(lang, r.unit)
-        status = t(lang, "met" if str(r.verdict).startswith("met") else "missed")
+        status = verdict_word(r.verdict, lang)
         if mc:
-            status = f"{r.p_met:.2f} [{r.p_low:.2f}–{r.p_high:.2f}]"
+            status += f" {r.p_met:.2f} [{r.p_low:.2f}–{r.p_high:.2f}]"
         # value against target on the row's line; source and status on the line below, so that no text meets
         text_ax.text(0.0, yi + 0.08, f"{r.projected:,.1f} vs {t(lang, r.kind)} {r.target_value:,.6g} {shown} "
                      f"({r.year})", va="center", fontsize=8.5)

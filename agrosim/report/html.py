@@ -12,7 +12,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from agrosim.config.scenario import Scenario
-from agrosim.report.charts import light
+from agrosim.report.charts import light, verdict_word
 from agrosim.report.lang import cjk_font_file, label, t, unit
 from agrosim.report.sections import WORDS as SECTION_WORDS
 from agrosim.sectors import BY_NAME
@@ -34,9 +34,11 @@ WORDS = {
         "note": "Note", "set_in": "Set in", "uncertainty": "Monte Carlo distribution",
         "provenance": "Where the targets come from", "seed": "Seed file", "line": "Line", "quote": "Quote",
         "published": "Published source", "metadata": "Run", "deterministic": "one deterministic run",
-        "mc": "Monte Carlo, {runs:,} runs", "headline_run": "{met} of {n} targets met in a deterministic run.",
-        "headline_mc": "{met} of {n} targets met in at least half of {runs:,} runs.",
-        "groups": "{likely} likely (P ≥ 0.8), {uncertain} uncertain (0.5 ≤ P < 0.8), {unlikely} unlikely (P < 0.5).",
+        "mc": "Monte Carlo, {runs:,} runs",
+        "headline_run": "Central run (one deterministic run, no probability): {met} of {n} targets met, {missed} missed.",
+        "headline_mc": "Of {n} targets, {likely} likely, {uncertain} uncertain, {unlikely} unlikely ({runs:,} runs).",
+        "drivers": "Assumptions that move the verdicts most",
+        "drivers_none": "No uncertain inputs: every figure is held at its value.",
         "joint": "All targets met together: P = {p:.3f} [{lo:.3f}–{hi:.3f}].",
         "missed_list": "Missed", "no_targets": "No targets in this sector.", "median_note": "median of runs",
         "range_note": "5th–95th percentile", "assumption_flag": "yes: not given by the plan",
@@ -61,9 +63,11 @@ WORDS = {
         "note": "说明", "set_in": "来源层级", "uncertainty": "蒙特卡洛分布",
         "provenance": "目标出处", "seed": "文件", "line": "行", "quote": "原文",
         "published": "公开资料", "metadata": "运行信息", "deterministic": "单次确定性模拟",
-        "mc": "蒙特卡洛模拟 {runs:,} 次", "headline_run": "{n} 项目标中 {met} 项实现（确定性模拟）。",
-        "headline_mc": "{n} 项目标中 {met} 项在至少一半的 {runs:,} 次模拟中实现。",
-        "groups": "很可能实现 {likely} 项 (P ≥ 0.8)，不确定 {uncertain} 项 (0.5 ≤ P < 0.8)，不太可能 {unlikely} 项 (P < 0.5)。",
+        "mc": "蒙特卡洛模拟 {runs:,} 次",
+        "headline_run": "中心情景（单次确定性模拟，不给概率）：{n} 项目标中 {met} 项实现，{missed} 项未实现。",
+        "headline_mc": "{n} 项目标中：很可能实现 {likely} 项，不确定 {uncertain} 项，不太可能实现 {unlikely} 项（{runs:,} 次模拟）。",
+        "drivers": "对结论影响最大的假设",
+        "drivers_none": "没有不确定输入：所有数值均取定值。",
         "joint": "全部目标同时实现的概率：P = {p:.3f} [{lo:.3f}–{hi:.3f}]。",
         "missed_list": "未实现", "no_targets": "本部门没有目标。", "median_note": "模拟中位数",
         "range_note": "第5–95百分位", "assumption_flag": "是：规划未给出",
@@ -98,28 +102,62 @@ def data_uri(png: Path) -> str:
 
 
 def summary(targets: pd.DataFrame, lang: str) -> dict:
-    """Headline counts: targets met, by probability band, and the joint probability."""
+    """The answer first: how many targets fall in each verdict class, which ones (with P or the gap),
+    and the joint probability. A central run says met / missed; a Monte Carlo likely / uncertain /
+    unlikely."""
     w = WORDS[lang]
     rows = targets[targets["target"] != "ALL"]
     runs = int(rows["runs"].max()) if len(rows) else 1
-    met = int(rows["verdict"].astype(str).str.startswith("met").sum())
-    lines = []
+    keys = rows["verdict"].astype(str).str.split(" ").str[0]
+    classes = ("likely", "uncertain", "unlikely") if runs > 1 else ("met", "missed")
+    count = {c: int((keys == c).sum()) for c in classes}
     if runs > 1:
-        headline = w["headline_mc"].format(met=met, n=len(rows), runs=runs)
-        p = rows["p_met"].astype(float)
-        lines.append(w["groups"].format(likely=int((p >= 0.8).sum()), uncertain=int(((p >= 0.5) & (p < 0.8)).sum()),
-                                        unlikely=int((p < 0.5).sum())))
-        joint = targets[targets["target"] == "ALL"]
-        if len(joint):
-            j = joint.iloc[0]
-            lines.append(w["joint"].format(p=float(j.p_met), lo=float(j.p_low), hi=float(j.p_high)))
+        headline = w["headline_mc"].format(n=len(rows), runs=runs, **count)
     else:
-        headline = w["headline_run"].format(met=met, n=len(rows))
-    missed = [f"{label(lang, r.label_en, r.label_zh)} ({r.gap_pct:+.1f} %)" for r in rows.itertuples()
-              if not str(r.verdict).startswith("met")]
-    if missed:
-        lines.append(f"{w['missed_list']}: " + "; ".join(missed))
-    return {"headline": headline, "lines": lines}
+        headline = w["headline_run"].format(n=len(rows), **count)
+    lines = []
+    for c in classes:
+        names = [f"{label(lang, r.label_en, r.label_zh)} "
+                 + (f"(P {r.p_met:.2f})" if runs > 1 else f"({r.gap_pct:+.1f} %)")
+                 for r, k in zip(rows.itertuples(), keys) if k == c]
+        if names:
+            lines.append({"cls": c, "word": verdict_word(c, lang), "text": "; ".join(names)})
+    joint = targets[targets["target"] == "ALL"]
+    joint_line = ""
+    if runs > 1 and len(joint):
+        j = joint.iloc[0]
+        joint_line = w["joint"].format(p=float(j.p_met), lo=float(j.p_low), hi=float(j.p_high))
+    return {"headline": headline, "classes": lines, "joint": joint_line}
+
+
+def _amount(value: float) -> str:
+    """A number for a sentence: thousands separated, no exponent, four significant figures below 1000."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def driver_lines(scenario: Scenario, lang: str, k: int = 3) -> list[str]:
+    """The `k` assumptions that move the verdicts most, in words (agrosim.analysis.drivers)."""
+    from agrosim.analysis.drivers import top_assumptions
+    from agrosim.report.tables import convert, lever_label
+    from agrosim.sectors import param_spec
+    from agrosim.units import display_unit
+
+    out = []
+    for d in top_assumptions(scenario, k):
+        spec = param_spec(d.param)
+        shown = display_unit(spec.unit)
+        low, high = (_amount(float(convert(v, spec.unit, shown))) for v in (d.low, d.high))
+        tg = next(t for t in scenario.targets if t.id == d.target)
+        name, what = lever_label(d.param, spec, lang), label(lang, tg.en, tg.zh)
+        if lang == "zh":
+            mark = "（规划未给出的假设）" if d.placeholder else ""
+            out.append(f"{name}{mark} {low}–{high} {unit(lang, shown)}：使「{what}」变动目标值的 "
+                       f"{100 * d.swing_share:.1f} %")
+        else:
+            mark = " (placeholder: not given by the plan)" if d.placeholder else ""
+            out.append(f"{name}{mark}, {low}–{high} {unit(lang, shown)}: moves {what} by "
+                       f"{100 * d.swing_share:.1f} % of its target")
+    return out
 
 
 def target_rows(targets: pd.DataFrame, lang: str) -> list[dict]:
@@ -130,8 +168,7 @@ def target_rows(targets: pd.DataFrame, lang: str) -> list[dict]:
                     "kind": t(lang, r.kind), "target_value": r.target_value, "unit": unit(lang, r.unit),
                     "projected": r.projected, "gap": r.gap, "gap_pct": r.gap_pct, "runs": int(r.runs),
                     "p": f"{r.p_met:.3f} [{r.p_low:.3f}–{r.p_high:.3f}]" if r.runs > 1 else "",
-                    "verdict": t(lang, "met" if str(r.verdict).startswith("met") else "missed")
-                    + (f" ({t(lang, 'aspirational')})" if r.aspirational is True else ""),
+                    "verdict": verdict_word(r.verdict, lang),
                     "colour": light(r.p_met, r.runs, r.verdict),
                     "first": "" if pd.isna(r.first_year_reached) else int(r.first_year_reached),
                     "source": r.source if isinstance(r.source, str) else ""})
@@ -209,7 +246,8 @@ def build_context(scenario: Scenario, targets: pd.DataFrame, quant: pd.DataFrame
         "region": f"{region.zh} {region.en}" if lang == "zh" else f"{region.en} ({region.zh})",
         "years": f"{scenario.base_year}–{scenario.end_year}",
         "kind": w["mc"].format(runs=runs) if runs > 1 else w["deterministic"],
-        "summary": summary(targets, lang), "scorecard": data_uri(charts["scorecard"][0][0]),
+        "summary": summary(targets, lang), "scorecard": data_uri(charts["scorecard"][0][0]), "mc": runs > 1,
+        "drivers": driver_lines(scenario, lang),
         "targets": rows, "sections": sections, "tracking": None, "allocation": None,
         "assumptions": assumptions.to_dict("records"),
         "inconsistencies": [

@@ -69,19 +69,21 @@ def indicators_wide(scenario: Scenario, quant: pd.DataFrame, column: str = "p50"
     return wide
 
 
-def grain_decomposition(quant: pd.DataFrame, target: Target) -> pd.DataFrame:
-    """Grain output change from the base year to the target year, split sequentially into
-    area effect (A1 − A0)·Y0 and yield effect A1·(Y1 − Y0), with Y = output ÷ sown area (medians);
-    the two add up exactly to Q1 − Q0, and (Q0 − target) + area + yield = gap in the target year."""
+def grain_decomposition(quant: pd.DataFrame, target: Target, verdict) -> pd.DataFrame:
+    """Grain output (or capacity) change from the base year to the judged year, split sequentially into
+    area effect (A1 − A0)·Y0 and yield effect A1·(Y1 − Y0), with Y = output ÷ sown area; Q1 is the
+    target's projected (judged) value and the gap is the targets table's, so the decomposition shows
+    the same number as every other output (the worst year for stable_at, the band's edge for about)."""
     unit = target.unit_written
-    out = series(quant, "grain_output", unit).set_index("year")["p50"]
+    out = series(quant, target.indicator, unit).set_index("year")["p50"]
     area = series(quant, "grain_sown_area", "亩").set_index("year")["p50"]
-    y0, y1 = int(out.index.min()), target.year
-    q0, q1, a0, a1 = out[y0], out[y1], area[y0], area[y1]
+    y0 = int(out.index.min())
+    y1 = int(verdict["judged_year"]) if pd.notna(verdict.get("judged_year")) else target.year
+    q0, q1, a0, a1 = out[y0], float(verdict["projected"]), area[y0], area[y1]
     yield0 = q0 / a0 if a0 else 0.0
     yield1 = q1 / a1 if a1 else 0.0
     rows = [("base", y0, q0), ("area_effect", y1, (a1 - a0) * yield0), ("yield_effect", y1, a1 * (yield1 - yield0)),
-            ("projected", y1, q1), ("target", y1, target.value_written), ("gap", y1, q1 - target.value_written)]
+            ("projected", y1, q1), ("target", y1, target.value_written), ("gap", y1, float(verdict["gap"]))]
     return pd.DataFrame(rows, columns=["item", "year", "value"]).assign(unit=unit)
 
 

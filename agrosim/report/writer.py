@@ -26,6 +26,7 @@ import yaml
 
 from agrosim.analysis.biology import beyond_biology
 from agrosim.analysis.cost import cost_per_gap
+from agrosim.targets import yearly_probabilities
 from agrosim.analysis.tradeoffs import TradeOffThresholds, lines as tradeoff_lines, tradeoffs, with_warnings
 from agrosim.config.scenario import Scenario
 from agrosim.config.yaml_io import read_yaml
@@ -192,7 +193,8 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
     and adds the tracking section (`tracking`: path and tolerance, default: as before, else linear and
     2 %); `allocation` (a folder written by `agrosim allocate` for the same scenario) is copied into
     `allocation/` and adds the allocation section. Both are checked before anything is written."""
-    from agrosim.analysis.probability import bands, load_results, target_table
+    from agrosim.analysis.probability import bands, load_results, monte_carlo_table
+    from agrosim.batch import target_indicators
     from agrosim.config import load_scenario
     from agrosim.targets import evaluate
 
@@ -223,8 +225,8 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
             with _readable(chunk):
                 pq.read_schema(chunk)
         with _readable(folder / "runs"):
-            results = load_results(scenario, chunks, sorted({t.indicator for t in scenario.targets}))
-            verdicts = target_table(scenario, results)
+            results = load_results(scenario, chunks, sorted(target_indicators(scenario)))
+            verdicts = monte_carlo_table(scenario, results, chunks)
         with _readable(folder / "bands.csv"):
             quant = pd.read_csv(folder / "bands.csv") if (folder / "bands.csv").is_file() else bands(scenario, chunks)
     else:
@@ -303,6 +305,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
     records = tradeoffs(scenario, TradeOffThresholds.from_mapping(meta.get("tradeoff_thresholds")), allocation)
     verdicts = with_warnings(verdicts, records)
     verdicts.to_csv(folder / "targets.csv", index=False, encoding="utf-8")
+    if results is not None:
+        yearly_probabilities(scenario.targets, results).to_csv(folder / "yearly.csv", index=False, encoding="utf-8")
     (folder / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     out = folder / "charts"
     out.mkdir()
@@ -318,8 +322,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
             path = out / f"{tg.id}.png"
             save(charts.trajectory(series(quant, tg.indicator, tg.unit_written), tg, rows.loc[tg.id], lang), path)
             figures[tg.id] = [(path, f"{name} ({tg.id})")]
-            if tg.indicator == "grain_output" and {"grain_output", "grain_sown_area"} <= have:
-                decompositions[tg.id] = table = grain_decomposition(quant, tg)
+            if tg.indicator in ("grain_output", "grain_capacity") and {tg.indicator, "grain_sown_area"} <= have:
+                decompositions[tg.id] = table = grain_decomposition(quant, tg, rows.loc[tg.id])
                 path = out / f"decomposition_{tg.id}.png"
                 save(charts.decomposition(table, name, lang), path)
                 figures[tg.id].append((path, f"{name}: Δ = Δarea × Y0 + A1 × Δyield"))

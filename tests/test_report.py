@@ -64,20 +64,23 @@ def fan(years=range(2020, 2026), start=1400.0, step=20.0, spread=60.0) -> pd.Dat
                          "p75": median + widen / 3, "p95": median + widen})
 
 
-def verdict(p_met=0.9, runs=1000, met=True) -> dict:
-    return {"verdict": "met" if met else "missed", "p_met": p_met, "runs": runs}
+def verdict(p_met=0.9, runs=1000, met=True, projected=1500.0, year=2025) -> dict:
+    """A targets-table row: a central run's met/missed, or a Monte Carlo's class from P."""
+    word = ("met" if met else "missed") if runs == 1 else \
+        "likely" if p_met >= 0.8 else "unlikely" if p_met <= 0.2 else "uncertain"
+    return {"verdict": word, "p_met": p_met, "runs": runs, "projected": projected, "judged_year": year}
 
 
 def scorecard_table() -> pd.DataFrame:
-    rows = [("a", "Grain output", "粮食总产量", 0.95, "met", 3.0), ("b", "Sown area", "播种面积", 0.6, "met", 0.5),
-            ("c", "Dairy herd", "奶牛存栏", 0.1, "missed", -20.0)]
+    rows = [("a", "Grain output", "粮食总产量", 0.95, "likely", 3.0), ("b", "Sown area", "播种面积", 0.6, "uncertain", 0.5),
+            ("c", "Dairy herd", "奶牛存栏", 0.1, "unlikely", -20.0)]
     return pd.DataFrame([{"target": tid, "label_en": en, "label_zh": zh, "kind": "at_least", "year": 2025,
                           "target_value": 100.0, "unit": "万吨", "projected": 100 + gap, "gap": gap, "gap_pct": gap,
                           "verdict": v, "p_met": p, "p_low": max(p - 0.05, 0), "p_high": min(p + 0.05, 1),
                           "runs": 1000, "source": "000_9a171ad133399258.txt L141: 「…」"}
                          for tid, en, zh, p, v, gap in rows]
                         + [{"target": "ALL", "label_en": "All", "label_zh": "全部", "p_met": 0.05, "p_low": 0.04,
-                            "p_high": 0.06, "runs": 1000, "verdict": "missed"}])
+                            "p_high": 0.06, "runs": 1000, "verdict": "unlikely"}])
 
 
 def decomposition_quant() -> pd.DataFrame:
@@ -118,7 +121,7 @@ def test_trajectory_has_bands_median_target_base_and_verdict(tmp_path):
         target_line = next(line for line in ax.get_lines() if line.get_label().startswith("target"))
         assert np.allclose(target_line.get_ydata(), 1365.0)
         assert ax.get_ylabel() == "10⁴ t" and ax.get_xlabel() == "year"
-        assert "met" in ax.get_title() and "P(met) = 0.90" in ax.get_title()
+        assert "likely" in ax.get_title() and "P(met) = 0.90" in ax.get_title()
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert "base year 2020: 1,400" in legend
         compare_to_baseline(fig, "trajectory_mc", tmp_path)
@@ -131,7 +134,8 @@ def test_trajectory_single_run_about_band_and_stable_at_window():
         assert not [c for c in ax.collections if isinstance(c, PolyCollection)]  # no bands for one run
         span = [p for p in ax.patches if p.get_label() == "± 5%"]
         assert len(span) == 1
-        fig = charts.trajectory(fan(step=-10), target("stable_at", value=1350.0, from_year=2022), verdict(0, 1, False))
+        fig = charts.trajectory(fan(step=-10), target("stable_at", value=1350.0, from_year=2022),
+                               verdict(0, 1, False, projected=1350.0))
         ax = fig.axes[0]
         floor = [c for c in ax.collections if c.get_label().startswith("target stable at")]
         assert floor and np.allclose(floor[0].get_segments()[0][:, 0], [2022, 2025])
@@ -154,7 +158,8 @@ def test_scorecard_bars_colours_and_intervals(tmp_path):
 
 
 def test_scorecard_single_run_uses_met_missed():
-    table = scorecard_table().query("target != 'ALL'").assign(runs=1, p_met=[1.0, 1.0, 0.0])
+    table = scorecard_table().query("target != 'ALL'").assign(runs=1, p_met=float("nan"),
+                                                              verdict=["met", "met", "missed"])
     with chart_context("en"):
         fig = charts.scorecard(table)
         assert len(fig.axes) == 2  # no probability panel
@@ -178,13 +183,14 @@ def test_comparison_draws_one_line_per_scenario_and_the_target():
 
 def test_grain_decomposition_is_sequential_and_exact(tmp_path):
     tg = target(value=70.0)
-    table = grain_decomposition(decomposition_quant(), tg).set_index("item")["value"]
+    judged = {"projected": 66.0, "gap": -4.0, "judged_year": 2025}  # the targets table's row
+    table = grain_decomposition(decomposition_quant(), tg, judged).set_index("item")["value"]
     assert table["area_effect"] == pytest.approx(10 * 0.5)      # Δarea × base yield
     assert table["yield_effect"] == pytest.approx(110 * 0.1)    # end area × Δyield
     assert table["base"] + table["area_effect"] + table["yield_effect"] == pytest.approx(table["projected"])
     assert table["gap"] == pytest.approx(-4.0)
     with chart_context("en"):
-        fig = charts.decomposition(grain_decomposition(decomposition_quant(), tg), "Grain output")
+        fig = charts.decomposition(grain_decomposition(decomposition_quant(), tg, judged), "Grain output")
         ax = fig.axes[0]
         bars = ax.patches
         assert len(bars) == 4
@@ -207,7 +213,7 @@ def test_run_report_html_and_workbook_hold_the_same_numbers(write, tmp_path):
                  "charts/grain_2023.png", "charts/decomposition_grain_2023.png"):
         assert (folder / name).is_file(), name
     html = (folder / "report.html").read_text(encoding="utf-8")
-    assert "targets met in a deterministic run" in html
+    assert "Central run (one deterministic run, no probability)" in html
     assert _images(html) and all(src.startswith("data:image/png;base64,") for src in _images(html))
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from the network
     assert "Land and grain" in html and "耕地与粮食" in html
@@ -234,7 +240,7 @@ def test_mc_report_has_probabilities_and_medians(write, tmp_path):
                      work_root=tmp_path / "out")
     folder = mc.write(tmp_path / "out")
     html = (folder / "report.html").read_text(encoding="utf-8")
-    assert "at least half of 300 runs" in html and "All targets met together" in html
+    assert "(300 runs)" in html and "All targets met together" in html
     wide = pd.read_excel(folder / "results.xlsx", sheet_name="indicators by year").rename(columns=str)
     wide = wide.set_index("indicator")
     bands = pd.read_csv(folder / "bands.csv").query("indicator == 'grain_output'").set_index("year")["p50"]
@@ -278,7 +284,7 @@ def test_zh_report_renders_chinese_without_missing_glyphs(write, tmp_path, chine
         with chart_context("zh"):
             fig = charts.trajectory(fan(), target(), verdict(), "zh")
             fig.canvas.draw()
-            assert fig.axes[0].get_title().startswith("粮食总产量：2025年实现")
+            assert fig.axes[0].get_title().startswith("粮食总产量：2025年很可能实现")
             assert fig.axes[0].get_ylabel() == "万吨"
     missing = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     assert not missing
@@ -384,7 +390,7 @@ def test_report_opens_in_headless_chromium(write, tmp_path):
     assert shot.is_file() and shot.stat().st_size > 10_000  # kept under tmp_path as an artefact
     dom = browse("--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
-    assert "Of 1 targets, 1 likely, 0 uncertain, 0 unlikely (200 runs)" in dom.stdout
+    assert re.search(r"Of 3 targets, \d likely, \d uncertain, \d unlikely \(200 runs\)", dom.stdout)
     images = _images(dom.stdout)
     assert len(images) >= 4 and all(src.startswith("data:image/png;base64,") for src in images)
     console = [line for line in (done.stderr + dom.stderr).splitlines() if "CONSOLE" in line or "Uncaught" in line]

@@ -123,36 +123,36 @@ def test_allocate_clips_a_driver_at_its_bound_and_flags_it(write):
 # --- one test per trade-off kind -----------------------------------------------------------------
 
 def test_shuozhou_vegetables_cut_by_land_priority(root):
-    """2024: grain 410 × 1.005⁴ = 418.26, forage 100 × 0.99⁴ = 96.06, herbs 25 万亩 of 575.6 leave
-    36.28 of the 50 万亩 vegetable claim: a 27.4 % cut; 2025 (forage 95.10): 37.24, 25.5 %."""
+    """Every year: grain 410, forage 100 and herbs 25 万亩 of the 575.6 red line leave 40.6 of the
+    50 万亩 vegetable claim: an 18.8 % cut from 2021 (the base year's over-commitment is data)."""
     sc = load_scenario(root / "scenarios" / "shuozhou_land_2025.yaml")
     records = scenario_tradeoffs(sc)
     [cut] = _kinds(records, "land_curtailed")
-    left_2024 = 575.6 - 410 * 1.005 ** 4 - 100 * 0.99 ** 4 - 25
-    assert cut.sector == "other_crops" and cut.year == 2024
-    assert cut.size == pytest.approx(1 - left_2024 / 50, abs=2e-3) and cut.size == pytest.approx(0.274, abs=2e-3)
-    assert "27.4%" in cut.en and "25.5% in 2025" in cut.en and "压减" in cut.zh
+    left = 575.6 - 410 - 100 - 25
+    assert cut.sector == "other_crops" and cut.year == 2021
+    assert cut.size == pytest.approx(1 - left / 50, abs=2e-3) and cut.size == pytest.approx(0.188, abs=2e-3)
+    assert "18.8%" in cut.en and "18.8% in 2025" in cut.en and "压减" in cut.zh
     assert cut.targets == ()  # vegetables have no target: the warning goes on every row
     # the base-year over-commitment (data) is a record too; later years are resolved by the cut
     [over] = _kinds(records, "land_overcommitted")
     assert over.year == 2020 and over.size == pytest.approx(9.4 / 575.6, abs=2e-4)
     verdicts = with_warnings(evaluate(sc.targets, simulate(sc, 1)), records)
     assert all(str(v).startswith("met") for v in verdicts.verdict)
-    assert all("27.4%" in w for w in verdicts.warnings)
+    assert all("18.8%" in w for w in verdicts.warnings)
 
 
 def test_yangcheng_feed_grain_mostly_imported(root):
-    """Feed grain: 25.92 万吨 demanded, 6.39 grown locally (24.7 % self-sufficient): 75.3 % brought in."""
+    """Feed grain in 2023: 24.23 万吨 demanded, 6.31 grown locally (26.0 % self-sufficient): 74.0 % brought in."""
     sc = load_scenario(root / "scenarios" / "yangcheng_feed_2023.yaml")
     res = simulate(sc, 1)
     [imp] = _kinds(scenario_tradeoffs(sc), "feed_imported")
     assert imp.size == pytest.approx(1 - res.data["feed_grain_self_sufficiency"][0, -1])
-    assert imp.size == pytest.approx(0.753, abs=1e-3) and imp.year == 2023 and "75%" in imp.en
+    assert imp.size == pytest.approx(1 - 6.308064 / 24.2279684, abs=1e-3) and imp.year == 2023 and "74%" in imp.en
     assert set(imp.targets) == {"pigs_slaughtered_2023", "laying_hens_2023"}
     # settable threshold: above 80 % only, no warning
     assert not _kinds(scenario_tradeoffs(sc, TradeOffThresholds(import_share=0.8)), "feed_imported")
     verdicts = with_warnings(evaluate(sc.targets, res), scenario_tradeoffs(sc)).set_index("target")
-    assert "75%" in verdicts.loc["pigs_slaughtered_2023", "warnings"]
+    assert "74%" in verdicts.loc["pigs_slaughtered_2023", "warnings"]
     assert verdicts.loc["grain_output_2023", "warnings"] == ""  # not a cost of the grain target
 
 
@@ -210,15 +210,16 @@ def test_budget_saturation_is_found_and_reported(write):
 # --- the headline ---------------------------------------------------------------------------------
 
 def test_all_met_never_prints_without_its_trade_off(root, tmp_path, capsys):
-    """Shuozhou: every target "met", vegetables cut 27.4 %: the cut is printed under the table, in every
+    """Shuozhou: every target "met", vegetables cut 18.8 %: the cut is printed under the table, in every
     row of targets.csv and in report.html."""
     assert main(["run", str(root / "scenarios" / "shuozhou_land_2025.yaml"), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    table = pd.read_csv(tmp_path / "shuozhou_land_2025" / "targets.csv", keep_default_na=False)
+    folder = tmp_path / "shuozhou_land_2025" / "run"
+    table = pd.read_csv(folder / "targets.csv", keep_default_na=False)
     assert table.verdict.str.startswith("met").all()
-    assert "trade-off: land priority cuts other crops" in out and "27.4%" in out
-    assert table.warnings.str.contains("27.4%", regex=False).all()
-    assert "27.4%" in (tmp_path / "shuozhou_land_2025" / "report.html").read_text(encoding="utf-8")
+    assert "trade-off: land priority cuts other crops" in out and "18.8%" in out
+    assert table.warnings.str.contains("18.8%", regex=False).all()
+    assert "18.8%" in (folder / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.long

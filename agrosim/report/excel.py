@@ -25,7 +25,8 @@ HEADERS_ZH = {
     "parameter": "参数", "description": "说明（英文）", "value": "取值", "assumption": "假设", "range": "合理范围",
     "note": "备注", "set_in": "来源层级", "uncertainty": "蒙特卡洛分布", "seed": "文件", "line": "行", "quote": "原文",
     "published": "公开资料", "key": "项目", "observed": "实际值", "implied": "规划路径值", "status": "进度",
-    "growth_needed_per_yr": "此后每年所需增速", "lever": "投资项目", "share": "占比", "money_10k_yuan": "金额（万元）",
+    "growth_needed_per_yr": "此后每年所需增速", "judged_year": "判定年份", "reading": "规划措辞解读",
+    "warnings": "提示", "driven_by": "主要影响因素", "lever": "投资项目", "share": "占比", "money_10k_yuan": "金额（万元）",
 }
 
 

@@ -127,7 +127,7 @@ def summary(targets: pd.DataFrame, lang: str) -> dict:
     if runs > 1 and len(joint):
         j = joint.iloc[0]
         joint_line = w["joint"].format(p=float(j.p_met), lo=float(j.p_low), hi=float(j.p_high))
-    return {"headline": headline, "classes": lines, "joint": joint_line}
+    return {"headline": headline, "classes": lines, "joint": joint_line, "lines": []}
 
 
 def _amount(value: float) -> str:

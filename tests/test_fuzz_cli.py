@@ -184,7 +184,7 @@ def test_a_second_identical_job_is_refused_not_broken(write, tmp_path):
     release_store(store)
     child = agrosim("mc", s, "--runs", "40", "--chunk-size", "10", "--out", out)
     child.check_contract(allowed=(0,))
-    assert (out / sc.name / "runs").is_dir() and not (out / ".work").exists()
+    assert (out / sc.name / "mc" / "runs").is_dir() and not (out / ".work").exists()
 
 
 def test_ctrl_c_as_the_pool_starts_stops_with_130_and_keeps_chunks(write, tmp_path):
@@ -203,34 +203,35 @@ def test_ctrl_c_as_the_pool_starts_stops_with_130_and_keeps_chunks(write, tmp_pa
     text = err_file.read_text(errors="replace")
     assert code == 130, text
     assert "Traceback" not in text and "interrupted" in text
-    assert not (out / "s").exists()
+    assert not (out / "s" / "mc").exists()
     store = next((out / ".work").iterdir())
     kept = {p.name for p in store.glob("chunk-*.parquet")}
     assert len(kept) < 80
     done = agrosim("mc", s, "--runs", "40000", "--chunk-size", "500", "--out", out, timeout=300)
     done.check_contract(allowed=(0,))
-    assert (out / "s" / "runs").is_dir() and not (out / ".work").exists()
+    assert (out / "s" / "mc" / "runs").is_dir() and not (out / ".work").exists()
 
 
 def test_leftovers_of_a_killed_writer_are_cleaned_or_restored(write, tmp_path, capsys):
     s = write("s.yaml", uncertain_grain())
     out = tmp_path / "out"
-    out.mkdir()
+    home = out / "s"  # a run's report is OUT/<name>/run/, written beside its temporary names
+    home.mkdir(parents=True)
     dead = 2**22 + 12345  # above the default pid_max: no such process
-    (out / f".s.tmp-{dead}-abc").mkdir()  # a killed writer's half-built folder
-    (out / f".s.old-{dead}-1").mkdir()  # the previous report, moved aside just before the kill
-    (out / f".s.old-{dead}-1" / "targets.csv").write_text("previous")
+    (home / f".run.tmp-{dead}-abc").mkdir()  # a killed writer's half-built folder
+    (home / f".run.old-{dead}-1").mkdir()  # the previous report, moved aside just before the kill
+    (home / f".run.old-{dead}-1" / "targets.csv").write_text("previous")
     assert main(["validate", str(s)]) == 0
     assert call(["run", str(s), "--out", str(out)], capsys)[0] == 0
-    assert sorted(p.name for p in out.iterdir()) == ["s"]  # restored, then replaced by the new report
-    assert (out / "s" / "targets.csv").read_text() != "previous"
+    assert sorted(p.name for p in home.iterdir()) == ["run"]  # restored, then replaced by the new report
+    assert (home / "run" / "targets.csv").read_text() != "previous"
 
 
 def test_report_on_broken_files_names_the_file(write, tmp_path, capsys):
     s = write("s.yaml", uncertain_grain())
     out = tmp_path / "out"
     assert call(["mc", str(s), "--runs", "30", "--chunk-size", "10", "--out", str(out)], capsys)[0] == 0
-    folder = out / "s"
+    folder = out / "s" / "mc"
     meta = folder / "metadata.json"
     good = meta.read_text()
     meta.write_text(good[: len(good) // 2])
@@ -258,7 +259,9 @@ def test_batch_names_that_collide_are_disambiguated(tmp_path, capsys):
         (folder / f"s{i}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     code, err = call(["batch", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 0 and err.count("note:") == 2
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["batch-plans", "same", "same-2", "same-3"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["batch-plans"]
+    assert sorted(p.name for p in (tmp_path / "out" / "batch-plans").iterdir() if p.is_dir()) == [
+        "same", "same-2", "same-3"]
     summary = pd.read_csv(tmp_path / "out" / "batch-plans" / "summary.csv")
     assert sorted(summary.scenario) == ["same", "same-2", "same-3"]  # one target row each, nothing doubled
     projected = summary.set_index("scenario").projected

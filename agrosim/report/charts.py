@@ -16,8 +16,8 @@ import pandas as pd  # noqa: E402
 
 from agrosim.config.scenario import Target  # noqa: E402
 from agrosim.report.lang import TEXT, label, t, unit  # noqa: E402
-from agrosim.report.tables import convert, short_source  # noqa: E402
-from agrosim.units import display_unit, from_internal, unit_en  # noqa: E402
+from agrosim.report.tables import short_source  # noqa: E402
+from agrosim.units import convert, display_unit, from_internal, unit_en  # noqa: E402
 
 GREEN, AMBER, RED, GREY = "#2e7d32", "#f9a825", "#c62828", "#9e9e9e"
 BLUE = "#1f5fa8"
@@ -260,10 +260,10 @@ def tornado(table, title: str, outcome_label: str):
 
 
 def feasibility_map(table, x: str, y: str, column: str, title: str, x_unit: str, y_unit: str):
-    """P(met) (or met/not) over a grid of two levers (internal units in, plan units shown),
-    with the 50 % and 80 % contours."""
+    """P(met) (or met/not) over a grid of two levers (values in the levers' spec units `x_unit`,
+    `y_unit` in, plan units shown), with the 50 % and 80 % contours."""
     x_show, y_show = display_unit(x_unit), display_unit(y_unit)
-    table = table.assign(**{x: from_internal(table[x], x_show), y: from_internal(table[y], y_show)})
+    table = table.assign(**{x: convert(table[x], x_unit, x_show), y: convert(table[y], y_unit, y_show)})
     pivot = table.pivot_table(index=y, columns=x, values=column)
     fig, ax = plt.subplots(figsize=(6.5, 5), dpi=100)
     mesh = ax.pcolormesh(pivot.columns, pivot.index, pivot.values, vmin=0, vmax=1, cmap="RdYlGn", shading="nearest")

@@ -34,10 +34,11 @@ class Run:
         """Costs behind the verdicts (land cut, feed imported or capped, levers at a bound)."""
         return scenario_tradeoffs(self.scenario, thresholds)
 
-    def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
+    def write(self, out_root: str | Path = "reports", lang: str = "en", command: str | None = "run") -> Path:
+        """The report in OUT/<name>/<command>/ (OUT/<name>/ when `command` is None)."""
         from agrosim.report.writer import write_report
 
-        return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang)
+        return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang, command=command)
 
 
 @dataclass
@@ -51,12 +52,13 @@ class MonteCarlo:
     chunks: list[Path]
     seed: int | None = None
 
-    def write(self, out_root: str | Path = "reports", lang: str = "en") -> Path:
-        """Write the report and move the run files into it; the work folder is then removed."""
+    def write(self, out_root: str | Path = "reports", lang: str = "en", command: str | None = "mc") -> Path:
+        """Write the report (OUT/<name>/<command>/) and move the run files into it; the work folder is then
+        removed."""
         from agrosim.report.writer import write_report
 
         folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks,
-                              lang, self.seed)
+                              lang, self.seed, command=command)
         remove_store(self.chunks[0].parent)
         return folder
 

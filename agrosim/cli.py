@@ -12,19 +12,32 @@ from importlib import import_module
 from pathlib import Path
 
 from agrosim import cli_args
-from agrosim.errors import InputError, ModelError, Problem
+from agrosim.errors import InputError, ModelError, Problem, did_you_mean
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
 COMMANDS = ("run", "mc", "solve", "sweep", "sensitivity", "discover", "batch", "track", "reforecast", "calibrate",
             "backtest", "allocate", "report", "serve", "validate", "list", "regions")
 
 
+USAGE = """usage: agrosim COMMAND [options]   (agrosim --help lists every command; agrosim COMMAND --help its options)
+
+  agrosim run scenarios/shanxi_grain_2025.yaml            one run: projected value, gap and verdict per target
+  agrosim mc scenarios/shanxi_grain_2025.yaml --runs 2000 how likely: P(met) per target and jointly
+
+  agrosim list                                            bundled scenarios and regions
+Reports go to reports/<scenario name>/<command>/ (--out changes reports/)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="agrosim", description="Can a region reach its agricultural plan targets?")
+    import agrosim
+
+    parser = argparse.ArgumentParser(prog="agrosim", description="Can a region reach its agricultural plan targets? "
+                                     "Results go to OUT/<scenario name>/<command>/ (OUT: --out, default reports).")
+    parser.add_argument("--version", action="version", version=f"agrosim {agrosim.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_run = sub.add_parser("run", help="run a scenario, print target verdicts, write reports/<name>/")
+    p_run = sub.add_parser("run", help="run a scenario, print target verdicts, write reports/<name>/run/")
     p_run.add_argument("scenario", help="scenario YAML file")
-    p_run.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
+    _out_option(p_run)
     _lang_option(p_run)
     _tradeoff_option(p_run)
     _observed_options(p_run)
@@ -51,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_solve.add_argument("--probability", type=_probability, default=None, help="required P(met), e.g. 0.8")
     p_solve.add_argument("--runs", type=_positive, default=1000, help="Monte Carlo runs per lever value")
     p_solve.add_argument("--seed", type=_non_negative, default=None)
-    p_solve.add_argument("--out", default="reports")
+    _out_option(p_solve)
     p_sweep = sub.add_parser("sweep", help="targets over a design of lever values (grid, lhs, sobol, oat)")
     p_sweep.add_argument("scenario", help="scenario YAML file")
     p_sweep.add_argument("--param", action="append", required=True,
@@ -61,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_sweep.add_argument("--samples", type=_positive, default=256, help="points for lhs/sobol (default 256)")
     p_sweep.add_argument("--reps", type=_positive, default=1, help="Monte Carlo replicates per point (default 1)")
     p_sweep.add_argument("--seed", type=_non_negative, default=None)
+    _lang_option(p_sweep)
     _batch_options(p_sweep)
     p_sens = sub.add_parser("sensitivity", help="rank the uncertain inputs: tornado, morris or sobol")
     p_sens.add_argument("scenario", help="scenario YAML file")
@@ -72,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_sens.add_argument("--samples", type=_positive, default=1024,
                         help="sobol: base sample size (power of 2); morris: trajectories")
     p_sens.add_argument("--seed", type=_non_negative, default=0)
-    p_sens.add_argument("--out", default="reports")
+    _lang_option(p_sens)
+    _out_option(p_sens)
     p_disc = sub.add_parser("discover", help="which input ranges make a target feasible (PRIM boxes)")
     p_disc.add_argument("scenario", help="scenario YAML file")
     p_disc.add_argument("--target", required=True, help="target id")
@@ -80,12 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_disc.add_argument("--density", type=_probability, default=0.8,
                         help="required share of successes inside the box (default 0.8)")
     p_disc.add_argument("--seed", type=_non_negative, default=None)
+    _lang_option(p_disc)
     _batch_options(p_disc)
     p_batch = sub.add_parser("batch", help="run every scenario in a folder; a summary compares them")
     p_batch.add_argument("folder", help="folder of scenario YAML files")
     p_batch.add_argument("--runs", type=_positive, default=None, help="Monte Carlo runs per scenario (default: one run)")
     p_batch.add_argument("--seed", type=_non_negative, default=None)
-    _batch_options(p_batch)
+    _lang_option(p_batch)
+    _batch_options(p_batch, "folder that receives batch-<FOLDER>/: a report per scenario, summary.csv and "
+                            "comparison charts (default: reports)")
     p_alloc = sub.add_parser("allocate", help="split a budget across the scenario's investments to meet the most targets")
     p_alloc.add_argument("scenario", help="scenario YAML file with an `investments:` section")
     p_alloc.add_argument("--budget", required=True, help="total budget with unit, e.g. '4.38 亿元'")
@@ -99,15 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_alloc.add_argument("--runs", type=_positive, default=300, help="Monte Carlo runs per candidate split")
     p_alloc.add_argument("--step", type=_probability, default=0.05, help="grid step of the shares (default 0.05)")
     p_alloc.add_argument("--seed", type=_non_negative, default=None)
-    p_alloc.add_argument("--out", default="reports",
-                         help="folder that receives reports/<name>-allocation/: the allocation tables and a report "
-                              "of the scenario as declared with the allocation section (default: reports)")
+    _out_option(p_alloc, "folder that receives <name>/allocate/: the allocation tables and a report of the "
+                         "scenario as declared with the allocation section (default: reports)")
     _lang_option(p_alloc)
     from agrosim.cli_observed import add_parsers
 
     add_parsers(sub, _batch_options)
     p_report = sub.add_parser("report", help="redraw charts, report.html and results.xlsx of a report folder")
-    p_report.add_argument("folder", help="report folder, e.g. reports/shanxi_grain_2025")
+    p_report.add_argument("folder", help="report folder, e.g. reports/shanxi_grain_2025/run, or reports/<name> "
+                                         "for every report below it")
     _lang_option(p_report)
     p_report.add_argument("--observed", default=None,
                           help="CSV of observed values to keep in the folder (replacing any before): adds the "
@@ -124,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     p_serve.add_argument("--port", type=_non_negative, default=0, help="port (default 0: a free one)")
     p_serve.add_argument("--runs", type=_positive, default=2000, help="Monte Carlo runs per change (default 2000)")
-    p_serve.add_argument("--out", default="reports", help="folder for saved scenarios and exported reports")
+    p_serve.add_argument("--out", default="reports", help="folder for saved scenarios (OUT/scenarios/) and exported "
+                                                        "reports (OUT/<name>/run/) (default: reports)")
     p_val = sub.add_parser("validate", help="check a scenario without running it")
     p_val.add_argument("scenario", help="scenario YAML file")
     _strict_option(p_val)
@@ -133,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_regions.add_argument("folder", nargs="?", default=None,
                            help="folder of region files (default: the bundled params/)")
     p_regions.add_argument("--csv", default=None, metavar="FILE", help="also write the table to this CSV file")
+    p_regions.add_argument("--wide", action="store_true",
+                           help="every column on one line (default: about 100 columns, notes below the table)")
     return parser
 
 
@@ -239,8 +260,13 @@ def _load_for_draws(args):
     return load_scenario(args.scenario, fixed)
 
 
-def _batch_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", default="reports", help="folder that receives reports/<name>/ (default: reports)")
+def _out_option(p: argparse.ArgumentParser, text: str | None = None) -> None:
+    p.add_argument("--out", default="reports", help=text or "folder that receives <name>/<command>/, one folder per "
+                                                            "command so none replaces another (default: reports)")
+
+
+def _batch_options(p: argparse.ArgumentParser, out_help: str | None = None) -> None:
+    _out_option(p, out_help)
     p.add_argument("--workers", type=cli_args.workers, default=1, help="local worker processes (default 1)")
     p.add_argument("--chunk-size", type=_positive, default=10_000, help="runs per chunk (default 10000)")
     p.add_argument("--scheduler", type=cli_args.scheduler, default=None,
@@ -299,7 +325,7 @@ def _cmd_mc(args) -> int:
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True, thresholds=thresholds, record=record)
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
-                          mc.seed, observed=args.observed, tracking=_tracking(args),
+                          mc.seed, observed=args.observed, tracking=_tracking(args), command="mc",
                           tradeoff_thresholds={"import_share": args.warn_import_share})
     remove_store(mc.chunks[0].parent)
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
@@ -321,11 +347,18 @@ def _check_observed(args, scenario) -> None:
 
 
 def _cmd_report(args) -> int:
-    from agrosim.report.writer import rebuild_report
+    """Redraw one report folder, or every report below a folder (OUT/<name>/ holds run/, mc/, …)."""
+    from agrosim.report.writer import find_reports, rebuild_report
 
     tracking = {"tracking_path": args.path, "tracking_tolerance": args.tolerance}
-    folder = rebuild_report(Path(args.folder), args.lang, args.observed, tracking, args.allocation)
-    print(f"report.html, results.xlsx and charts rebuilt in {folder}")
+    folders = find_reports(Path(args.folder)) or [Path(args.folder)]  # none: rebuild_report says what is missing
+    if len(folders) > 1 and (args.observed or args.allocation):
+        raise InputError([Problem("command line", "folder", f"{args.folder}, which holds {len(folders)} reports "
+                                  f"({', '.join(str(f) for f in folders)})",
+                                  "one report folder for --observed/--allocation, e.g. " + str(folders[0]))])
+    for folder in folders:
+        done = rebuild_report(folder, args.lang, args.observed, tracking, args.allocation)
+        print(f"report.html, results.xlsx and charts rebuilt in {done}")
     return 0
 
 
@@ -394,11 +427,33 @@ def _handler(command: str):
     if command in _ELSEWHERE:
         return getattr(import_module(_ELSEWHERE[command]), f"cmd_{command}")
     return globals()[f"_cmd_{command}"]
+def _check_scheduler(address: str | None) -> None:
+    """Refuse an unreachable Dask scheduler up front (bad input, exit 2) instead of failing mid-run."""
+    if not address:
+        return
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port or 8786
+        with socket.create_connection((host, port), timeout=5):
+            pass
+    except (OSError, ValueError) as exc:
+        raise InputError([Problem("command line", "--scheduler", f"no Dask scheduler answered at {address} ({exc})",
+                                  "the address of a running scheduler, e.g. tcp://10.0.0.5:8786")]) from None
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and argv[0].endswith((".yaml", ".yml")):
+    if not argv:
+        print(USAGE, file=sys.stderr)
+        return 2
+    if argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        if not argv[0].endswith((".yaml", ".yml")):
+            print(f"agrosim: unknown command '{argv[0]}'{did_you_mean(argv[0], COMMANDS)}\n\n{USAGE}",
+                  file=sys.stderr)
+            return 2
         argv.insert(0, "run")
     if sys.stderr is None or sys.stderr.closed:  # `2>&-`: no channel for messages, so refuse to run
         print("problem in the input: standard error is closed; expected an open stream for messages "
@@ -407,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         cli_args.check_out("--out", getattr(args, "out", None))
+        _check_scheduler(getattr(args, "scheduler", None))
         return _handler(args.command)(args)
     except InputError as exc:
         print(exc.message(), file=sys.stderr)

@@ -13,7 +13,16 @@ from agrosim.batch import check_design_size, remove_store
 from agrosim.config import load_scenario
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.report.charts import feasibility_map, tornado
-from agrosim.report.writer import atomic_folder, report_dir, save, write_comparison, write_resolved
+from agrosim.report.lang import chart_context, check_lang, t, unit
+from agrosim.report.lang import label as say
+from agrosim.report.tables import convert, in_plan_units, lever_axis, lever_label
+from agrosim.units import display_unit
+from agrosim.report.writer import (atomic_folder, atomic_output, output_dir, report_dir, save, write_comparison,
+                                   write_resolved)
+
+
+class _NothingWritten(Exception):
+    """Every scenario of a batch failed: leave the previous batch folder as it was."""
 
 
 def _target_id(scenario, target: str) -> str:
@@ -39,15 +48,21 @@ def cmd_solve(args: argparse.Namespace) -> int:
         sol = solve(sc, lv, tid, args.direction, args.probability, args.runs, args.seed)
         print(sol.describe(lv.spec.unit))
         rows.append(sol.__dict__)
-    with atomic_folder(Path(args.out), f"{sc.name}-solve") as tmp:
+    shown = display_unit(lv.spec.unit)
+    answers = in_plan_units(pd.DataFrame(rows), {c: (lv.spec.unit, shown)
+                                                 for c in ("value", "current", "low", "high", "tolerance")})
+    with atomic_output(Path(args.out), sc.name, f"solve-{lv.path}") as tmp:
         write_resolved(tmp, sc)
-        pd.DataFrame(rows).assign(unit=lv.spec.unit).to_csv(tmp / "solve.csv", index=False)
+        answers.to_csv(tmp / "solve.csv", index=False)
+    print(f"written to {output_dir(Path(args.out), sc.name, f'solve-{lv.path}')}")
     return 0
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from agrosim.analysis.sweep import design_points, sweep
+    from agrosim.engine import recorded_indicators
 
+    check_lang(args.lang)
     sc = load_scenario(args.scenario)
     levers, counts = [], []
     for item in args.param:
@@ -65,14 +80,22 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     points = design_points(levers, args.design, counts, args.samples, seed)
     table, store = sweep(sc, levers, points, args.reps, seed, Path(args.out), args.chunk_size, args.workers,
                          args.scheduler, progress=True)
-    with atomic_folder(Path(args.out), f"{sc.name}-sweep") as tmp:
+    specs = recorded_indicators(sc)
+    units = {lv.path: (lv.spec.unit, display_unit(lv.spec.unit)) for lv in levers}
+    units.update({f"value:{tg.id}": (specs[tg.indicator].unit, tg.unit_written) for tg in sc.targets})
+    shown = in_plan_units(table, units)  # levers and values in the plans' units, columns 'name [unit]'
+    with atomic_output(Path(args.out), sc.name, f"sweep-{args.design}") as tmp:
         write_resolved(tmp, sc)
-        table.to_csv(tmp / "sweep.csv", index=False)
+        shown.to_csv(tmp / "sweep.csv", index=False)
         if len(levers) == 2 and args.design == "grid":
-            for tg in sc.targets:
-                fig = feasibility_map(table, levers[0].path, levers[1].path, f"p_met:{tg.id}",
-                                      f"{tg.en}: P(met) in {tg.year}", levers[0].spec.unit, levers[1].spec.unit)
-                save(fig, tmp / f"feasibility_{tg.id}.png")
+            x, y = (f"{lv.path} [{units[lv.path][1]}]" for lv in levers)
+            with chart_context(args.lang):
+                for tg in sc.targets:
+                    fig = feasibility_map(shown, x, y, f"p_met:{tg.id}",
+                                          t(args.lang, "pmet_in", label=say(args.lang, tg.en, tg.zh), year=tg.year),
+                                          lever_axis(levers[0].path, levers[0].spec, args.lang),
+                                          lever_axis(levers[1].path, levers[1].spec, args.lang), args.lang)
+                    save(fig, tmp / f"feasibility_{tg.id}.png")
     share = {c.split(":", 1)[1]: table[c].mean() for c in table.columns if c.startswith("p_met:")}
     print(f"{sc.name}: {len(points)} points × {args.reps} replicate(s)")
     beyond = int((~table["feasible"]).sum())
@@ -81,7 +104,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
               "see the `feasible` column")
     for tid, frac in share.items():
         print(f"  {tid}: met (mean P) over the design: {frac:.1%}")
-    print(f"written to {Path(args.out) / (sc.name + '-sweep')}")
+    print(f"written to {output_dir(Path(args.out), sc.name, f'sweep-{args.design}')}")
     remove_store(store)
     return 0
 
@@ -89,6 +112,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from agrosim.analysis import sensitivity as sens
 
+    check_lang(args.lang)
     sc = load_scenario(args.scenario)
     if not sc.uncertainty:
         raise InputError([Problem(sc.file, "uncertainty", "no uncertain parameters",
@@ -116,14 +140,46 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         table = sens.morris(sc, f, trajectories=args.samples, seed=args.seed)
     else:
         table = sens.sobol(sc, f, n=args.samples, seed=args.seed)
+    table, outcome_text = _sensitivity_in_plan_units(sc, table, args)
     print(f"{sc.name}: {args.method} sensitivity of {label}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    with atomic_folder(Path(args.out), f"{sc.name}-sensitivity") as tmp:
+    outcome = args.target or (args.indicator if args.year is None else f"{args.indicator}-{args.year}")
+    command = f"sensitivity-{args.method}-{outcome}"
+    with atomic_output(Path(args.out), sc.name, command) as tmp:
         write_resolved(tmp, sc)
         table.to_csv(tmp / f"{args.method}.csv", index=False)
         if args.method == "tornado":
-            save(tornado(table, f"{sc.name}: what drives {label}", label), tmp / "tornado.png")
+            names = dict(zip(table["param"], table["name"] + " [" + table["input_unit"] + "]"))
+            with chart_context(args.lang):
+                save(tornado(table, t(args.lang, "drives", name=sc.name, outcome=outcome_text), outcome_text,
+                             args.lang, names), tmp / "tornado.png")
+    print(f"written to {output_dir(Path(args.out), sc.name, command)}")
     return 0
+
+
+def _sensitivity_in_plan_units(sc, table: pd.DataFrame, args) -> tuple[pd.DataFrame, str]:
+    """The sensitivity table with each input named in the language and its percentiles in the plans' unit
+    (`input_unit`), an indicator outcome in its plans' unit; and the outcome as words for the chart."""
+    from agrosim.config.loader import param_paths
+    from agrosim.engine import recorded_indicators
+
+    specs = param_paths(sc.sectors)
+    table = table.copy()
+    table.insert(1, "name", [lever_label(p, specs[p], args.lang) if p in specs else p for p in table["param"]])
+    shown_units = [unit(args.lang, display_unit(specs[p].unit)) if p in specs else "" for p in table["param"]]
+    for column in ("low_input", "high_input"):
+        if column in table:
+            table[column] = [float(convert(v, specs[p].unit, display_unit(specs[p].unit))) if p in specs else v
+                             for p, v in zip(table["param"], table[column])]
+    table.insert(2, "input_unit", shown_units)
+    if args.target:
+        tg = next(x for x in sc.targets if x.id == args.target)
+        return table, t(args.lang, "met_of", label=say(args.lang, tg.en, tg.zh), year=tg.year)
+    ind = recorded_indicators(sc)[args.indicator]
+    shown = ind.display_unit  # the outcome (Results.series) is already in it
+    table["outcome_unit"] = shown
+    year = args.year or sc.end_year
+    return table, f"{say(args.lang, ind.en, ind.zh)} {year} [{unit(args.lang, shown)}]"
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -139,37 +195,42 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not folder.is_dir() or not files:
         raise InputError([Problem(str(folder), "", "no .yaml scenarios" if folder.is_dir() else "no such folder",
                                   "a folder of scenario YAML files")])
-    summary_name = f"batch-{folder.resolve().name}"
-    report_dir(Path(args.out), summary_name)  # refuses a folder name that cannot name the summary, up front
-    rows, failed, reports = [], [], {}
-    for path, sc in _unique_names(files, {summary_name}):
-        try:
-            if sc is None:
-                sc = load_scenario(path)  # raises the file's problems
-            if args.runs:
-                check_design_size(sc, args.runs, "--runs")
-                done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
-                                   work_root=args.out, progress=False)
-            else:
-                done = run(sc)
-            report = done.write(args.out)
-        except InputError as exc:
-            failed.append(path)
-            print(f"skipped {path}:\n{exc.message()}", file=sys.stderr)
-            continue
-        verdicts = with_warnings(done.verdicts, done.tradeoffs()).assign(scenario=done.scenario.name,
-                                                                         region=done.scenario.region.id)
-        rows.append(verdicts)
-        reports[done.scenario.name] = report
-        print(f"{path.name}: {len(done.scenario.targets)} targets → {report}")
-    if rows:
-        summary = pd.concat(rows, ignore_index=True)
-        cols = ["scenario", "region", "target", "year", "kind", "target_value", "projected", "gap_pct", "unit",
-                "verdict", "p_met", "p_low", "p_high", "source", "warnings"]
-        with atomic_folder(Path(args.out), f"batch-{folder.resolve().name}") as tmp:
+    name = f"batch-{folder.resolve().name}"
+    report_dir(Path(args.out), name)  # refuses a folder name that cannot name the summary, up front
+    final = output_dir(Path(args.out), name, None)
+    rows, failed = [], []
+    try:
+        with atomic_folder(Path(args.out), name) as tmp:
+            reports = {}
+            for path, sc in _unique_names(files, {name}):
+                try:
+                    if sc is None:
+                        sc = load_scenario(path)  # raises the file's problems
+                    if args.runs:
+                        check_design_size(sc, args.runs, "--runs")
+                        done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+                                           work_root=args.out, progress=False)
+                    else:
+                        done = run(sc)
+                    report = done.write(tmp, args.lang, command=None)
+                except InputError as exc:
+                    failed.append(path)
+                    print(f"skipped {path}:\n{exc.message()}", file=sys.stderr)
+                    continue
+                rows.append(with_warnings(done.verdicts, done.tradeoffs()).assign(
+                    scenario=done.scenario.name, region=done.scenario.region.id))
+                reports[done.scenario.name] = report
+                print(f"{path.name}: {len(done.scenario.targets)} targets → {final / report.name}")
+            if not rows:
+                raise _NothingWritten
+            summary = pd.concat(rows, ignore_index=True)
+            cols = ["scenario", "region", "target", "year", "kind", "target_value", "projected", "gap_pct", "unit",
+                    "verdict", "p_met", "p_low", "p_high", "source", "warnings"]
             summary[[c for c in cols if c in summary]].to_csv(tmp / "summary.csv", index=False)
-            write_comparison(tmp, reports)
-        print(f"summary: {Path(args.out) / ('batch-' + folder.resolve().name) / 'summary.csv'}")
+            write_comparison(tmp, reports, args.lang)
+    except _NothingWritten:
+        return 2
+    print(f"summary: {final / 'summary.csv'}")
     return 2 if failed else 0
 
 
@@ -200,8 +261,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from agrosim.analysis.discovery import choose, prim, trajectory_table
     from agrosim.api import monte_carlo
     from agrosim.batch import read_columns
+    from agrosim.config.loader import param_paths
     from agrosim.targets import met_runs
 
+    check_lang(args.lang)
     sc = load_scenario(args.scenario)
     tid = _target_id(sc, args.target)
     if not sc.uncertainty:
@@ -216,13 +279,22 @@ def cmd_discover(args: argparse.Namespace) -> int:
     met = met_runs(next(t for t in sc.targets if t.id == tid), mc.results)
     boxes = prim(inputs, met)
     best = choose(boxes, args.density)
+    specs = param_paths(sc.sectors)
+
+    def plan_units(name: str, value: float) -> str:  # a box limit in the plans' unit ('path|year': one year's draw)
+        spec = specs.get(name.split("|")[0])
+        if spec is None:
+            return f"{value:.4g}"
+        shown = display_unit(spec.unit)
+        return f"{float(convert(value, spec.unit, shown)):.4g} {shown}"
     print(f"{tid}: met in {met.mean():.1%} of {len(met)} runs")
-    print(f"met in {best.density:.0%} of runs when " + " and ".join(best.conditions())
+    print(f"met in {best.density:.0%} of runs when " + " and ".join(best.conditions(plan_units))
           + f" (this box holds {best.coverage:.0%} of the successful runs, {best.support:.0%} of all runs)")
-    with atomic_folder(Path(args.out), f"{sc.name}-discovery") as tmp:
+    with atomic_output(Path(args.out), sc.name, f"discover-{tid}") as tmp:
         write_resolved(tmp, sc)
-        trajectory_table(boxes).to_csv(tmp / f"prim_{tid}.csv", index=False)
+        trajectory_table(boxes, plan_units).to_csv(tmp / f"prim_{tid}.csv", index=False)
     remove_store(mc.chunks[0].parent)
+    print(f"written to {output_dir(Path(args.out), sc.name, f'discover-{tid}')}")
     return 0
 
 
@@ -296,15 +368,15 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 
 def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) -> Path:
-    """reports/<name>-allocation/: first the data (the allocation tables in allocation/, and a deterministic
+    """OUT/<name>/allocate/: first the data (the allocation tables in allocation/, and a deterministic
     run of the scenario as declared, without the budget), swapped in whole; then its report drawn from
     them. If drawing fails the finished allocation stays on disk and `agrosim report` can draw it."""
     from agrosim.api import run
-    from agrosim.report.writer import rebuild_report, write_report
+    from agrosim.report.writer import ALLOCATE, rebuild_report, write_report
 
     base = run(sc)
-    sc.name = f"{sc.name}-allocation"
-    folder = write_report(out, sc, base.results, base.verdicts, lang=lang, allocation=(tables, settings), draw=False)
+    folder = write_report(out, sc, base.results, base.verdicts, lang=lang, allocation=(tables, settings), draw=False,
+                          command=ALLOCATE)
     try:
         rebuild_report(folder, lang)
     except Exception as exc:

@@ -40,7 +40,7 @@ def add_parsers(sub, batch_options) -> None:
                    help="parameter that receives the fitted trend (default land_grain.yield_trend_per_yr)")
     p.add_argument("--weather", default="land_grain.weather_yield_factor",
                    help="yearly factor that receives the spread (default land_grain.weather_yield_factor)")
-    p.add_argument("--write", default=None, help="calibrated scenario file to write (default: reports/<name>-calibration/)")
+    p.add_argument("--write", default=None, help="calibrated scenario file to write (default: OUT/<name>/calibrate/)")
     p.add_argument("--out", default="reports")
     p = sub.add_parser("backtest", help="error of a run from the base year against observed years (MAPE, bias)")
     p.add_argument("scenario")
@@ -53,7 +53,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     from agrosim.config import load_scenario
     from agrosim.observed import load_observed
     from agrosim.report.tracking_charts import tracking_chart
-    from agrosim.report.writer import atomic_folder, save, write_resolved
+    from agrosim.report.writer import atomic_output, output_dir, save, write_resolved
 
     sc = load_scenario(args.scenario)
     table = track(sc, load_observed(args.observed, sc), args.path, args.tolerance)
@@ -62,14 +62,14 @@ def cmd_track(args: argparse.Namespace) -> int:
     else:
         print(table[["target", "year", "observed", "implied", "unit", "status", "growth_needed_per_yr"]]
               .to_string(index=False, float_format=lambda v: f"{v:,.4g}"))
-    with atomic_folder(Path(args.out), f"{sc.name}-tracking") as tmp:
+    with atomic_output(Path(args.out), sc.name, "track") as tmp:
         write_resolved(tmp, sc)
         table.to_csv(tmp / "tracking.csv", index=False)
         for tg in sc.targets:
             rows = table[table.target == tg.id]
             if len(rows):
                 save(tracking_chart(rows, tg.kind, tg.en, tg.zh, from_year=tg.from_year), tmp / f"tracking_{tg.id}.png")
-    print(f"written to {Path(args.out) / (sc.name + '-tracking')}; for a tracking section in a report: "
+    print(f"written to {output_dir(Path(args.out), sc.name, 'track')}; for a tracking section in a report: "
           f"agrosim run {args.scenario} --observed {args.observed}")
     return 0
 
@@ -83,14 +83,13 @@ def cmd_reforecast(args: argparse.Namespace) -> int:
     overrides = {"end_year": args.to} if args.to else None
     sc = load_scenario(args.scenario, overrides)
     obs = by_year(load_observed(args.observed, sc), sc.years)
-    sc.name = f"{sc.name}-reforecast"
     if args.runs:
         check_design_size(sc, args.runs, "--runs")
         done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                            work_root=args.out, progress=True, observed=obs)
     else:
         done = run(sc, observed=obs)
-    folder = done.write(args.out)
+    folder = done.write(args.out, command="reforecast-mc" if args.runs else "reforecast")
     cols = [c for c in ("target", "year", "target_value", "projected", "unit", "verdict", "p_met") if c in done.verdicts]
     print(done.verdicts[cols].to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
     print(f"report written to {folder}")
@@ -103,8 +102,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from agrosim.analysis.levers import lever, parse_range
     from agrosim.config import load_scenario
     from agrosim.analysis.tracking import calibrate, calibrated_yaml
+    from agrosim.units import from_internal
     from agrosim.observed import load_observed
-    from agrosim.report.writer import atomic_folder, write_resolved
+    from agrosim.report.writer import atomic_output, output_dir, write_resolved
 
     sc = load_scenario(args.scenario)
     if args.history is not None:
@@ -113,20 +113,22 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         raise InputError([Problem("command line", "calibrate", "neither --history nor both --observed and --fit",
                                   "--observed CSV --fit PATH (trend parameters), or --history CSV (trend and spread)")])
     observed = load_observed(args.observed, sc)
-    levers = []
+    levers, shown = [], []
     for item in args.fit:
         path, _, rng = item.partition("=")
         low, high, _ = parse_range(rng) if rng else (None, None, None)
         levers.append(lever(sc, path.strip(), low, high))
+        shown.append(_written_unit(low, levers[-1].spec.unit))
     try:
         fit = calibrate(sc, observed, levers)
     except ValueError as exc:
         raise InputError([Problem(args.observed, "", str(exc), "observed values after the base year")]) from None
-    for path, unit, value, se in zip(fit.params, fit.units, fit.values, fit.std_errors):
-        print(f"{path} = {value:.6g} {unit} (standard error {se:.3g})")
+    for path, unit, value, se, show in zip(fit.params, fit.units, fit.values, fit.std_errors, shown):
+        factor = float(from_internal(1.0, show)) if show != unit else 1.0
+        print(f"{path} = {value * factor:.6g} {show} (standard error {se * factor:.3g} {show})")
     print(f"{fit.points} points, RMS relative residual {fit.rms_relative:.3%}")
     name = f"{sc.name}_calibrated"
-    with atomic_folder(Path(args.out), f"{sc.name}-calibration") as tmp:
+    with atomic_output(Path(args.out), sc.name, "calibrate") as tmp:
         write_resolved(tmp, sc)
         fit.residuals.to_csv(tmp / "residuals.csv", index=False)
         target = Path(args.write) if args.write else tmp / f"{name}.yaml"
@@ -135,7 +137,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         (tmp / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
         if args.write:
             target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    print(f"calibrated scenario: {args.write or Path(args.out) / (sc.name + '-calibration') / (name + '.yaml')}")
+    print(f"calibrated scenario: {args.write or output_dir(Path(args.out), sc.name, 'calibrate') / (name + '.yaml')}")
     return 0
 
 
@@ -146,7 +148,7 @@ def _calibrate_history(args: argparse.Namespace, sc) -> int:
     from agrosim.analysis.tracking import fit_trend_spread, spread_yaml
     from agrosim.config.loader import param_paths
     from agrosim.observed import load_observed
-    from agrosim.report.writer import atomic_folder, write_resolved
+    from agrosim.report.writer import atomic_output, output_dir, write_resolved
 
     known = param_paths(sc.sectors)
     for option, path, unit in (("--trend", args.trend, "1/yr"), ("--weather", args.weather, "1")):
@@ -165,7 +167,7 @@ def _calibrate_history(args: argparse.Namespace, sc) -> int:
     print(f"trend  {fit.trend_per_yr:+.3%}/yr (standard error {fit.trend_se:.3%}/yr) -> {args.trend}")
     print(f"spread {fit.spread:.3%} a year around the trend (standard error {fit.spread_se:.3%}) -> {args.weather}")
     name = f"{sc.name}_weather"
-    with atomic_folder(Path(args.out), f"{sc.name}-weather") as tmp:
+    with atomic_output(Path(args.out), sc.name, "calibrate-weather") as tmp:
         write_resolved(tmp, sc)
         fit.residuals.to_csv(tmp / "history_fit.csv", index=False)
         target = Path(args.write) if args.write else tmp / f"{name}.yaml"
@@ -174,8 +176,23 @@ def _calibrate_history(args: argparse.Namespace, sc) -> int:
         (tmp / f"{name}.yaml").write_text(text, "utf-8")
         if args.write:
             target.write_text(text, "utf-8")
-    print(f"scenario with the fitted trend and spread: {args.write or Path(args.out) / (sc.name + '-weather') / (name + '.yaml')}")
+    written = args.write or output_dir(Path(args.out), sc.name, "calibrate-weather") / f"{name}.yaml"
+    print(f"scenario with the fitted trend and spread: {written}")
     return 0
+
+
+def _written_unit(text: str | None, internal: str) -> str:
+    """The unit of a value as the user wrote it ('-5 %/yr' → '%/yr'), else the plans' unit for `internal`."""
+    from agrosim.units import display_unit, parse_quantity
+
+    if text:
+        try:
+            _, unit = parse_quantity(text)
+            if unit.text:
+                return unit.text
+        except ValueError:
+            pass
+    return display_unit(internal)
 
 
 def _relative(path: Path, written_to: Path) -> str:
@@ -190,13 +207,13 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from agrosim.config import load_scenario
     from agrosim.observed import load_observed
     from agrosim.report.tracking_charts import backtest_chart
-    from agrosim.report.writer import atomic_folder, save, write_resolved
+    from agrosim.report.writer import atomic_output, save, write_resolved
 
     sc = load_scenario(args.scenario)
     points, summary = backtest(sc, load_observed(args.observed, sc))
     print(summary.to_string(index=False, float_format=lambda v: f"{v:.2f}") if not summary.empty
           else "no observed values after the base year")
-    with atomic_folder(Path(args.out), f"{sc.name}-backtest") as tmp:
+    with atomic_output(Path(args.out), sc.name, "backtest") as tmp:
         write_resolved(tmp, sc)
         points.to_csv(tmp / "backtest_points.csv", index=False)
         summary.to_csv(tmp / "backtest_summary.csv", index=False)

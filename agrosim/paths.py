@@ -1,14 +1,44 @@
-"""Where bundled files live: the repository root holds params/ and scenarios/ beside the package."""
+"""Where bundled files live. In the source tree params/, scenarios/ and plans/ sit at the repository
+root beside the package; an installed wheel carries the same folders inside the package, as
+agrosim/bundled/<folder>/ (pyproject.toml maps them there), so scenarios resolve outside the repository."""
 from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def project_root() -> Path:
-    return Path(__file__).resolve().parent.parent
+    """The repository root (the folder holding the package) of a source checkout."""
+    return _PACKAGE.parent
+
+
+def _bundled(folder: str) -> Path:
+    """agrosim/bundled/<folder> when installed from a wheel, else <repository>/<folder>."""
+    inside = _PACKAGE / "bundled" / folder
+    return inside if inside.is_dir() else project_root() / folder
 
 
 def bundled_params_dir() -> Path:
-    return project_root() / "params"
+    """Region parameter files (params/*.yaml)."""
+    return _bundled("params")
 
 
 def bundled_scenarios_dir() -> Path:
-    return project_root() / "scenarios"
+    """Bundled scenarios (scenarios/*.yaml)."""
+    return _bundled("scenarios")
+
+
+def plans_dir() -> Path:
+    """The plan texts that `source: {seed: FILE, line: N}` cites (plans/*.txt)."""
+    return _bundled("plans")
+
+
+def bundled_file(ref: str) -> Path | None:
+    """A bundled region (`shanxi`) or scenario (`shanxi_grain_2025`, with or without .yaml) named
+    without a folder, or None."""
+    if "/" in ref or "\\" in ref:
+        return None
+    stem = ref[:-5] if ref.endswith(".yaml") else ref
+    for folder in (bundled_params_dir(), bundled_scenarios_dir()):
+        if stem and (folder / f"{stem}.yaml").is_file():
+            return folder / f"{stem}.yaml"
+    return None

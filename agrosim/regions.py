@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import textwrap
 import unicodedata
 from pathlib import Path
 
@@ -213,8 +214,10 @@ def compare_targets(regions: list[Scenario]) -> pd.DataFrame:
                               "child_target"], kind="stable").reset_index(drop=True)
 
 
-def describe(regions: list[Scenario], table: pd.DataFrame) -> str:
-    """The table as printed by `agrosim regions`: regions and their chains, the pairs, and completeness."""
+def describe(regions: list[Scenario], table: pd.DataFrame, wide: bool = False) -> str:
+    """The table as printed by `agrosim regions`: regions and their chains, the pairs, and completeness.
+    Compact by default (about 100 columns: value (year) per side, notes as wrapped footnotes); `wide`: every
+    column on one line (target ids, kinds, notes)."""
     by_id = {sc.region.id: sc for sc in regions}
     lines = ["Regions (innermost first; ids without a file are not in agrosim; base figures = what the file states "
              "about its base year, sourced or still an assumption, listed by `agrosim validate`):"]
@@ -227,18 +230,37 @@ def describe(regions: list[Scenario], table: pd.DataFrame) -> str:
     if table.empty:
         lines.append("\nNo indicator has targets both in a region and in a region it lies within.")
         return "\n".join(lines)
-    heads = ["parent", "child", "indicator", "unit", "parent target", "kind", "year", "value",
-             "child target", "kind", "year", "value", "share", "note"]
-    cells = [[r.parent, r.child, r.indicator, r.unit, r.parent_target, r.parent_kind, str(r.parent_year),
-              f"{r.parent_value:.6g}", r.child_target, r.child_kind, str(r.child_year), f"{r.child_value:.6g}",
-              "" if math.isnan(r.share) else f"{r.share:.3g}", r.note] for r in table.itertuples()]
+    share = ["" if math.isnan(r.share) else f"{r.share:.3g}" for r in table.itertuples()]
+    notes: list[str] = []
+    if wide:
+        heads = ["parent", "child", "indicator", "unit", "parent target", "kind", "year", "value",
+                 "child target", "kind", "year", "value", "share", "note"]
+        cells = [[r.parent, r.child, r.indicator, r.unit, r.parent_target, r.parent_kind, str(r.parent_year),
+                  f"{r.parent_value:.6g}", r.child_target, r.child_kind, str(r.child_year), f"{r.child_value:.6g}",
+                  sh, r.note] for r, sh in zip(table.itertuples(), share)]
+        right = {6, 7, 10, 11, 12}
+    else:
+        heads = ["parent", "child", "indicator", "unit", "parent (year)", "child (year)", "share", "note"]
+        cells = []
+        for r, sh in zip(table.itertuples(), share):
+            if r.note and r.note not in notes:
+                notes.append(r.note)
+            cells.append([r.parent, r.child, r.indicator, r.unit, f"{r.parent_value:.6g} ({r.parent_year})",
+                          f"{r.child_value:.6g} ({r.child_year})", sh,
+                          f"[{notes.index(r.note) + 1}]" if r.note else ""])
+        right = {4, 5, 6}
     lines += ["", "Targets of nested regions on the same indicator (values in the unit shown; share = child / parent):",
-              *_aligned(heads, cells, right={6, 7, 10, 11, 12}), "",
-              "Completeness (children are never summed: agrosim holds no list of a region's sub-regions, so it "
-              "cannot know that a set of them is complete):"]
+              *_aligned(heads, cells, right=right)]
+    fill = (lambda text, first, rest: first + text) if wide else (
+        lambda text, first, rest: textwrap.fill(text, 100, initial_indent=first, subsequent_indent=rest))
+    if notes:
+        lines += ["Notes (agrosim regions --wide: target ids and kinds in the table):"]
+        lines += [fill(note, f"  [{k}] ", "      ") for k, note in enumerate(notes, start=1)]
+    lines += ["", fill("Completeness (children are never summed: agrosim holds no list of a region's sub-regions, "
+                       "so it cannot know that a set of them is complete):", "", "")]
     statements = table.groupby(["parent", "indicator"], sort=True)["completeness"].first()
     for (parent, indicator), statement in statements.items():
-        lines.append(f"  {parent} / {indicator}: {statement}")
+        lines.append(fill(f"{parent} / {indicator}: {statement}", "  ", "    "))
     vias = table.loc[table["via"] != "", ["child", "parent", "via"]].drop_duplicates()
     for row in vias.itertuples():
         lines.append(f"  {row.child} is compared with {row.parent} through {row.via}")
@@ -277,7 +299,7 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
 def cmd_regions(args: argparse.Namespace) -> int:
     regions = load_regions(args.folder)
     table = compare_targets(regions)
-    print(describe(regions, table))
+    print(describe(regions, table, getattr(args, "wide", False)))
     if args.csv:
         print(f"\ntable written to {write_csv(table, args.csv)}")
     return 0

@@ -129,7 +129,7 @@ def test_cli_allocate_and_bad_investments(write, tmp_path, capsys):
     path = tmp_path / "two.yaml"
     assert main(["allocate", str(path), "--budget", "600 万元", "--runs", "1", "--step", "0.1",
                  "--plan-shares", "hsf=0.3,reclaim=0.7", "--out", str(tmp_path / "r")]) == 0
-    folder = tmp_path / "r" / "two-allocation"
+    folder = tmp_path / "r" / "two" / "allocate"
     alloc = pd.read_csv(folder / "allocation" / "allocation.csv").set_index("lever")
     assert alloc.share.tolist() == [0.5, 0.5] and alloc.money_10k_yuan.sum() == pytest.approx(600)
     assert alloc.plan_share.tolist() == [0.3, 0.7] and alloc.even_share.tolist() == [0.5, 0.5]
@@ -160,7 +160,7 @@ def test_bundled_allocate_scenario_validates_and_runs(root, tmp_path, capsys):
     assert all(i.assumption and i.source and i.note for i in sc.investments)  # no plan gives these costs
     assert main(["allocate", str(path), "--budget", "500 万元", "--runs", "20", "--step", "0.1",
                  "--out", str(tmp_path)]) == 0
-    folder = tmp_path / "yangcheng_allocate_2023-allocation"
+    folder = tmp_path / "yangcheng_allocate_2023" / "allocate"
     alloc = pd.read_csv(folder / "allocation" / "allocation.csv").set_index("lever")
     assert alloc.share.sum() == pytest.approx(1) and alloc.money_10k_yuan.sum() == pytest.approx(500)
     assert alloc.loc["bee_boxes", "share"] >= 0.8 - 1e-9

@@ -329,14 +329,14 @@ def test_reforecast_refuses_flows_and_negative_stocks(write, tmp_path, capsys):
     assert main(["reforecast", str(path), "--observed", str(bad), "--out", out]) == 2
     err = capsys.readouterr().err
     assert "'pigs_slaughtered'" in err and "drop the row for reforecast" in err
-    assert not (tmp_path / "r" / "pigs-reforecast").exists()
+    assert not (tmp_path / "r" / "pigs" / "reforecast").exists()
     # track and backtest still take the flow: they compare, they do not assimilate
     flows = csv(tmp_path, [("testland", "pigs_slaughtered", 2022, 2, "万头", "x")], "flows.csv")
     assert main(["backtest", str(path), "--observed", str(flows), "--out", out]) == 0
     # a stock is assimilated and shows in the report
     good = csv(tmp_path, [("testland", "pig_stock", 2022, 5000, "头", "x")], "good.csv")
     assert main(["reforecast", str(path), "--observed", str(good), "--out", out]) == 0
-    res = pd.read_csv(tmp_path / "r" / "pigs-reforecast" / "results.csv")
+    res = pd.read_csv(tmp_path / "r" / "pigs" / "reforecast" / "results.csv")
     stock = res[res.indicator == "pig_stock"].set_index("year").value
     assert stock[2022] == pytest.approx(0.5)  # 万头
 

@@ -33,13 +33,13 @@ def test_run_killed_at_any_moment_leaves_a_complete_report(tmp_path):
     out = tmp_path / "reports"
     assert subprocess.run([sys.executable, "-m", "agrosim.cli", "run", str(SCENARIO), "--out", str(out)],
                           cwd=ROOT, capture_output=True).returncode == 0
-    folder = out / "shanxi_grain_2025"
+    folder = out / "shanxi_grain_2025" / "run"
     for delay in (0.3, 0.8, 1.2, 1.6, 2.0, 2.5):
         proc = agrosim("run", str(SCENARIO), "--out", str(out))
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        visible = [p for p in out.iterdir() if not p.name.startswith(".")]
+        visible = [p for p in folder.parent.iterdir() if not p.name.startswith(".")]
         assert visible == [folder] and complete(folder), f"after a kill at {delay} s"
 
 
@@ -58,7 +58,7 @@ def test_batch_killed_mid_way_resumes_without_redoing_chunks(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert store is not None, "the batch wrote no chunks within a minute"
-    assert not (out / "shanxi_grain_2025").exists()
+    assert not (out / "shanxi_grain_2025" / "mc").exists()
     finished = {p.name: p.stat().st_mtime_ns for p in store.glob("chunk-*.parquet")}
     assert 3 <= len(finished) < 40
 
@@ -79,6 +79,6 @@ def test_batch_killed_mid_way_resumes_without_redoing_chunks(tmp_path):
     assert subprocess.run([sys.executable, "-m", "agrosim.cli", "mc", str(SCENARIO), "--runs", "400000",
                            "--chunk-size", "50000", "--workers", "2", "--seed", "5", "--out", str(fresh)],
                           cwd=ROOT, capture_output=True).returncode == 0
-    pd.testing.assert_frame_equal(pd.read_csv(out / "shanxi_grain_2025" / "targets.csv"),
-                                  pd.read_csv(fresh / "shanxi_grain_2025" / "targets.csv"))
+    pd.testing.assert_frame_equal(pd.read_csv(out / "shanxi_grain_2025" / "mc" / "targets.csv"),
+                                  pd.read_csv(fresh / "shanxi_grain_2025" / "mc" / "targets.csv"))
     assert not (out / ".work").exists()

@@ -39,7 +39,7 @@ def test_readme_python_example_runs(tmp_path):
     code = block.replace('r.write("reports")', f'r.write({str(tmp_path)!r})')
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "shanxi_grain_2025" / "targets.csv").is_file()
+    assert (tmp_path / "shanxi_grain_2025" / "run" / "targets.csv").is_file()
 
 
 def _doc_commands():

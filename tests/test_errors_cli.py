@@ -129,7 +129,7 @@ def test_cli_end_to_end_on_bundled_scenario(root, tmp_path, capsys):
     code, out, err = run_cli([str(root / "scenarios" / "shanxi_grain_2025.yaml"), "--out", str(out_dir)], capsys)
     assert code == 0, err
     assert "grain_capacity_2025" in out and "met" in out
-    folder = out_dir / "shanxi_grain_2025"
+    folder = out_dir / "shanxi_grain_2025" / "run"
     results = pd.read_csv(folder / "results.csv")
     assert list(results.columns[:6]) == ["run", "year", "region", "indicator", "value", "unit"]
     grain = results[(results.indicator == "grain_output")].set_index("year")["value"]
@@ -145,7 +145,7 @@ def test_cli_end_to_end_on_bundled_scenario(root, tmp_path, capsys):
     assert {"grain_capacity_2025", "grain_sown_area_2025", "hsf_area_2025"} <= set(ids)
     assert set(ids) <= {p.stem for p in (folder / "charts").glob("*.png")}  # one chart per target at least
     assert set(ids) <= {p.stem for p in (folder / "charts").glob("*.svg")}
-    assert not [p for p in out_dir.iterdir() if p.name.startswith(".")]  # no temporary folders left
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no temporary folders left
 
 
 def test_rerun_replaces_report_atomically(root, tmp_path, capsys):
@@ -153,13 +153,70 @@ def test_rerun_replaces_report_atomically(root, tmp_path, capsys):
     for _ in range(2):
         assert run_cli([str(root / "scenarios" / "shanxi_grain_2025.yaml"), "--out", str(out_dir)], capsys)[0] == 0
     assert [p.name for p in out_dir.iterdir()] == ["shanxi_grain_2025"]
+    assert [p.name for p in (out_dir / "shanxi_grain_2025").iterdir()] == ["run"]
 
 
 def test_failed_rerun_keeps_previous_report(root, write, tmp_path, capsys):
     out_dir = tmp_path / "reports"
     sc = root / "scenarios" / "shanxi_grain_2025.yaml"
     assert run_cli([str(sc), "--out", str(out_dir)], capsys)[0] == 0
-    before = (out_dir / "shanxi_grain_2025" / "targets.csv").read_text()
+    before = (out_dir / "shanxi_grain_2025" / "run" / "targets.csv").read_text()
     bad = write("shanxi_grain_2025.yaml", {"extends": str(sc), "land_grain": {"hsf_area_mu": "x"}})
     assert run_cli([str(bad), "--out", str(out_dir)], capsys)[0] == 2
-    assert (out_dir / "shanxi_grain_2025" / "targets.csv").read_text() == before
+    assert (out_dir / "shanxi_grain_2025" / "run" / "targets.csv").read_text() == before
+
+
+# ---- what a newcomer meets first ------------------------------------------------------------------
+
+def test_no_arguments_print_a_short_usage_with_the_two_common_commands(capsys):
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "agrosim run scenarios/shanxi_grain_2025.yaml" in err and "agrosim mc " in err
+    assert len(err.splitlines()) <= 10
+
+
+def test_run_py_without_arguments_prints_the_usage(root):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(root / "run.py")], capture_output=True, text=True, cwd=root)
+    assert done.returncode == 2 and "usage: agrosim COMMAND" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_version(capsys):
+    import agrosim
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"agrosim {agrosim.__version__}"
+
+
+def test_mistyped_command_gets_did_you_mean(capsys):
+    assert main(["sensitivty", "x.yaml"]) == 2
+    assert "unknown command 'sensitivty' (did you mean 'sensitivity'?)" in capsys.readouterr().err
+
+
+def test_unreachable_scheduler_is_bad_input(root, tmp_path, capsys):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: bind, note it, close
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = main(["mc", str(root / "scenarios" / "shanxi_grain_2025.yaml"), "--runs", "10",
+                 "--scheduler", f"tcp://127.0.0.1:{port}", "--out", str(tmp_path)])
+    assert code == 2
+    assert f"no Dask scheduler answered at tcp://127.0.0.1:{port}" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_regions_fits_a_terminal_and_wide_keeps_every_column(capsys):
+    import unicodedata
+
+    def width(line):
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    assert main(["regions"]) == 0
+    compact = capsys.readouterr().out
+    assert max(width(line) for line in compact.splitlines()) <= 104  # 万头 and the like are double width
+    assert "[1] " in compact and "grain_capacity_2025" not in compact
+    assert main(["regions", "--wide"]) == 0
+    assert "grain_capacity_2025" in capsys.readouterr().out

@@ -182,7 +182,7 @@ def test_feasibility_map_equals_a_sweep(client, explorer, tmp_path):
 def test_export_writes_the_run_report(client, tmp_path):
     answer = client.post("/api/export", json={"values": MOVED, "name": "whatif_report", "lang": "en"})
     assert answer.status_code == 200, answer.json
-    written = pd.read_csv(tmp_path / "reports" / "whatif_report" / "targets.csv")
+    written = pd.read_csv(tmp_path / "reports" / "whatif_report" / "run" / "targets.csv")
     expected = run(load_scenario(same_settings(tmp_path))).verdicts
     assert np.allclose(written["projected"], expected["projected"])
 

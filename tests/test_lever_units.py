@@ -8,8 +8,6 @@ import pytest
 from agrosim import load_scenario
 from agrosim.analysis.levers import lever
 from agrosim.analysis.solve import Solution, solve
-from agrosim.analysis.sweep import design_points, sweep
-from agrosim.report.charts import feasibility_map
 from conftest import ROOT
 
 AGE = "pigs.market_age_months"
@@ -39,14 +37,24 @@ def test_solve_gives_the_range_in_the_levers_own_unit(pigs):
     assert done.describe("month") == f"t is met with {AGE} at least 6.5 month (+0.5 month vs the scenario's 6)"
 
 
-def test_sweep_table_and_feasibility_map_keep_months(pigs, tmp_path):
-    """The sweep's lever column is in months, and the chart's axis shows months, not years × 12."""
-    age, growth = lever(pigs, AGE), lever(pigs, "pigs.sow_herd_growth_per_yr")
-    points = design_points([age, growth], "grid", [3, 2], 0, 1)
-    table, _ = sweep(pigs, [age, growth], points, work_root=tmp_path)
-    assert sorted(table[AGE].unique()) == pytest.approx([5.3, 6.15, 7.0])
-    tid = pigs.targets[0].id
-    fig = feasibility_map(table, AGE, growth.path, f"p_met:{tid}", "t", age.spec.unit, growth.spec.unit)
-    # cells centred on 5.3, 6.15, 7 months, half a step (0.425) either side ("nearest" shading)
-    assert fig.axes[0].get_xlim() == pytest.approx((4.875, 7.425))
-    assert fig.axes[0].get_xlabel() == f"{AGE} [month]"
+def test_sweep_and_solve_outputs_keep_months(tmp_path, capsys, monkeypatch):
+    """The written solve.csv and sweep.csv give the lever in months, and the feasibility chart's axis
+    spans months (a 3 × 2 grid of the market age and sow-herd growth), not years × 12."""
+    import pandas as pd
+
+    import agrosim.cli_analysis as cli_analysis
+    from agrosim.cli import main
+
+    scenario = str(ROOT / "scenarios" / "shanxi_pigs_2025.yaml")
+    assert main(["solve", scenario, "--lever", AGE, "--out", str(tmp_path / "solve")]) == 0
+    assert "[5.3, 12] month" in capsys.readouterr().out
+    solved = pd.read_csv(next((tmp_path / "solve").rglob("solve.csv")))
+    assert (solved["low [month]"].iloc[0], solved["current [month]"].iloc[0]) == (5.3, 6.0)
+
+    x_ranges = []
+    monkeypatch.setattr(cli_analysis, "save", lambda fig, path: x_ranges.append(fig.axes[0].get_xlim()))
+    assert main(["sweep", scenario, "--param", f"{AGE}=5.3 month:7 month:3", "--param", "pigs.sow_herd_growth_per_yr",
+                 "--points", "2", "--out", str(tmp_path / "sweep")]) == 0
+    table = pd.read_csv(next((tmp_path / "sweep").rglob("sweep.csv")))
+    assert sorted(table[f"{AGE} [month]"].unique()) == pytest.approx([5.3, 6.15, 7.0])
+    assert x_ranges and x_ranges[0] == pytest.approx((5.3, 7.0))

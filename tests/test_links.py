@@ -235,7 +235,7 @@ def test_target_beyond_biology_is_flagged(write, tmp_path):
     assert len(lines) == 1 and lines[0].startswith("far: 20,000 头 by 2021 is beyond biology")
     folder = tmp_path / "out"
     assert main(["run", str(path), "--out", str(folder)]) == 0
-    assert "far: 20,000 头 by 2021 is beyond biology" in (folder / "bio" / "report.html").read_text(encoding="utf-8")
+    assert "far: 20,000 头 by 2021 is beyond biology" in (folder / "bio" / "run" / "report.html").read_text(encoding="utf-8")
 
 
 def test_monte_carlo_reports_land_over_commitment(write, tmp_path):

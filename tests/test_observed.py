@@ -118,16 +118,17 @@ def test_cli_track_reforecast_calibrate_backtest(write, tmp_path, capsys):
     out = str(tmp_path / "r")
     assert main(["track", str(sc_path), "--observed", str(obs), "--out", out]) == 0
     assert "behind" in capsys.readouterr().out
-    assert (tmp_path / "r" / "s-tracking" / "tracking_hsf.png").is_file()
+    assert (tmp_path / "r" / "s" / "track" / "tracking_hsf.png").is_file()
     assert main(["reforecast", str(sc_path), "--observed", str(obs), "--to", "2026", "--out", out]) == 0
-    folder = tmp_path / "r" / "s-reforecast"
+    folder = tmp_path / "r" / "s" / "reforecast"
     res = pd.read_csv(folder / "results.csv")
     hsf = res[res.indicator == "hsf_area"].set_index("year").value
     assert hsf[2021] == pytest.approx(0.014) and hsf[2026] == pytest.approx(0.014 + 5 * 0.005)  # 万亩
     assert main(["reforecast", str(sc_path), "--observed", str(obs), "--runs", "50", "--out", out]) == 0
     assert main(["calibrate", str(sc_path), "--observed", str(obs), "--fit",
                  "land_grain.yield_trend_per_yr=-5 %/yr:20 %/yr", "--out", out]) == 0
-    cal = tmp_path / "r" / "s-calibration" / "s_calibrated.yaml"
+    assert " %/yr (standard error " in capsys.readouterr().out  # the rate in the unit written in --fit
+    cal = tmp_path / "r" / "s" / "calibrate" / "s_calibrated.yaml"
     assert main(["validate", str(cal)]) == 0
     assert main(["backtest", str(sc_path), "--observed", str(obs), "--out", out]) == 0
-    assert (tmp_path / "r" / "s-backtest" / "backtest_grain_output.png").is_file()
+    assert (tmp_path / "r" / "s" / "backtest" / "backtest_grain_output.png").is_file()

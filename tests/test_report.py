@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,7 +23,7 @@ from agrosim.cli import main
 from agrosim.config.scenario import Target
 from agrosim.report import charts
 from agrosim.report.lang import chart_context, cjk_font
-from agrosim.report.tables import grain_decomposition
+from agrosim.report.tables import grain_decomposition, series
 from agrosim.report.writer import save
 from conftest import small_grain
 
@@ -248,7 +249,7 @@ def test_agrosim_report_rebuilds_the_same_targets_table(write, tmp_path, runs, c
     out = tmp_path / "out"
     args = ["mc", str(path), "--runs", str(runs), "--chunk-size", "50"] if runs else ["run", str(path)]
     assert main(args + ["--out", str(out)]) == 0
-    folder = out / "small"
+    folder = out / "small" / ("mc" if "mc" in args else "run")
     before = pd.read_csv(folder / "targets.csv")
     shutil.rmtree(folder / "charts")
     (folder / "report.html").unlink()
@@ -283,7 +284,66 @@ def test_zh_report_renders_chinese_without_missing_glyphs(write, tmp_path, chine
     assert not missing
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "耕地与粮食" in html and "项目标中" in html and "@font-face" in html
-    assert pd.read_excel(folder / "results.xlsx", sheet_name="targets")["label_zh"].tolist()[0] == "粮食总产量"
+    sheets = pd.read_excel(folder / "results.xlsx", sheet_name=None)
+    assert list(sheets) == ["目标", "逐年指标", "假设与参数", "目标出处", "运行信息"]
+    assert sheets["目标"]["中文名称"].tolist()[0] == "粮食总产量" and "实现概率" in sheets["目标"]
+    assert not [c for frame in sheets.values() for c in frame.columns if _english_only(str(c))]
+
+
+#: words that may stand alone in a Chinese report: units, symbols, the program's name
+_UNIT_WORDS = {"kg", "t", "mu", "yr", "ha", "km", "P", "agrosim", "L"}
+
+
+def _english_only(text: str) -> bool:
+    """True when `text` holds no Chinese and an English word other than a unit or a number."""
+    if re.search(r"[\u3400-\u9fff]", text):
+        return False
+    return any(word not in _UNIT_WORDS for word in re.findall(r"[A-Za-z]+", text))
+
+
+def test_zh_report_has_no_english_only_heading_or_axis_label(write, tmp_path, chinese):
+    """Every heading and table header of a Chinese report, and every title and axis label of its charts,
+    is Chinese, apart from units and numbers."""
+    from html.parser import HTMLParser
+
+    class Headings(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open, self.found = None, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("title", "h1", "h2", "h3", "th", "figcaption"):
+                self.open, self.text = tag, ""
+
+        def handle_data(self, data):
+            if self.open:
+                self.text += data
+
+        def handle_endtag(self, tag):
+            if tag == self.open:
+                self.found.append((tag, " ".join(self.text.split())))
+                self.open = None
+
+    path = write("small.yaml", uncertain_data())
+    mc = monte_carlo(path, runs=40, seed=1, chunk_size=40, work_root=tmp_path / "out")
+    folder = mc.write(tmp_path / "out", lang="zh")
+    parser = Headings()
+    parser.feed((folder / "report.html").read_text(encoding="utf-8"))
+    shown = [(tag, text) for tag, text in parser.found if text and tag != "figcaption"]
+    assert len(shown) > 20
+    assert [(tag, text) for tag, text in shown if _english_only(text)] == []
+    quant, rows = mc.bands, mc.verdicts.set_index("target")
+    with chart_context("zh"):
+        figures = [charts.scorecard(mc.verdicts, "zh")]
+        figures += [charts.trajectory(series(quant, tg.indicator, tg.unit_written), tg, rows.loc[tg.id], "zh")
+                    for tg in mc.scenario.targets]
+        labels = [text for fig in figures for ax in fig.axes
+                  for text in (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) if text]
+        labels += [fig._suptitle.get_text() for fig in figures if fig._suptitle]
+        for fig in figures:
+            plt.close(fig)
+    assert len(labels) >= 8
+    assert [text for text in labels if _english_only(text)] == []
 
 
 def test_zh_without_a_cjk_font_is_refused_before_running(write, tmp_path, monkeypatch, capsys):

@@ -101,7 +101,7 @@ def test_tracking_section_shows_the_verdicts_of_a_hand_built_series(write, tmp_p
     path = write("hsf.yaml", hsf_data())
     obs = csv(tmp_path, HAND_BUILT)
     assert main(["run", str(path), "--observed", str(obs), "--out", str(tmp_path / "out")]) == 0
-    folder = tmp_path / "out" / "hsf"
+    folder = tmp_path / "out" / "hsf" / "run"
     html = (folder / "report.html").read_text(encoding="utf-8")
     table = {(a["data-target"], int(a["data-year"])): (a["data-status"], cells)
              for a, cells in rows(html, "tracking-table")}
@@ -132,7 +132,7 @@ def test_observed_attached_to_a_finished_report_and_kept_on_rebuild(write, tmp_p
     path = write("hsf.yaml", hsf_data())
     out = tmp_path / "out"
     assert main(["mc", str(path), "--runs", "40", "--chunk-size", "20", "--out", str(out)]) == 0
-    folder = out / "hsf"
+    folder = out / "hsf" / "mc"
     assert 'id="tracking"' not in (folder / "report.html").read_text(encoding="utf-8")
     # a bad file is refused before anything changes
     before = (folder / "report.html").read_bytes()
@@ -163,7 +163,7 @@ def _allocate(write, tmp_path, *extra) -> Path:
     two_lever(write)
     assert main(["allocate", str(tmp_path / "two.yaml"), "--budget", "600 万元", "--runs", "1", "--step", "0.1",
                  "--plan-shares", "hsf=0.3,reclaim=0.7", "--out", str(tmp_path / "r"), *extra]) == 0
-    return tmp_path / "r" / "two-allocation"
+    return tmp_path / "r" / "two" / "allocate"
 
 
 def test_allocation_section_shows_the_split_the_allocation_result_holds(write, tmp_path):
@@ -210,7 +210,7 @@ def test_allocation_section_shows_the_split_the_allocation_result_holds(write, t
 def test_allocation_attached_to_another_report_of_the_same_scenario(write, tmp_path, capsys):
     folder = _allocate(write, tmp_path)
     assert main(["run", str(tmp_path / "two.yaml"), "--out", str(tmp_path / "r")]) == 0
-    report = tmp_path / "r" / "two"
+    report = tmp_path / "r" / "two" / "run"
     assert main(["report", str(report), "--allocation", str(folder)]) == 0
     html = (report / "report.html").read_text(encoding="utf-8")
     splits = {a["data-lever"]: cells for a, cells in rows(html, "allocation-splits") if "data-lever" in a}
@@ -219,11 +219,11 @@ def test_allocation_attached_to_another_report_of_the_same_scenario(write, tmp_p
     # an allocation of another scenario is refused and the report left as it was
     other = write("other.yaml", dict(small_grain(), name="other"))
     assert main(["run", str(other), "--out", str(tmp_path / "r")]) == 0
-    before = (tmp_path / "r" / "other" / "report.html").read_bytes()
-    assert main(["report", str(tmp_path / "r" / "other"), "--allocation", str(folder)]) == 2
+    before = (tmp_path / "r" / "other" / "run" / "report.html").read_bytes()
+    assert main(["report", str(tmp_path / "r" / "other" / "run"), "--allocation", str(folder)]) == 2
     assert "an allocation for another scenario" in capsys.readouterr().err
-    assert (tmp_path / "r" / "other" / "report.html").read_bytes() == before
-    assert not (tmp_path / "r" / "other" / "allocation").exists()
+    assert (tmp_path / "r" / "other" / "run" / "report.html").read_bytes() == before
+    assert not (tmp_path / "r" / "other" / "run" / "allocation").exists()
 
 
 def test_a_finished_allocation_survives_a_failed_report(write, tmp_path, monkeypatch, capsys):
@@ -236,11 +236,11 @@ def test_a_finished_allocation_survives_a_failed_report(write, tmp_path, monkeyp
             "--out", str(tmp_path / "r")]
     assert main(args) == 1
     err = capsys.readouterr().err
-    folder = tmp_path / "r" / "two-allocation"
+    folder = tmp_path / "r" / "two" / "allocate"
     assert "allocation results are kept in" in err and "agrosim report" in err
     assert pd.read_csv(folder / "allocation" / "allocation.csv")["share"].tolist() == [0.5, 0.5]
     assert not (folder / "report.html").exists()
-    assert not [p for p in (tmp_path / "r").iterdir() if p.name.startswith(".")]  # no half-written folder left
+    assert not [p for p in (tmp_path / "r" / "two").iterdir() if p.name.startswith(".")]  # no half-written folder left
     monkeypatch.undo()
     assert main(["report", str(folder)]) == 0
     assert 'id="allocation"' in (folder / "report.html").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import agrosim
 from conftest import ROOT
 
 PARAMS = ROOT / "params" / "xinzhou.yaml"
-SEED = ROOT.parent / "shared" / "seeds" / "002_42888793c1985d90.txt"
+SEED = ROOT / "plans" / "002_42888793c1985d90.txt"
 
 
 def _run(name: str):

@@ -70,6 +70,8 @@ def choose(boxes: list[Box], density: float = 0.8) -> Box:
     return max(dense, key=lambda b: b.coverage) if dense else max(boxes, key=lambda b: b.density)
 
 
-def trajectory_table(boxes: list[Box]) -> pd.DataFrame:
+def trajectory_table(boxes: list[Box], fmt=None) -> pd.DataFrame:
+    """One row per peeling step; `fmt(name, value)` writes a limit (e.g. in plan units)."""
     return pd.DataFrame([{"step": i, "coverage": b.coverage, "density": b.density, "support": b.support,
-                          "conditions": "; ".join(b.conditions())} for i, b in enumerate(boxes)])
+                          "conditions": "; ".join(b.conditions(fmt) if fmt else b.conditions())}
+                         for i, b in enumerate(boxes)])

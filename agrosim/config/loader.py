@@ -18,7 +18,7 @@ from agrosim.limits import MAX_EXTENDS_DEPTH, MAX_NAME_CHARS
 from agrosim.investments import InvestmentModel, parse_investment
 from agrosim.events import CAPACITY_PARAM, LOSS_PARAM, parse_drought, parse_outbreak, parse_project, plan
 from agrosim.param_arrays import sector_arrays
-from agrosim.paths import bundled_params_dir
+from agrosim.paths import bundled_file
 from agrosim.sectors import BY_NAME
 from agrosim.uncertainty import correlation_matrix, parse_distribution
 from agrosim.units import UnitError, parse_quantity, parse_year
@@ -38,11 +38,12 @@ def _resolve_extends(ref: Any, here: Path, shown: str) -> Path:
     candidate = (here.parent / ref).resolve()
     if candidate.is_file():
         return candidate
-    named = bundled_params_dir() / f"{ref}.yaml"
-    if "/" not in ref and named.is_file():
+    named = bundled_file(ref)
+    if named is not None:
         return named
     raise InputError([Problem(shown, "extends", f"'{ref}', which does not exist (looked for {candidate})",
-                              "an existing file, relative to this one, or a bundled region id")])
+                              "an existing file, relative to this one, or a bundled region or scenario by name "
+                              "(`agrosim list`)")])
 
 
 def _merge(base: dict, top: dict, origins: Origins, file: str, prefix: tuple = ()) -> dict:

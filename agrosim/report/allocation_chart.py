@@ -36,7 +36,7 @@ def allocation_chart(allocation, probabilities, title: str, lang: str = "en",
     right.set_xlim(0, 1)
     right.set_xlabel(t(lang, "p_met"))
     right.set_title(t(lang, "allocation_right"))
-    right.legend(fontsize=8, loc="lower right")
+    right.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(splits), frameon=False)
     fig.suptitle(title)
     fig.tight_layout()
     return fig

@@ -17,7 +17,7 @@ import pandas as pd  # noqa: E402
 from agrosim.config.scenario import Target  # noqa: E402
 from agrosim.report.lang import TEXT, label, t, unit  # noqa: E402
 from agrosim.report.tables import short_source  # noqa: E402
-from agrosim.units import convert, display_unit, from_internal, unit_en  # noqa: E402
+from agrosim.units import convert, from_internal  # noqa: E402
 
 GREEN, AMBER, RED, GREY = "#2e7d32", "#f9a825", "#c62828", "#9e9e9e"
 BLUE = "#1f5fa8"
@@ -124,7 +124,8 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
     gap_ax.axvline(0, color="black", linewidth=0.8)
     reach = max(np.nanmax(np.abs(gaps)) if n else 1.0, 1.0) * 1.15
     gap_ax.set_xlim(-reach, reach)
-    gap_ax.set_yticks(y, [label(lang, r.label_en, r.label_zh) for r in rows.itertuples()])
+    gap_ax.set_yticks(y, [_wrap(label(lang, r.label_en, r.label_zh), 22 if lang == "zh" else 44)
+                          for r in rows.itertuples()])
     gap_ax.set_xlabel(t(lang, "gap_pct"))
     for yi, g in zip(y, gaps):
         gap_ax.annotate(f"{g:+.1f} %", (max(g, 0.0), yi), xytext=(3, 0), textcoords="offset points", ha="left",
@@ -147,11 +148,12 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
         status = t(lang, "met" if str(r.verdict).startswith("met") else "missed")
         if mc:
             status = f"{r.p_met:.2f} [{r.p_low:.2f}–{r.p_high:.2f}]"
-        text_ax.text(0.0, yi, f"{r.projected:,.1f} vs {t(lang, r.kind)} {r.target_value:,.6g} {shown} ({r.year})",
-                     va="center", fontsize=8.5)
-        text_ax.text(0.72, yi, status, va="center", fontsize=8.5, color=light(r.p_met, r.runs, r.verdict))
+        # value against target on the row's line; source and status on the line below, so that no text meets
+        text_ax.text(0.0, yi + 0.08, f"{r.projected:,.1f} vs {t(lang, r.kind)} {r.target_value:,.6g} {shown} "
+                     f"({r.year})", va="center", fontsize=8.5)
         ref = short_source(r.source if isinstance(r.source, str) else "", TEXT[lang]["line"])
-        text_ax.text(0.0, yi - 0.3, ref, va="center", fontsize=7, color="dimgrey")
+        text_ax.text(0.0, yi - 0.27, ref, va="center", fontsize=7, color="dimgrey")
+        text_ax.text(0.3, yi - 0.27, status, va="center", fontsize=8, color=light(r.p_met, r.runs, r.verdict))
     gap_ax.set_ylim(-0.7, n - 0.3)
     title = t(lang, "scorecard")
     joint = targets[targets["target"] == "ALL"]
@@ -171,32 +173,55 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
     return fig
 
 
+def _wrap(text: str, width: int) -> str:
+    """Break a long label over lines of at most `width` characters (CJK text has no spaces: cut anywhere)."""
+    import textwrap
+
+    if len(text) <= width:
+        return text
+    if " " not in text:
+        return "\n".join(text[k:k + width] for k in range(0, len(text), width))
+    return textwrap.fill(text, width)
+
+
 def comparison(tables: Mapping[str, pd.DataFrame], indicator: str, title: str, lang: str = "en",
-               target: Target | None = None):
+               target: Target | None = None, own_targets: Mapping[str, Target] | None = None):
     """Median path of one indicator in each scenario (50 % band when runs vary), with the target.
 
     `tables`: scenario name → quantile table (indicator, year, unit, p5…p95), e.g. bands.csv or
-    `tables.quantile_table(results.csv)`.
+    `tables.quantile_table(results.csv)`. With `own_targets` (scenario name → its target), used when the
+    scenarios are of different regions or targets, each path is drawn as a share of its own target and
+    the line at 100 % stands for every scenario's target: a province, a city and a county never share one
+    value axis and one region's target line.
     """
-    fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=100)
+    fig, ax = plt.subplots(figsize=(9.5, 4.2), dpi=100)
+    shares = own_targets is not None
     shown_unit = target.unit_written if target else next(iter(tables.values())).query("indicator == @indicator")["unit"].iloc[0]
     colours = plt.get_cmap("tab10")
     for k, (name, table) in enumerate(tables.items()):
         rows = table[table["indicator"] == indicator].sort_values("year")
         if rows.empty:
             continue
-        factor = convert(1.0, rows["unit"].iloc[0], shown_unit)
+        if shares:
+            own = own_targets[name]
+            factor = convert(1.0, rows["unit"].iloc[0], own.unit_written) * 100 / own.value_written
+        else:
+            factor = convert(1.0, rows["unit"].iloc[0], shown_unit)
         ax.plot(rows["year"], rows["p50"] * factor, marker="o", markersize=4, color=colours(k % 10), label=name)
         if (rows["p75"] > rows["p25"]).any():
             ax.fill_between(rows["year"], rows["p25"] * factor, rows["p75"] * factor, color=colours(k % 10), alpha=0.2,
                             linewidth=0)
-    if target is not None:
-        ax.axhline(target.value_written, color=TARGET_COLOUR, linestyle="--", label=_target_text(target, lang))
+    if shares:
+        ax.axhline(100, color=TARGET_COLOUR, linestyle="--", label=t(lang, "own_target"))
+        ax.set_ylabel(t(lang, "share_of_target"))
+    else:
+        if target is not None:
+            ax.axhline(target.value_written, color=TARGET_COLOUR, linestyle="--", label=_target_text(target, lang))
+        ax.set_ylabel(unit(lang, shown_unit))
     ax.set_title(t(lang, "comparison", label=title))
     ax.set_xlabel(t(lang, "year"))
-    ax.set_ylabel(unit(lang, shown_unit))
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -237,43 +262,45 @@ def decomposition(table: pd.DataFrame, title: str, lang: str = "en"):
     ax.set_xticks(x, names)
     ax.set_ylabel(shown)
     ax.set_title(t(lang, "decomp", label=title, y0=y0, y1=y1))
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside the bars
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
 
 
-def tornado(table, title: str, outcome_label: str):
-    """Horizontal bars from the outcome at each input's 5th percentile to its 95th, widest on top."""
+def tornado(table, title: str, outcome_label: str, lang: str = "en", labels: Mapping[str, str] | None = None):
+    """Horizontal bars from the outcome at each input's 5th percentile to its 95th, widest on top; inputs
+    named by `labels` (parameter path → name [unit] in the language), outcome in plan units."""
     rows = table.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7, 1.2 + 0.5 * len(rows)), dpi=100)
+    fig, ax = plt.subplots(figsize=(8, 1.4 + 0.5 * len(rows)), dpi=100)
     y = np.arange(len(rows))
     lo = np.minimum(rows["at_low"], rows["at_high"])
     ax.barh(y, np.abs(rows["at_high"] - rows["at_low"]), left=lo, color="tab:blue", alpha=0.7)
-    ax.axvline(float(table["base"].iloc[0]), color="black", linewidth=1, label="all inputs at median")
-    ax.set_yticks(y, rows["param"])
+    ax.axvline(float(table["base"].iloc[0]), color="black", linewidth=1, label=t(lang, "all_median"))
+    ax.set_yticks(y, [_wrap((labels or {}).get(p, p), 20 if lang == "zh" else 40) for p in rows["param"]])
     ax.set_xlabel(outcome_label)
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.18), fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
 
 
-def feasibility_map(table, x: str, y: str, column: str, title: str, x_unit: str, y_unit: str):
-    """P(met) (or met/not) over a grid of two levers (values in the levers' spec units `x_unit`,
-    `y_unit` in, plan units shown), with the 50 % and 80 % contours."""
-    x_show, y_show = display_unit(x_unit), display_unit(y_unit)
-    table = table.assign(**{x: convert(table[x], x_unit, x_show), y: convert(table[y], y_unit, y_show)})
+def feasibility_map(table, x: str, y: str, column: str, title: str, x_label: str, y_label: str, lang: str = "en"):
+    """P(met) (or met/not) over a grid of two levers (`x`, `y`: columns already in plan units), with the
+    50 % and 80 % contours. Colours are interpolated between grid points, so a met/not step of a
+    deterministic run shows where the boundary lies rather than a block edge."""
     pivot = table.pivot_table(index=y, columns=x, values=column)
     fig, ax = plt.subplots(figsize=(6.5, 5), dpi=100)
-    mesh = ax.pcolormesh(pivot.columns, pivot.index, pivot.values, vmin=0, vmax=1, cmap="RdYlGn", shading="nearest")
-    if pivot.shape[0] > 1 and pivot.shape[1] > 1 and np.ptp(pivot.values) > 0:
+    smooth = pivot.shape[0] > 1 and pivot.shape[1] > 1
+    mesh = ax.pcolormesh(pivot.columns, pivot.index, pivot.values, vmin=0, vmax=1, cmap="RdYlGn",
+                         shading="gouraud" if smooth else "nearest")
+    if smooth and np.ptp(pivot.values) > 0:
         lines = ax.contour(pivot.columns, pivot.index, pivot.values, levels=[0.5, 0.8], colors="black",
                            linewidths=[1, 1.5])
         ax.clabel(lines, fmt={0.5: "50 %", 0.8: "80 %"}, fontsize=8)
-    fig.colorbar(mesh, ax=ax, label="P(met)")
-    ax.set_xlabel(f"{x} [{unit_en(x_show)}]")
-    ax.set_ylabel(f"{y} [{unit_en(y_show)}]")
+    fig.colorbar(mesh, ax=ax, label=t(lang, "p_met"))
+    ax.set_xlabel(_wrap(x_label, 60))
+    ax.set_ylabel(_wrap(y_label, 45))
     ax.set_title(title)
     fig.tight_layout()
     return fig

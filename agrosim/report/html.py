@@ -203,7 +203,9 @@ def build_context(scenario: Scenario, targets: pd.DataFrame, quant: pd.DataFrame
                          "indicators": indicator_rows(scenario, name, quant, lang)})
     region = scenario.region
     return {
-        "lang": lang, "w": w, "title": scenario.title or scenario.name, "name": scenario.name,
+        "lang": lang, "w": w, "name": scenario.name,
+        "title": f"{scenario.region.zh}：{scenario.title or scenario.name}" if lang == "zh" and scenario.region.zh
+        else scenario.title or scenario.name,
         "region": f"{region.zh} {region.en}" if lang == "zh" else f"{region.en} ({region.zh})",
         "years": f"{scenario.base_year}–{scenario.end_year}",
         "kind": w["mc"].format(runs=runs) if runs > 1 else w["deterministic"],

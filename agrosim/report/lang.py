@@ -1,4 +1,6 @@
-"""Report language: English or Chinese wording, units as shown, and a CJK font for Chinese charts."""
+"""Report language: English or Chinese wording, units as shown, and a CJK font for the charts (Chinese text
+appears in both languages: the plans' own words). The font comes from the system or from `mplfonts`, a core
+dependency for that reason."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,6 +36,9 @@ TEXT = {
         "recommended": "recommended", "even split": "even split", "plan": "plan's split",
         "budget_share": "share of the budget [%]", "allocation_left": "split of the budget",
         "allocation_right": "P(met) per target",
+        "all_median": "all inputs at their median", "own_target": "each scenario's own target (100 %)",
+        "share_of_target": "% of the scenario's own target", "drives": "{name}: what drives {outcome}",
+        "met_of": "{label} met ({year})", "pmet_in": "{label}: P(met) in {year}",
     },
     "zh": {
         "year": "年份", "median": "中位数", "band50": "50 % 模拟区间", "band90": "90 % 模拟区间",
@@ -52,6 +57,9 @@ TEXT = {
         "recommended": "推荐方案", "even split": "平均分配", "plan": "规划方案",
         "budget_share": "预算占比 [%]", "allocation_left": "预算分配",
         "allocation_right": "各目标实现概率",
+        "all_median": "全部输入取中位数", "own_target": "各情景自身目标（100 %）",
+        "share_of_target": "占本情景目标的 %", "drives": "{name}：影响{outcome}的因素",
+        "met_of": "{label}（{year}年）是否实现", "pmet_in": "{label}：{year}年实现概率",
     },
 }
 
@@ -113,10 +121,14 @@ def cjk_font_file() -> Path | None:
 
 
 def font_rc(lang: str) -> dict:
-    """rcParams for the charts: a CJK font first for Chinese, DejaVu Sans as the fallback for symbols."""
+    """rcParams for the charts. Chinese: a CJK font first, DejaVu Sans as the fallback for symbols. English:
+    DejaVu Sans first and the CJK font as the per-glyph fallback, because plan words (units such as 万吨,
+    names the plan gives only in Chinese) appear in English charts too; without it they would be boxes."""
     check_lang(lang)
-    families = ([cjk_font()] if lang == "zh" else []) + ["DejaVu Sans"]
-    return {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": True,
+    cjk = cjk_font()
+    families = [cjk, "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans"] + ([cjk] if cjk else [])
+    # the families listed in font.family itself (not behind "sans-serif"): matplotlib falls back glyph by glyph
+    return {"font.family": families, "font.sans-serif": families, "axes.unicode_minus": True,
             "svg.hashsalt": "agrosim", "path.simplify": True}
 
 

@@ -184,3 +184,29 @@ def _is_set(section, parts: list[str]) -> bool:
             return False
         node = node[part]
     return True
+
+
+def lever_label(path: str, spec, lang: str) -> str:
+    """A parameter's name for an axis or a table: its Chinese name (zh) or the first clause of its
+    description (en), with the crop or type it belongs to ('maize: Share of grain sown area')."""
+    parts = path.split(".")
+    owner = f"{parts[-2]}: " if len(parts) >= 4 else ""
+    if lang == "zh" and spec.zh:
+        return f"{parts[-2]} {spec.zh}" if owner else spec.zh
+    text = re.split(r"\.\s|\s\(|;", spec.description.rstrip("."), maxsplit=1)[0]
+    return owner + (text or path)
+
+
+def lever_axis(path: str, spec, lang: str) -> str:
+    """'Name [plan unit]' for an axis label."""
+    from agrosim.report.lang import unit
+
+    return f"{lever_label(path, spec, lang)} [{unit(lang, display_unit(spec.unit))}]"
+
+
+def in_plan_units(table: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """`columns` {column: (internal unit, plan unit)} converted from internal units and renamed 'column [unit]'."""
+    out = table.copy()
+    for column, (internal, shown) in columns.items():
+        out[column] = convert(out[column].astype(float), internal, shown)
+    return out.rename(columns={c: f"{c} [{shown}]" for c, (_, shown) in columns.items()})

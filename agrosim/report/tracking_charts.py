@@ -25,7 +25,7 @@ def backtest_chart(points, indicator: str):
     ax.set_xlabel("year")
     ax.set_ylabel(unit_en(points["unit"].iloc[0]))
     ax.set_title(f"Backtest: {indicator}")
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside the data
     fig.tight_layout()
     return fig
 
@@ -73,7 +73,7 @@ def tracking_chart(rows: pd.DataFrame, kind: str, label_en: str, label_zh: str, 
     ax.set_xlabel(t(lang, "year"))
     ax.set_ylabel(unit(lang, str(first.unit)))
     ax.set_title(t(lang, "tracking_title", label=label(lang, label_en, label_zh)))
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # beside the data
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig

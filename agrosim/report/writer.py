@@ -39,6 +39,8 @@ from agrosim.report.tables import (assumptions, grain_decomposition, indicators_
 from agrosim.results import Results
 
 COST_FILE = "cost_per_gap.csv"
+#: the folder `agrosim allocate` writes under OUT/<name>/
+ALLOCATE = "allocate"
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 #: drawn from the data, so rebuilt rather than carried over by `rebuild_report`
 _DRAWN = {"charts", "report.html", "results.xlsx", "targets.csv", "metadata.json", "tracking.csv"}
@@ -49,6 +51,20 @@ def report_dir(out_root: Path, name: str) -> Path:
     if not _SAFE.match(name) or name in (".", ".."):
         raise InputError([Problem(name, "name", repr(name), "letters, digits, '_', '-', '.' (no path separators)")])
     return out_root / name
+
+
+def output_dir(out_root: Path, name: str, command: str | None) -> Path:
+    """Where a command writes for scenario `name`: OUT/<name>/<command>/ (run, mc, sensitivity-tornado-…),
+    so no command's results replace another's; OUT/<name>/ without a command (inside a batch folder)."""
+    folder = report_dir(Path(out_root), name)
+    return folder if command is None else report_dir(folder, command)
+
+
+@contextmanager
+def atomic_output(out_root: Path, name: str, command: str):
+    """`atomic_folder` for OUT/<name>/<command>/."""
+    with atomic_folder(report_dir(Path(out_root), name), command) as tmp:
+        yield tmp
 
 
 @contextmanager
@@ -97,8 +113,9 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
                  bands: pd.DataFrame | None = None, chunks: list[Path] | None = None, lang: str = "en",
                  seed: int | None = None, observed: str | Path | None = None, tracking: Mapping | None = None,
                  allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True,
-                 tradeoff_thresholds: Mapping | None = None) -> Path:
-    """Write the data, charts, report.html and results.xlsx into reports/<name>/; return the folder.
+                 tradeoff_thresholds: Mapping | None = None, command: str | None = "run") -> Path:
+    """Write the data, charts, report.html and results.xlsx into OUT/<name>/<command>/ (OUT/<name>/ when
+    `command` is None); return the folder.
 
     A deterministic run writes the tidy `results.csv`; a Monte Carlo writes `bands.csv` (percentiles
     per indicator and year) and links its chunk files into `runs/` (wide Parquet, one row per run).
@@ -123,7 +140,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
     costs = cost_per_gap(scenario, results)
     if observed is not None:
         meta.update({**sections.TRACKING_DEFAULTS, **{k: v for k, v in (tracking or {}).items() if v is not None}})
-    with atomic_folder(out_root, scenario.name) as tmp:
+    folder = output_dir(Path(out_root), scenario.name, command)
+    with atomic_folder(folder.parent, folder.name) as tmp:
         write_resolved(tmp, scenario)
         if frame is not None:
             frame.to_csv(tmp / "results.csv", index=False, encoding="utf-8")
@@ -145,7 +163,24 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
             records = tradeoffs(scenario, TradeOffThresholds.from_mapping(tradeoff_thresholds))
             with_warnings(verdicts, records).to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
             (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-    return report_dir(Path(out_root), scenario.name)
+    return folder
+
+
+def is_report(folder: Path) -> bool:
+    """A folder `rebuild_report` can redraw: the resolved scenario with results.csv or runs/*.parquet."""
+    folder = Path(folder)
+    return (folder / "scenario.resolved.yaml").is_file() and (
+        (folder / "results.csv").is_file() or any((folder / "runs").glob("*.parquet")))
+
+
+def find_reports(folder: Path) -> list[Path]:
+    """The report folders at `folder`: itself if it is one, else those one or two levels below it
+    (OUT/<name>/ holds run/, mc/, …; a batch folder holds <name>/), sorted."""
+    folder = Path(folder)
+    if is_report(folder):
+        return [folder]
+    below = [p for pattern in ("*", "*/*") for p in folder.glob(pattern) if not p.name.startswith(".")]
+    return sorted(p for p in below if p.is_dir() and is_report(p))
 
 
 def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None = None,
@@ -164,10 +199,10 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
     check_lang(lang)
     folder = Path(folder).resolve()
     chunks = sorted((folder / "runs").glob("*.parquet"))
-    has_data = bool(chunks) or (folder / "results.csv").is_file()
-    if not (folder / "scenario.resolved.yaml").is_file() or not has_data:
+    if not is_report(folder):
         raise InputError([Problem(str(folder), "", "no scenario.resolved.yaml with results.csv or runs/*.parquet",
-                                  "a report folder written by `agrosim run`, `agrosim mc` or `agrosim allocate`")])
+                                  "a report folder written by `agrosim run`, `agrosim mc` or `agrosim allocate`, "
+                                  "e.g. reports/<name>/run")])
     scenario = load_scenario(folder / "scenario.resolved.yaml")
     if observed is not None:
         from agrosim.observed import load_observed
@@ -240,10 +275,12 @@ def _allocation_source(folder: Path, allocation: str | Path) -> Path:
     """The folder holding allocation.csv of an `agrosim allocate` output, checked to be for the scenario of
     the report folder."""
     given = Path(allocation).resolve()
+    if not (given / "scenario.resolved.yaml").is_file() and (given / ALLOCATE).is_dir():
+        given = given / ALLOCATE  # OUT/<name>/ given for OUT/<name>/allocate/
     source = next((p for p in (given / sections.ALLOCATION_DIR, given) if (p / "allocation.csv").is_file()), None)
     if source is None:
         raise InputError([Problem(str(allocation), "", "no allocation/allocation.csv",
-                                  "a folder written by `agrosim allocate`, e.g. reports/<name>-allocation")])
+                                  f"a folder written by `agrosim allocate`, e.g. reports/<name>/{ALLOCATE}")])
     if source == folder / sections.ALLOCATION_DIR:
         return source
     theirs = given / "scenario.resolved.yaml"
@@ -297,7 +334,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
         extra["tracking"] = tracking
     if allocation is not None:
         extra.update(sections.allocation_sheets(allocation))
-    write_workbook(folder / "results.xlsx", verdicts, indicators_wide(scenario, quant), params, sources, meta, extra)
+    write_workbook(folder / "results.xlsx", verdicts, indicators_wide(scenario, quant), params, sources, meta, extra,
+                   lang)
     context = build_context(scenario, verdicts, quant, figures, params, sources, meta, decompositions, lang)
     context["tracking"] = None if tracking is None else sections.tracking_context(
         tracking, scenario, meta, {k: data_uri(p) for k, p in tracking_figures.items()}, lang)
@@ -313,14 +351,17 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
 
 
 def write_comparison(folder: Path, reports: Mapping[str, Path], lang: str = "en") -> list[Path]:
-    """comparison_<indicator>.png for every targeted indicator shared by two or more report folders."""
+    """comparison_<indicator>.png for every targeted indicator shared by two or more report folders; scenarios
+    of different regions or targets are drawn as shares of their own targets."""
     from agrosim.config import load_scenario
 
-    tables, targets = {}, {}
+    tables, targets, regions_of = {}, {}, {}
     for name, path in reports.items():
         data = path / "bands.csv" if (path / "bands.csv").is_file() else path / "results.csv"
         tables[name] = quantile_table(pd.read_csv(data))
-        for tg in load_scenario(path / "scenario.resolved.yaml").targets:
+        scenario = load_scenario(path / "scenario.resolved.yaml")
+        regions_of[name] = scenario.region.id
+        for tg in scenario.targets:  # the last target of an indicator stands for it (one per scenario)
             targets.setdefault(tg.indicator, {})[name] = tg
     written = []
     with chart_context(lang):
@@ -328,8 +369,12 @@ def write_comparison(folder: Path, reports: Mapping[str, Path], lang: str = "en"
             if len(by_name) < 2:
                 continue
             tg = next(iter(by_name.values()))
+            regions = {regions_of[n] for n in by_name}
+            goals = {(x.kind, x.year, round(x.value, 6)) for x in by_name.values()}
+            own = dict(by_name) if len(regions) > 1 or len(goals) > 1 else None  # unlike: share of own target
             path = folder / f"comparison_{indicator}.png"
-            save(charts.comparison({n: tables[n] for n in by_name}, indicator, label(lang, tg.en, tg.zh), lang, tg), path)
+            save(charts.comparison({n: tables[n] for n in by_name}, indicator, label(lang, tg.en, tg.zh), lang, tg,
+                                   own), path)
             written.append(path)
     return written
 

@@ -102,7 +102,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from agrosim.analysis.levers import lever, parse_range
     from agrosim.config import load_scenario
     from agrosim.analysis.tracking import calibrate, calibrated_yaml
-    from agrosim.units import from_internal
+    from agrosim.units import convert
     from agrosim.observed import load_observed
     from agrosim.report.writer import atomic_output, output_dir, write_resolved
 
@@ -124,7 +124,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise InputError([Problem(args.observed, "", str(exc), "observed values after the base year")]) from None
     for path, unit, value, se, show in zip(fit.params, fit.units, fit.values, fit.std_errors, shown):
-        factor = float(from_internal(1.0, show)) if show != unit else 1.0
+        factor = float(convert(1.0, unit, show))  # the fit is in the parameter's own unit
         print(f"{path} = {value * factor:.6g} {show} (standard error {se * factor:.3g} {show})")
     print(f"{fit.points} points, RMS relative residual {fit.rms_relative:.3%}")
     name = f"{sc.name}_calibrated"

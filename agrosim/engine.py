@@ -7,10 +7,10 @@ import numpy as np
 
 from agrosim.config.scenario import Scenario
 from agrosim.errors import InputError, ModelError, Problem
-from agrosim.links import LinkInputs, land
+from agrosim.links import LinkInputs, check_reads, land
 from agrosim.param_arrays import all_arrays
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME
+from agrosim.sectors import BY_NAME, SECTORS
 from agrosim.sectors.base import IndicatorSpec, Sector
 
 BALANCE_RTOL = 1e-9
@@ -41,6 +41,20 @@ def recorded_indicators(scenario: Scenario) -> dict[str, IndicatorSpec]:
     return specs
 
 
+def check_links(active: list[Sector]) -> None:
+    """Refuse a link of the scenario that reads an indicator no registered sector reports, and a land
+    claim that is not one of its sector's own indicators (ModelError: a wrong name, never zeros)."""
+    known = {ind.name for s in SECTORS for ind in s.indicators} | {ind.name for ind in land.INDICATORS}
+    for s in active:
+        if s.couple is not None:
+            check_reads(f"link '{s.name}'", s.reads, known)
+        own = {ind.name for ind in s.indicators}
+        if s.land_claim is not None:
+            check_reads(f"the land claim of '{s.name}'", [s.land_claim], own, f"sector '{s.name}'")
+        if s.name == "land_grain":
+            check_reads("the land-claim check", [land.AVAILABLE], own, "sector 'land_grain'")
+
+
 def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] | None = None,
              run_offset: int = 0, observed: Mapping[int, Mapping[str, float]] | None = None) -> Results:
     """Run every active sector from the base year to the end year for n runs at once.
@@ -55,6 +69,7 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
     active = [BY_NAME[name] for name in scenario.sectors]
     sectors = [s for s in active if s.couple is None]
     links = [s for s in active if s.couple is not None]
+    check_links(active)
     claimants = land.claimants(sectors)
     years = scenario.years
     indicators = recorded_indicators(scenario)
@@ -88,7 +103,7 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
         for link in links:
             current = {k: v[t] for k, v in data.items()}
             inputs = LinkInputs(current, params[link.name], t, years[t], tuple(scenario.sectors),
-                                {k: v[t] for k, v in spend.items()})
+                                {k: v[t] for k, v in spend.items()}, frozenset(link.reads), link.name)
             values, shares = link.couple(inputs)
             shrink(shares)
             _record(data, values, t)

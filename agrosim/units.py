@@ -4,6 +4,12 @@ Internal units: area in mu (亩), mass in kg, animals in head, bee colonies in b
 silkworm eggs in sheet (张), money in yuan (元), time in years; fractions are plain numbers.
 A unit string is `numerator[/denominator]`; each side is an optional Chinese magnitude prefix
 (万, 亿, 千 …) followed by a base unit from `BASE_UNITS`.
+
+Two kinds of numbers, one converter: indicators and targets are held in internal units
+(`to_internal` / `from_internal`); model parameters are held in their spec's own unit
+(`ParamSpec.unit`: `pigs.market_age_months` in months, not years). Show or compare a parameter
+value in another unit only through `convert(value, spec.unit, unit)`; `from_internal` on a
+parameter value is wrong whenever the spec's unit is not the internal one (months ×12).
 """
 from __future__ import annotations
 
@@ -149,6 +155,22 @@ def to_internal(value: float, unit_text: str) -> float:
 def from_internal(value, unit_text: str):
     """Convert an internal value (scalar or array) into `unit_text` for display."""
     return value / parse_unit(unit_text).factor
+
+
+def convert(value, from_unit: str, to_unit: str):
+    """`value` (scalar or array) written in `from_unit`, expressed in `to_unit`: `convert(6, "month", "yr")`
+    is 0.5. Both units must have the same dimension (UnitError otherwise)."""
+    a, b = parse_unit(from_unit), parse_unit(to_unit)
+    if a.dimension != b.dimension:
+        raise UnitError(f"can not convert '{from_unit}' ({a.dimension}) to '{to_unit}' ({b.dimension})")
+    return value * (a.factor / b.factor)
+
+
+def shown_param(value, spec_unit: str):
+    """A parameter value held in its spec's unit, in the unit the plans use for that dimension
+    (`display_unit`): returns (value, unit). Months stay months; mu/yr becomes 万亩/年."""
+    unit = display_unit(spec_unit)
+    return convert(value, spec_unit, unit), unit
 
 _EN_BASE = {"亩": "mu", "公顷": "ha", "平方公里": "km2", "公斤": "kg", "千克": "kg", "斤": "jin", "吨": "t",
             "头": "head", "只": "head", "羽": "head", "箱": "box", "群": "colony", "张": "sheet", "盒": "sheet",

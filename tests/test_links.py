@@ -289,3 +289,40 @@ def test_culled_dairy_cows_go_to_beef(root):
     np.testing.assert_allclose(d["dairy_cull_beef"], d["dairy_culls"] * 300.0, rtol=1e-12)
     assert np.all(d["dairy_cull_beef"] > 0)
     np.testing.assert_allclose(d["output_value_beef"], (d["beef_output"] + d["dairy_cull_beef"]) * 70.0, rtol=1e-12)
+
+
+def test_a_link_reading_an_unknown_indicator_is_refused_before_the_run(write, monkeypatch):
+    """A typo in what a link reads is an error naming it, never a silent zero (issue 20)."""
+    import dataclasses
+
+    from agrosim import engine
+    from agrosim.errors import ModelError
+
+    typo = dataclasses.replace(feed.SECTOR, reads=feed.READS + ("grain_outptu",))
+    monkeypatch.setitem(engine.BY_NAME, "feed", typo)
+    with pytest.raises(ModelError, match="link 'feed' reads indicator.s. not reported by any sector: "
+                                         "'grain_outptu' .did you mean 'grain_output'.."):
+        simulate(load_scenario(write("feed.yaml", pigs_and_grain())))
+
+
+def test_link_inputs_refuse_an_undeclared_name_and_read_an_inactive_sector_as_zero():
+    from agrosim.errors import ModelError
+    from agrosim.links import LinkInputs
+
+    x = LinkInputs({"grain_output": np.array([5.0, 6.0])}, {}, 1, 2021, ("land_grain", "feed"), {},
+                   frozenset({"grain_output", "pigs_slaughtered"}), "feed")
+    np.testing.assert_array_equal(x.get("grain_output"), [5.0, 6.0])
+    np.testing.assert_array_equal(x.get("pigs_slaughtered"), [0.0, 0.0])  # pigs not active: no pigs
+    with pytest.raises(ModelError, match="link 'feed' reads indicator 'grain_outptu' that it does not declare"):
+        x.get("grain_outptu")
+
+
+def test_every_registered_link_reads_only_known_indicators():
+    """The registry itself: every declared name exists (the engine checks it again before each run)."""
+    from agrosim.engine import check_links
+    from agrosim.links import value
+    from agrosim.sectors import SECTORS
+
+    check_links(list(SECTORS))
+    assert {"grain_output_maize", "pigs_slaughtered", "forage_output_dm"} <= set(feed.READS)
+    assert {"hsf_spend", "dairy_cull_beef", "perennial_output_walnut"} <= set(value.READS)

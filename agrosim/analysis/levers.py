@@ -22,7 +22,7 @@ from agrosim.config.loader import param_paths
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.errors import InputError, Problem, did_you_mean
-from agrosim.units import display_unit, from_internal
+from agrosim.units import shown_param
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ class Lever:
 
     def show(self, value: float) -> str:
         """A value in the unit the plans use, e.g. '606.6 万亩/年'."""
-        unit = display_unit(self.spec.unit)
-        return f"{float(from_internal(value, unit)):,.4g} {unit}"
+        shown, unit = shown_param(value, self.spec.unit)
+        return f"{float(shown):,.4g} {unit}"
 
     def limit_text(self) -> str:
         """'limit: <what> = <value>' for a model-derived bound, else the domain."""

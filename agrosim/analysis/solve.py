@@ -14,7 +14,7 @@ from agrosim.batch import Design
 from agrosim.engine import simulate
 from agrosim.results import Results
 from agrosim.targets import met_runs
-from agrosim.units import display_unit, from_internal
+from agrosim.units import convert, display_unit
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,10 @@ class Solution:
     #: are impossible, so a miss there is "not reachable", not "not met in the range")
     at_feasible_end: bool = False
 
-    def describe(self, internal_unit: str) -> str:
-        """One sentence in the units the plans use."""
-        unit = display_unit(internal_unit)
-        show = lambda v: float(from_internal(v, unit))  # noqa: E731 - tiny local formatter
+    def describe(self, spec_unit: str) -> str:
+        """One sentence in the units the plans use; the lever's values are in its spec's unit."""
+        unit = display_unit(spec_unit)
+        show = lambda v: float(convert(v, spec_unit, unit))  # noqa: E731 - tiny local formatter
         want = f"P(met) ≥ {self.probability:g}" if self.probability is not None else "met"
         if self.value is None and self.status == "not reachable":
             return (f"{self.target}: not reachable within the feasible range of {self.lever} "

@@ -23,7 +23,7 @@ DESIGNS = ("grid", "lhs", "sobol", "oat")
 
 
 def design_points(levers: list[Lever], design: str, counts: list[int], samples: int, seed: int) -> np.ndarray:
-    """(points, levers) array of lever values in internal units."""
+    """(points, levers) array of lever values, each in its parameter's spec unit (months stay months)."""
     lo = np.array([lv.low for lv in levers])
     hi = np.array([lv.high for lv in levers])
     if design == "grid":

@@ -10,13 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from agrosim.config.assumptions import placeholders
-from agrosim.config.scenario import InconsistencyModel, Scenario, Target, TargetModel, TopLevel
+from agrosim.config.scenario import InconsistencyModel, LandClaims, Scenario, Target, TargetModel, TopLevel
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.limits import MAX_EXTENDS_DEPTH, MAX_NAME_CHARS
 from agrosim.investments import InvestmentModel, parse_investment
-from agrosim.links.land import LandClaims
 from agrosim.events import CAPACITY_PARAM, LOSS_PARAM, parse_drought, parse_outbreak, parse_project, plan
 from agrosim.param_arrays import sector_arrays
 from agrosim.paths import bundled_file

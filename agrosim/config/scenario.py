@@ -9,6 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from agrosim.config.spec import ParamValue, Source
 
 TARGET_KINDS = ("at_least", "at_most", "about", "stable_at")
+#: the order in which `land_claims: {mode: priority}` grants cultivated land by default: grain first
+DEFAULT_PRIORITY = ("land_grain", "forage", "silkworm", "perennials", "other_crops")
+
+
+class LandClaims(BaseModel):
+    """The `land_claims:` section of a scenario (what agrosim.links.land does with over-commitment)."""
+
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["error", "warning", "priority"] = "warning"
+    priority: list[str] = list(DEFAULT_PRIORITY)
 
 
 class Region(BaseModel):
@@ -136,7 +146,7 @@ class Scenario:
     correlation: Any = None
     events: Any = None  # agrosim.events.EventPlan
     investments: list = field(default_factory=list)  # agrosim.investments.Investment
-    land_claims: Any = None  # agrosim.links.land.LandClaims
+    land_claims: LandClaims | None = None
     #: known inconsistencies in the plan, by id (InconsistencyModel)
     inconsistencies: dict = field(default_factory=dict)
     #: the `assumption: true` parameters and what a Monte Carlo does with them (agrosim.config.assumptions)

@@ -36,7 +36,7 @@ from agrosim.results import Results
 from agrosim.sectors import BY_NAME
 from agrosim.targets import met_runs
 from agrosim.uncertainty import Distribution
-from agrosim.units import display_unit, from_internal, parse_unit, unit_en
+from agrosim.units import convert, display_unit, from_internal, unit_en
 
 QUANTILES = (5, 25, 50, 75, 95)
 MAX_TEXT = 64  # longest value text accepted from the page
@@ -58,7 +58,7 @@ class Control:
 
     def shown(self, value: float) -> float:
         """A value in the spec's unit (month, mu, …) in the plan unit shown on the page."""
-        return float(from_internal(value * parse_unit(self.spec.unit).factor, self.unit))
+        return float(convert(value, self.spec.unit, self.unit))
 
     def describe(self) -> dict:
         sector, local = self.path.split(".", 1)
@@ -107,7 +107,7 @@ def _unit(spec: ParamSpec, largest: float) -> str:
     """The plan's unit for the parameter, unless it would show the whole range below 0.1 (a litter of
     0.001 万头): then the parameter's own unit."""
     shown = display_unit(spec.unit)
-    return shown if largest * parse_unit(spec.unit).factor / parse_unit(shown).factor >= 0.1 else spec.unit
+    return shown if convert(largest, spec.unit, shown) >= 0.1 else spec.unit
 
 
 def _centre(d: Distribution) -> float:

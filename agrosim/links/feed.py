@@ -150,8 +150,11 @@ def couple(x: LinkInputs):
     return out, shares
 
 
+#: what `couple` reads: the herds' drivers, maize and all grain (straw), forage dry matter
+READS = tuple(row[0] for row in CONSUMERS.values()) + ("grain_output_maize", "grain_output", "forage_output_dm")
+
 SECTOR = link_sector(
     couple,
     name="feed", title_en="Feed balance", title_zh="饲料平衡",
-    params=PARAMS, indicators=INDICATORS,
+    params=PARAMS, indicators=INDICATORS, reads=READS,
 )

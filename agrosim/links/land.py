@@ -13,15 +13,15 @@ to what is left (their `curtail`), from the first simulated year on (the base ye
 """
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
+from agrosim.config.scenario import DEFAULT_PRIORITY, LandClaims
 from agrosim.sectors.base import IndicatorSpec
 
+__all__ = ["AVAILABLE", "DEFAULT_PRIORITY", "INDICATORS", "LandClaims", "claimants", "describe", "resolve",
+           "summarise"]
+
 AVAILABLE = "cultivated_land"
-DEFAULT_PRIORITY = ("land_grain", "forage", "silkworm", "perennials", "other_crops")
 
 INDICATORS = (
     IndicatorSpec("land_claimed", "mu", "万亩", "Cultivated land claimed by all sectors", "各产业占用耕地合计"),
@@ -29,14 +29,6 @@ INDICATORS = (
                   "耕地超占面积"),
     IndicatorSpec("land_curtailed", "mu", "万亩", "Claims cut back by the priority order", "按优先序压减面积"),
 )
-
-
-class LandClaims(BaseModel):
-    """The `land_claims:` section of a scenario."""
-
-    model_config = ConfigDict(extra="forbid")
-    mode: Literal["error", "warning", "priority"] = "warning"
-    priority: list[str] = list(DEFAULT_PRIORITY)
 
 
 def claimants(sectors) -> list:

@@ -74,8 +74,11 @@ def couple(x: LinkInputs):
     return out, {}
 
 
+#: what `couple` reads: every product's quantity and the HSF spending of land & grain
+READS = tuple(i for inds, *_rest in PRODUCTS.values() for i in inds) + ("hsf_spend",)
+
 SECTOR = link_sector(
     couple,
     name="value", title_en="Output value and investment", title_zh="产值与投资",
-    params=PARAMS, indicators=INDICATORS,
+    params=PARAMS, indicators=INDICATORS, reads=READS,
 )

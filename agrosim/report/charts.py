@@ -17,8 +17,8 @@ import pandas as pd  # noqa: E402
 from agrosim.config.scenario import Target  # noqa: E402
 from agrosim.targets import VERDICT_WORDS, is_favourable  # noqa: E402
 from agrosim.report.lang import TEXT, label, t, unit  # noqa: E402
-from agrosim.report.tables import convert, short_source  # noqa: E402
-from agrosim.units import from_internal  # noqa: E402
+from agrosim.report.tables import short_source  # noqa: E402
+from agrosim.units import convert, from_internal  # noqa: E402
 
 GREEN, AMBER, RED, GREY = "#2e7d32", "#f9a825", "#c62828", "#9e9e9e"
 BLUE = "#1f5fa8"

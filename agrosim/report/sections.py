@@ -278,14 +278,14 @@ def _cost_text(cost: float, param: str, lang: str) -> str:
 def _cap_text(cap, param: str, lang: str) -> str:
     if cap is None or (isinstance(cap, float) and math.isnan(cap)):
         return ""
-    from agrosim.units import display_unit, from_internal
+    from agrosim.units import shown_param
 
     sector, _, name = str(param).partition(".")
     spec = BY_NAME[sector].param_specs().get(name) if sector in BY_NAME else None
     if spec is None:
         return _g(float(cap))
-    shown = display_unit(spec.unit)
-    return f"{_g(float(from_internal(float(cap), shown)))} {unit(lang, shown)}"
+    value, shown = shown_param(float(cap), spec.unit)  # the cap is in the parameter's own unit
+    return f"{_g(float(value))} {unit(lang, shown)}"
 
 
 def _text(value) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 from agrosim.config.scenario import Scenario, Target
 from agrosim.results import Results
 from agrosim.sectors import BY_NAME
-from agrosim.units import display_unit, parse_unit
+from agrosim.units import convert, display_unit
 
 QUANTILES = ("p5", "p25", "p50", "p75", "p95")
 
@@ -24,11 +24,6 @@ def quantile_table(frame: pd.DataFrame) -> pd.DataFrame:
     for q in QUANTILES:
         table[q] = groups.quantile(int(q[1:]) / 100)
     return table.reset_index()
-
-
-def convert(values, unit_from: str, unit_to: str):
-    """A value (or array) written in `unit_from` shown in `unit_to` (same dimension)."""
-    return values * parse_unit(unit_from).factor / parse_unit(unit_to).factor
 
 
 def series(quant: pd.DataFrame, indicator: str, unit: str) -> pd.DataFrame:

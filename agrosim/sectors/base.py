@@ -78,6 +78,9 @@ class Sector:
     #: couple(LinkInputs) -> (indicators, {sector: share}): a link sector reads the year's indicators of
     #: the other sectors instead of stepping stocks of its own (feed balance, output value)
     couple: Callable[..., tuple[Arrays, dict[str, np.ndarray]]] | None = None
+    #: the indicators `couple` reads (`LinkInputs.get`); the engine refuses, before the first year, a
+    #: name no sector reports, and `get` refuses a name not declared here
+    reads: tuple[str, ...] = ()
 
     def param_specs(self) -> dict[str, ParamSpec]:
         """All parameter specs by flat name; table params are named `table.param`."""

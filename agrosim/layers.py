@@ -1,0 +1,42 @@
+"""The package's layers, lowest first: a module may import from its own layer and the layers below,
+never from a layer above (tests/test_layers.py parses every import, function-level ones included,
+and fails on an upward one). docs/architecture.md draws the same list; this is the one place it is
+written down. A new module must be placed here (the test fails on a module with no layer).
+
+Each layer lists module names; a name covers its submodules (`agrosim.sectors` covers
+`agrosim.sectors.pigs`). The package root `agrosim` (the lazy public API) is the top layer.
+"""
+from __future__ import annotations
+
+#: (layer, modules), lowest first
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # vocabulary every layer may use: units and quantities, errors, size limits, file locations, draws
+    ("base", ("agrosim.units", "agrosim.errors", "agrosim.limits", "agrosim.paths", "agrosim.rng",
+              "agrosim.layers")),
+    # reading and validating scenario files: schema, merge, parameter specs and values
+    ("config", ("agrosim.config", "agrosim.investments")),
+    # what a run is made of: sectors and links, event calendar, run arrays, uncertainty, observations
+    ("design", ("agrosim.sectors", "agrosim.links", "agrosim.events", "agrosim.param_arrays", "agrosim.uncertainty",
+                "agrosim.compose", "agrosim.baseyear", "agrosim.observed")),
+    # the container the engine fills (under the engine, which builds it)
+    ("results", ("agrosim.results",)),
+    ("engine", ("agrosim.engine",)),
+    # many runs in chunks, and verdicts on targets
+    ("batch", ("agrosim.batch", "agrosim.targets")),
+    ("analysis", ("agrosim.analysis",)),
+    ("report", ("agrosim.report",)),
+    # what people call: the Python API, the command line, the explorer page, generated reference docs
+    ("interface", ("agrosim", "agrosim.api", "agrosim.cli", "agrosim.cli_analysis", "agrosim.cli_args",
+                   "agrosim.cli_observed", "agrosim.regions", "agrosim.reference", "agrosim.explorer")),
+)
+
+
+def layer_of(module: str) -> int | None:
+    """Index in LAYERS of the layer holding `module` (the longest listed name that covers it), or None."""
+    best, index = "", None
+    for i, (_, names) in enumerate(LAYERS):
+        for name in names:
+            covers = module == name or (name != "agrosim" and module.startswith(name + "."))
+            if covers and len(name) > len(best):
+                best, index = name, i
+    return index

@@ -134,7 +134,8 @@ def controls(scenario: Scenario) -> dict[str, Control]:
         high = min(spec.hi, max(b[1] for b in bounds))
         if not math.isfinite(high - low):
             continue  # an open-ended plausible range makes no slider
-        current = _centre(dist) if dist is not None else lv.current
+        drawn_placeholder = scenario.placeholders is not None and path in scenario.placeholders.drawn
+        current = _centre(dist) if dist is not None and not drawn_placeholder else lever(scenario, path).current
         out[path] = Control(path, spec, _unit(spec, max(abs(low), abs(high))), low, high, current, dist)
     return out
 
@@ -149,6 +150,10 @@ class Explorer:
         self.controls = controls(self.scenario)
         self.runs, self.out_root = runs, Path(out_root)
         self.map_points, self.map_reps = map_points, map_reps
+
+    def _placeholders(self) -> tuple[str, ...]:
+        held = self.scenario.placeholders
+        return held.drawn if held else ()
 
     # ---- what the page shows before any computation -------------------------------------------
     def describe(self) -> dict:
@@ -189,8 +194,8 @@ class Explorer:
                 problems.append(Problem(_SOURCE, path, repr(text)[:MAX_TEXT], f"a number as text, at most {MAX_TEXT} characters"))
             else:
                 out[path] = self._written(control, f"{text.strip()} {control.unit}")
-                if control.dist is not None:
-                    fixed.append(path)
+                if control.dist is not None and path not in self._placeholders():
+                    fixed.append(path)  # a drawn placeholder is fixed by writing its value, not an uncertainty entry
         if problems:
             raise InputError(problems)
         if fixed:

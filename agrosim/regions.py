@@ -219,14 +219,16 @@ def describe(regions: list[Scenario], table: pd.DataFrame, wide: bool = False) -
     Compact by default (about 100 columns: value (year) per side, notes as wrapped footnotes); `wide`: every
     column on one line (target ids, kinds, notes)."""
     by_id = {sc.region.id: sc for sc in regions}
-    lines = ["Regions (innermost first; ids without a file are not in agrosim; base figures = what the file states "
-             "about its base year, sourced or still an assumption, listed by `agrosim validate`):"]
+    fill = (lambda text, first, rest: first + text) if wide else (
+        lambda text, first, rest: textwrap.fill(text, 100, initial_indent=first, subsequent_indent=rest))
+    lines = [fill("Regions (innermost first; ids without a file are not in agrosim; base figures = what the file "
+                  "states about its base year, sourced or still an assumption, listed by `agrosim validate`):", "", "")]
     for sc in sorted(regions, key=lambda s: (len(s.region.within), s.region.id)):
         chain = " within ".join([sc.region.id] + [r if r in by_id else f"{r} (not in agrosim)"
                                                   for r in sc.region.within])
         sourced, assumed = base_counts(sc)
-        lines.append(f"  {chain}: {sc.region.en} {sc.region.zh}, {len(sc.targets)} targets, "
-                     f"base figures {sourced} sourced / {assumed} assumed")
+        lines.append(fill(f"{chain}: {sc.region.en} {sc.region.zh}, {len(sc.targets)} targets, "
+                          f"base figures {sourced} sourced / {assumed} assumed", "  ", "      "))
     if table.empty:
         lines.append("\nNo indicator has targets both in a region and in a region it lies within.")
         return "\n".join(lines)
@@ -251,8 +253,6 @@ def describe(regions: list[Scenario], table: pd.DataFrame, wide: bool = False) -
         right = {4, 5, 6}
     lines += ["", "Targets of nested regions on the same indicator (values in the unit shown; share = child / parent):",
               *_aligned(heads, cells, right=right)]
-    fill = (lambda text, first, rest: first + text) if wide else (
-        lambda text, first, rest: textwrap.fill(text, 100, initial_indent=first, subsequent_indent=rest))
     if notes:
         lines += ["Notes (agrosim regions --wide: target ids and kinds in the table):"]
         lines += [fill(note, f"  [{k}] ", "      ") for k, note in enumerate(notes, start=1)]

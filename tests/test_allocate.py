@@ -2,6 +2,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from agrosim import load_scenario, simulate
 from agrosim.analysis.allocate import (Allocation, BudgetProblem, budget_curve, feasible, marginal_values, optimise,
@@ -158,7 +159,12 @@ def test_bundled_allocate_scenario_validates_and_runs(root, tmp_path, capsys):
         "bee_boxes": ("bees.capacity_added_places_per_yr", 200.0),
         "silkworm_eggs": ("silkworm.sheets_ordered_per_yr", 50.0)}
     assert all(i.assumption and i.source and i.note for i in sc.investments)  # no plan gives these costs
-    assert main(["allocate", str(path), "--budget", "500 万元", "--runs", "20", "--step", "0.1",
+    # the hand check holds the placeholders (base colonies 3 万箱) at their values; drawn over their
+    # ranges (2.5–5 万箱), the colony target becomes a probability below 1 either way
+    held = tmp_path / "held.yaml"
+    held.write_text(yaml.safe_dump({"extends": str(path), "name": "yangcheng_allocate_2023",
+                                    "fixed_assumptions": True}), encoding="utf-8")
+    assert main(["allocate", str(held), "--budget", "500 万元", "--runs", "20", "--step", "0.1",
                  "--out", str(tmp_path)]) == 0
     folder = tmp_path / "yangcheng_allocate_2023" / "allocate"
     alloc = pd.read_csv(folder / "allocation" / "allocation.csv").set_index("lever")

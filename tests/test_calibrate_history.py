@@ -73,7 +73,7 @@ def test_cli_writes_a_scenario_that_extends_the_region_with_trend_and_spread(tmp
     assert sc.params["land_grain"]["yield_trend_per_yr"].value == pytest.approx(trend["value"])
     assert [d.param for d in sc.uncertainty] == ["land_grain.weather_yield_factor"]
     assert simulate(sc).data["grain_output"].shape == (1, 4)
-    assert (tmp_path / "reports" / "region-weather" / "history_fit.csv").is_file()
+    assert (tmp_path / "reports" / "region" / "calibrate-weather" / "history_fit.csv").is_file()
 
 
 def test_too_short_a_record_is_refused_without_traceback(tmp_path, write, capsys):

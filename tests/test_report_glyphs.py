@@ -48,7 +48,7 @@ def _target(en: str, zh: str) -> Target:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_chinese_words_in_a_chart_have_glyphs_in_either_language(lang):
     fan = pd.DataFrame({"year": [2020, 2025], **{q: [190.0, 205.0] for q in ("p5", "p25", "p50", "p75", "p95")}})
-    verdict = {"verdict": "met", "p_met": 1.0, "runs": 1}
+    verdict = {"verdict": "met", "p_met": 1.0, "runs": 1, "projected": 205.0, "judged_year": 2025}
 
     def draw():
         with chart_context(lang):
@@ -65,7 +65,8 @@ def test_chinese_words_without_the_cjk_fallback_would_be_boxes(monkeypatch):
 
     def draw():
         with chart_context("en"):
-            yield charts.trajectory(fan, _target("about 200 万吨", ""), {"verdict": "met", "p_met": 1.0, "runs": 1})
+            yield charts.trajectory(fan, _target("about 200 万吨", ""), {"verdict": "met", "p_met": 1.0, "runs": 1,
+                                                                                 "projected": 205.0, "judged_year": 2025})
     assert missing_glyphs(draw)
 
 
@@ -98,8 +99,9 @@ def _figures(run, lang):
             fig.canvas.draw()
             assert not legend.get_window_extent().overlaps(ax.get_window_extent()), "legend over the data"
             yield fig
-            if tg.indicator == "grain_output" and {"grain_output", "grain_sown_area"} <= set(quant["indicator"]):
-                yield charts.decomposition(grain_decomposition(quant, tg), tg.en, lang)
+            if tg.indicator in ("grain_output", "grain_capacity") and \
+                    {tg.indicator, "grain_sown_area"} <= set(quant["indicator"]):
+                yield charts.decomposition(grain_decomposition(quant, tg, rows.loc[tg.id]), tg.en, lang)
 
 
 @pytest.mark.long

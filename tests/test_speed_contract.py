@@ -52,7 +52,7 @@ def test_chunks_keep_inputs_and_targets_indicators_unless_asked_for_all(tmp_path
     import numpy as np
     import pyarrow.parquet as pq
 
-    from agrosim.batch import Design, run_batch
+    from agrosim.batch import Design, run_batch, target_indicators
     from agrosim.engine import recorded_indicators
 
     sc = _grain(ROOT)
@@ -61,7 +61,7 @@ def test_chunks_keep_inputs_and_targets_indicators_unless_asked_for_all(tmp_path
     (everything,) = run_batch(sc, design, tmp_path / "b", chunk_size=40, progress=False, record="all")
     names = pq.read_schema(default).names
     kept = {c.split("|")[0] for c in names if "|" in c and not c.startswith("in:")}
-    assert kept == ({t.indicator for t in sc.targets} | {"land_overcommitted"}) & set(recorded_indicators(sc))
+    assert kept == (target_indicators(sc) | {"land_overcommitted"}) & set(recorded_indicators(sc))
     assert {c.split("|")[0][3:] for c in names if c.startswith("in:")} == {d.param for d in sc.uncertainty}
     full = pq.read_table(everything)
     assert {c.split("|")[0] for c in full.column_names if "|" in c and ":" not in c} == set(recorded_indicators(sc))
@@ -104,14 +104,14 @@ def test_bands_from_stored_columns_where_a_chunk_has_no_sketch(tmp_path):
     """A report folder's runs/ holds the chunks without their sketches: bands then come from what
     the chunks store (the targets' indicators), the same as from the sketch."""
     from agrosim.analysis.probability import bands
-    from agrosim.batch import Design, run_batch, sketch_path
+    from agrosim.batch import Design, run_batch, sketch_path, target_indicators
 
     sc = _grain(ROOT)
     paths = run_batch(sc, Design(runs=300, seed=2), tmp_path / "s", chunk_size=300, progress=False)
     with_sketch = bands(sc, paths)
     sketch_path(paths[0]).unlink()
     without = bands(sc, paths)
-    stored = {t.indicator for t in sc.targets}
+    stored = target_indicators(sc)  # each target's indicator, and a capacity target's realised one
     assert set(without.indicator) == stored
     expected = with_sketch[with_sketch.indicator.isin(stored)].reset_index(drop=True)
     for col in ("mean", "p5", "p50", "p95"):

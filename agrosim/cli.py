@@ -154,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_regions.add_argument("--csv", default=None, metavar="FILE", help="also write the table to this CSV file")
     p_regions.add_argument("--wide", action="store_true",
                            help="every column on one line (default: about 100 columns, notes below the table)")
+    for p in (p_solve, p_sweep, p_sens, p_disc, p_alloc, p_batch):
+        _fixed_option(p)
     return parser
 
 
@@ -235,9 +237,13 @@ def _print_tradeoffs(scenario, args, land_warned: bool) -> None:
         print(f"trade-off: {line}")
 
 
-def _verdict_options(p: argparse.ArgumentParser) -> None:
+def _fixed_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fixed-assumptions", action="store_true",
                    help="hold every `assumption: true` parameter at its value instead of drawing it over its range")
+
+
+def _verdict_options(p: argparse.ArgumentParser) -> None:
+    _fixed_option(p)
     p.add_argument("--likely", type=_probability, default=0.8, help="P(met) from which a target is likely (default 0.8)")
     p.add_argument("--unlikely", type=_probability, default=0.2,
                    help="P(met) up to which a target is unlikely (default 0.2)")
@@ -252,12 +258,12 @@ def _thresholds(args):
         raise InputError([Problem("command line", "--likely/--unlikely", *str(exc).split("; expected "))]) from None
 
 
-def _load_for_draws(args):
-    """The scenario, with its placeholders held when --fixed-assumptions is given."""
+def load_for_draws(args, path=None):
+    """The scenario (`path`, else args.scenario), with its placeholders held when --fixed-assumptions is given."""
     from agrosim.config import load_scenario
 
     fixed = {"fixed_assumptions": True} if getattr(args, "fixed_assumptions", False) else None
-    return load_scenario(args.scenario, fixed)
+    return load_scenario(path or args.scenario, fixed)
 
 
 def _out_option(p: argparse.ArgumentParser, text: str | None = None) -> None:
@@ -317,7 +323,7 @@ def _cmd_mc(args) -> int:
 
     check_lang(args.lang)
     thresholds = _thresholds(args)
-    sc = _load_for_draws(args)
+    sc = load_for_draws(args)
     _check_observed(args, sc)
     check_batch_size(args.runs or sc.runs, args.chunk_size, len(sc.years))
     check_design_size(sc, args.runs or sc.runs, "--runs")

@@ -10,7 +10,7 @@ import pandas as pd
 from agrosim.analysis.levers import lever, parse_range
 from agrosim import cli_args
 from agrosim.batch import check_design_size, remove_store
-from agrosim.config import load_scenario
+from agrosim.cli import load_for_draws
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.report.charts import feasibility_map, tornado
 from agrosim.report.lang import chart_context, check_lang, t, unit
@@ -36,7 +36,7 @@ def _target_id(scenario, target: str) -> str:
 def cmd_solve(args: argparse.Namespace) -> int:
     from agrosim.analysis.solve import solve
 
-    sc = load_scenario(args.scenario)
+    sc = load_for_draws(args)
     check_design_size(sc, args.runs, "--runs", all_indicators=True)
     low, high, _ = parse_range(args.range) if args.range else (None, None, None)
     lv = lever(sc, args.lever, low, high)
@@ -63,7 +63,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from agrosim.engine import recorded_indicators
 
     check_lang(args.lang)
-    sc = load_scenario(args.scenario)
+    sc = load_for_draws(args)
     levers, counts = [], []
     for item in args.param:
         path, _, rng = item.partition("=")
@@ -113,7 +113,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from agrosim.analysis import sensitivity as sens
 
     check_lang(args.lang)
-    sc = load_scenario(args.scenario)
+    sc = load_for_draws(args)
     if not sc.uncertainty:
         raise InputError([Problem(sc.file, "uncertainty", "no uncertain parameters",
                                   "an `uncertainty:` section listing the inputs to rank")])
@@ -202,10 +202,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         with atomic_folder(Path(args.out), name) as tmp:
             reports = {}
-            for path, sc in _unique_names(files, {name}):
+            for path, sc in _unique_names(files, {name}, lambda p: load_for_draws(args, p)):
                 try:
                     if sc is None:
-                        sc = load_scenario(path)  # raises the file's problems
+                        sc = load_for_draws(args, path)  # raises the file's problems
                     if args.runs:
                         check_design_size(sc, args.runs, "--runs")
                         done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
@@ -234,14 +234,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _unique_names(files: list[Path], taken: set[str]):
+def _unique_names(files: list[Path], taken: set[str], load):
     """(path, scenario) per file, renamed `name-2`, `name-3` … where a name is already taken in the batch
     (so no report overwrites another); the scenario is None for a file that does not load."""
     import sys
 
     for path in files:
         try:
-            sc = load_scenario(path)
+            sc = load(path)
         except InputError:
             yield path, None
             continue
@@ -265,7 +265,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from agrosim.targets import met_runs
 
     check_lang(args.lang)
-    sc = load_scenario(args.scenario)
+    sc = load_for_draws(args)
     tid = _target_id(sc, args.target)
     if not sc.uncertainty:
         raise InputError([Problem(sc.file, "uncertainty", "no uncertain parameters",
@@ -305,7 +305,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     from agrosim.report.lang import check_lang
 
     check_lang(args.lang)
-    sc = load_scenario(args.scenario)
+    sc = load_for_draws(args)
     if not sc.investments:
         raise InputError([Problem(sc.file, "investments", "no investments",
                                   "an `investments:` section: name: {param, cost, ...}")])

@@ -125,3 +125,23 @@ def test_every_bundled_placeholder_is_drawn_pinned_or_set(root):
         held = load_scenario(path).placeholders
         assert held.unranged == (), (path.name, held.unranged)
         assert all(reason.strip() for reason in held.pinned.values()), path.name
+
+
+def test_sensitivity_includes_placeholders_unless_held(root):
+    """The tornado shows how much of a verdict rests on a placeholder; --fixed-assumptions (any
+    probabilistic command) holds them, and the parser accepts it on each of those commands."""
+    from agrosim.analysis.sensitivity import outcome, tornado
+    from agrosim.cli import build_parser
+
+    path = root / "scenarios" / "shanxi_pigs_2025.yaml"
+    sc = load_scenario(path)
+    assert sc.placeholders.drawn
+    f, _ = outcome(sc, indicator="pigs_slaughtered", year=2025)
+    swung = set(tornado(sc, f)["param"])
+    assert set(sc.placeholders.drawn) <= swung
+    held = load_scenario(path, {"fixed_assumptions": True})
+    assert not set(sc.placeholders.drawn) & {d.param for d in held.uncertainty}
+    for command in (["solve", "x.yaml", "--lever", "a"], ["sweep", "x.yaml", "--param", "a"],
+                    ["sensitivity", "x.yaml", "--target", "t"], ["discover", "x.yaml", "--target", "t"],
+                    ["allocate", "x.yaml", "--budget", "1 万元"], ["batch", "d"], ["mc", "x.yaml"]):
+        assert build_parser().parse_args(command + ["--fixed-assumptions"]).fixed_assumptions is True

@@ -113,7 +113,7 @@ def test_run_prints_the_speed_limit_warning_and_writes_it_in_the_report(write, t
     assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
     line = "pigs.sow_herd_growth_per_yr: 150.0%/yr asked in 2021–2025, at most 34.3%/yr possible in the long run"
     assert line in capsys.readouterr().err
-    assert line in (tmp_path / "out" / "greedy" / "report.html").read_text(encoding="utf-8")
+    assert line in (tmp_path / "out" / "greedy" / "run" / "report.html").read_text(encoding="utf-8")
 
 
 def test_herd_speed_limit_root_equals_the_dominant_eigenvalue():

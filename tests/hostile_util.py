@@ -31,22 +31,38 @@ class Child:
         assert self.peak_rss_mb < MAX_RSS_MB, f"peak RSS {self.peak_rss_mb:.0f} MiB"
 
 
+#: a small launcher: forks the real child from a process of a few MiB, so the child's peak RSS is its own
+#: (a child forked straight from pytest is charged pytest's resident memory at fork time by the kernel)
+_LAUNCH = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def agrosim(*args: str, cwd: Path = ROOT, timeout: float = 120, env: dict | None = None,
             close_stderr: bool = False) -> Child:
-    """`python -m agrosim.cli ARGS` in a child; its own peak RSS from wait4 (not the test's)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, "-m", "agrosim.cli", *map(str, args)], cwd=cwd,
+    """`python -m agrosim.cli ARGS` in a child; its own peak RSS (through a small launcher, see _LAUNCH)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        proc = subprocess.Popen([sys.executable, "-c", _LAUNCH, rss.name, sys.executable, "-m", "agrosim.cli",
+                                 *map(str, args)], cwd=cwd,
                                 stdout=out, stderr=subprocess.DEVNULL if close_stderr else err,
-                                env={**os.environ, **(env or {})},
+                                env={**os.environ, **(env or {})}, start_new_session=True,
                                 preexec_fn=(lambda: os.close(2)) if close_stderr else None)
-        timer = threading.Timer(timeout, proc.kill)
+        timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, 9))
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        peak_kib = float(rss.read() or "inf")
         return Child(proc.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"),
-                     usage.ru_maxrss / 1024)
+                     peak_kib / 1024)

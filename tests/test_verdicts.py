@@ -89,7 +89,8 @@ def test_placeholders_change_the_probability_not_only_the_spread(write, tmp_path
     sc_file = write("pig.yaml", {
         "extends": str(ROOT / "scenarios" / "shanxi_grain_2025.yaml"), "uncertainty": None,
         "land_grain": {"yield_trend_per_yr": {"value": "0 %/yr", "assumption": True,
-                                              "range": ["-1 %/yr", "2 %/yr"]}},
+                                              "range": ["-1 %/yr", "2 %/yr"]},
+                       "weather_yield_factor": 1.0},  # weather set by this scenario: the trend alone is in doubt
         "targets": {"grain_capacity_2025": None, "grain_sown_area_2025": None, "hsf_area_2025": None,
                     "output": {"indicator": "grain_output", "kind": "at_least", "value": "1560 万吨",
                                "year": 2025}}})
@@ -145,3 +146,16 @@ def test_sensitivity_includes_placeholders_unless_held(root):
                     ["sensitivity", "x.yaml", "--target", "t"], ["discover", "x.yaml", "--target", "t"],
                     ["allocate", "x.yaml", "--budget", "1 万元"], ["batch", "d"], ["mc", "x.yaml"]):
         assert build_parser().parse_args(command + ["--fixed-assumptions"]).fixed_assumptions is True
+
+
+def test_a_year_to_year_placeholder_is_drawn_each_year(root):
+    """Shanxi's weather factor has no record yet: an assumption with a ±12 % range, drawn afresh each
+    year (per_year: true) where a scenario gives no weather distribution of its own."""
+    sc = load_scenario(root / "params" / "shanxi.yaml")
+    assert "land_grain.weather_yield_factor" in sc.placeholders.drawn
+    draws = Design(runs=500, seed=4).per_run(sc, 0, 500)["land_grain.weather_yield_factor"]
+    assert draws.shape == (500, len(sc.years) - 1)
+    assert 0.88 <= draws.min() < 0.89 and 1.11 < draws.max() <= 1.12
+    assert abs(np.corrcoef(draws[:, 0], draws[:, 1])[0, 1]) < 0.15  # independent years
+    grain = load_scenario(root / "scenarios" / "shanxi_grain_2025.yaml")
+    assert "land_grain.weather_yield_factor" in grain.placeholders.explicit  # its own normal wins

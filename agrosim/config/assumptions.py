@@ -3,7 +3,9 @@
 A region file marks the figures its plan does not give as `assumption: true`. In a Monte Carlo such a
 figure is drawn uniformly over its documented `range:` (unless the scenario's own `uncertainty:`
 gives it a distribution), so a verdict that rests on a placeholder carries that placeholder's doubt
-instead of a false certainty. A placeholder without a range cannot be drawn: probabilistic commands
+instead of a false certainty. A placeholder written with `per_year: true` (a year-to-year spread such as a weather factor) is drawn
+afresh each year, around the scenario's own path of it (agrosim/compose.py). A placeholder without a
+range cannot be drawn: probabilistic commands
 refuse it, naming its key path, unless it is pinned (`pinned: <reason>` in its documented form, e.g.
 crop shares calibrated to a base-year total), set by the scenario itself (a short-form value, which is
 the scenario's choice rather than the region's placeholder), or all placeholders are held with
@@ -37,7 +39,8 @@ class Placeholders:
 def _range_dist(path: str, spec: ParamSpec, value: ParamValue) -> Distribution:
     low, high = value.range
     written = (lambda b: b) if spec.unit == "1" else (lambda b: f"{b:.17g} {spec.unit}")
-    return parse_distribution(path, {"dist": "uniform", "low": written(low), "high": written(high)}, spec)
+    return parse_distribution(path, {"dist": "uniform", "low": written(low), "high": written(high),
+                                     "per_year": value.per_year}, spec)
 
 
 def placeholders(params: dict[str, dict[str, ParamValue]], specs: dict[str, ParamSpec],

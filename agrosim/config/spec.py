@@ -88,6 +88,8 @@ class Documented(BaseModel):
     note: str | None = None
     #: why an assumption without a range is held in a Monte Carlo (see agrosim/config/assumptions.py)
     pinned: str | None = None
+    #: a year-to-year placeholder (a weather factor): drawn afresh each year over its range, not once per run
+    per_year: bool = False
     #: the plan's implied value of this coefficient (its target ÷ its own input, e.g. 135万公斤 ÷ 3万盒):
     #: `true` when `value` is that ratio (a run on the plan's own premises), or the ratio as a quantity
     #: beside an independent `value`; validate and the report compare it with the documented range
@@ -140,6 +142,7 @@ class ParamValue:
     pinned: str | None = None
     #: the plan's implied value (internal unit), when the parameter records one (Documented.plan_implied)
     plan_implied: float | None = None
+    per_year: bool = False
 
 
 def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
@@ -161,8 +164,11 @@ def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
             implied = base.value
         elif doc.plan_implied not in (None, False):
             implied = parse_scalar(doc.plan_implied, spec)
+        if doc.per_year and not spec.time_varying:
+            raise ValueError(f"per_year: true; expected per_year only for parameters that vary by year "
+                             f"({spec.name} does not)")
         return ParamValue(base.value, doc.source, rng, doc.assumption, doc.note, pinned=doc.pinned,
-                          plan_implied=implied)
+                          plan_implied=implied, per_year=doc.per_year)
     if isinstance(raw, dict):
         if not spec.time_varying:
             raise ValueError(f"a mapping {raw!r}; expected a single value ({spec.name} cannot vary by year)")

@@ -15,37 +15,30 @@ MAX_WORKERS = 256
 _SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9._-]+):(\d{1,5})$")
 
 
-def positive(text: str) -> int:
-    """A whole number ≥ 1."""
+def _whole(text: str, low: float, high: float, expected: str) -> int:
+    """A whole number in [low, high], else the option's message."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text}: expected a whole number ≥ 1") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text}: expected a whole number ≥ 1")
+        value = None
+    if value is None or not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{text}: expected {expected}")
     return value
+
+
+def positive(text: str) -> int:
+    """A whole number ≥ 1."""
+    return _whole(text, 1, math.inf, "a whole number ≥ 1")
 
 
 def seed(text: str) -> int:
     """A master seed: a whole number in 0 … 2⁶³ − 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"{text}: expected a whole number from 0 to 2^63 - 1")
-    return value
+    return _whole(text, 0, 2**63 - 1, "a whole number from 0 to 2^63 - 1")
 
 
 def year(text: str) -> int:
     """A calendar year such as 2025."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1900 <= value <= 2200:
-        raise argparse.ArgumentTypeError(f"{text}: expected a year such as 2025")
-    return value
+    return _whole(text, 1900, 2200, "a year such as 2025")
 
 
 def fraction(text: str) -> float:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agrosim.compose import recentre
+from agrosim.analysis.sensitivity import one_at_a_time
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
 from agrosim.targets import judged_values
@@ -36,27 +36,18 @@ def top_assumptions(scenario: Scenario, k: int = 3) -> list[Driver]:
     dists = scenario.uncertainty
     if not dists or not scenario.targets:
         return []
-    d, years = len(dists), len(scenario.years)
-    u = np.full((2 * d + 1, d), 0.5)
-    for j in range(d):
-        u[1 + 2 * j, j], u[2 + 2 * j, j] = 0.05, 0.95
-    per_run = {}
-    for j, dist in enumerate(dists):
-        v = dist.ppf(u[:, j])
-        per_run[dist.param] = recentre(scenario, dist, np.repeat(v[:, None], years - 1, axis=1)) \
-            if dist.per_year else v
-    res = simulate(scenario, 2 * d + 1, per_run)
+    res = simulate(scenario, 2 * len(dists) + 1, one_at_a_time(scenario))
     placeholders = set(scenario.placeholders.drawn) if scenario.placeholders else set()
+    # (targets, inputs) swing of each target's judged value between input j's low and high runs, as a
+    # share of the target value
+    judged = np.array([judged_values(tg, res)[0] for tg in scenario.targets])
+    scale = np.array([max(abs(tg.value), 1e-300) for tg in scenario.targets])[:, None]
+    swings = np.abs(judged[:, 2::2] - judged[:, 1::2]) / scale
     found = []
     for j, dist in enumerate(dists):
-        best, share = "", 0.0
-        for tg in scenario.targets:
-            values = judged_values(tg, res)[0]
-            s = abs(values[2 + 2 * j] - values[1 + 2 * j]) / max(abs(tg.value), 1e-300)
-            if s > share:
-                best, share = tg.id, s
-        if share > 0:
+        i = int(np.argmax(swings[:, j]))
+        if swings[i, j] > 0:
             found.append(Driver(dist.param, dist.param in placeholders, float(dist.ppf(np.array(0.05))),
-                                float(dist.ppf(np.array(0.95))), best, share))
+                                float(dist.ppf(np.array(0.95))), scenario.targets[i].id, float(swings[i, j])))
     return sorted(found, key=lambda f: -f.swing_share)[:k]
 

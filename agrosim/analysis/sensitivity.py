@@ -37,25 +37,33 @@ def outcome(scenario: Scenario, target: str | None = None, indicator: str | None
     return value, f"{indicator}|{year}"
 
 
+def _per_run(scenario: Scenario, values: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """One (n,) array of values per uncertain input → per-run arrays; a per-year input gets the same
+    value each year, placed around the scenario's own path of it (agrosim/compose.py)."""
+    years = len(scenario.years)
+    return {d.param: recentre(scenario, d, np.repeat(v[:, None], years - 1, axis=1)) if d.per_year else v
+            for d, v in zip(scenario.uncertainty, values)}
+
+
 def _inputs(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndarray]:
-    """Map unit-cube samples (n, d) to parameter values; a per-year input gets the same draw each
-    year, placed around the scenario's own path of it (agrosim/compose.py)."""
-    out = {}
-    for j, d in enumerate(scenario.uncertainty):
-        v = d.ppf(u[:, j])
-        out[d.param] = recentre(scenario, d, np.repeat(v[:, None], len(scenario.years) - 1, axis=1)) \
-            if d.per_year else v
-    return out
+    """Map unit-cube samples (n, d) to per-run parameter values."""
+    return _per_run(scenario, [d.ppf(u[:, j]) for j, d in enumerate(scenario.uncertainty)])
+
+
+def one_at_a_time(scenario: Scenario) -> dict[str, np.ndarray]:
+    """The tornado design as per-run inputs: run 0 every input at its median, runs 2j+1 and 2j+2
+    input j alone at its 5th and 95th percentile."""
+    d = len(scenario.uncertainty)
+    u = np.full((2 * d + 1, d), 0.5)
+    for j in range(d):
+        u[1 + 2 * j, j], u[2 + 2 * j, j] = 0.05, 0.95
+    return _inputs(scenario, u)
 
 
 def tornado(scenario: Scenario, f: Outcome) -> pd.DataFrame:
     """Swing of the outcome when each input moves alone from its 5th to its 95th percentile."""
     dists = scenario.uncertainty
-    d = len(dists)
-    u = np.full((2 * d + 1, d), 0.5)
-    for j in range(d):
-        u[1 + 2 * j, j], u[2 + 2 * j, j] = 0.05, 0.95
-    y = f(_inputs(scenario, u))
+    y = f(one_at_a_time(scenario))
     rows = [{"param": dist.param, "low_input": float(dist.ppf(np.array(0.05))),
              "high_input": float(dist.ppf(np.array(0.95))), "base": y[0],
              "at_low": y[1 + 2 * j], "at_high": y[2 + 2 * j], "swing": abs(y[2 + 2 * j] - y[1 + 2 * j])}
@@ -99,13 +107,8 @@ def sobol_table(func: Callable[[np.ndarray], np.ndarray], dists: list, names: li
 def sobol(scenario: Scenario, f: Outcome, n: int = 1024, seed: int = 0) -> pd.DataFrame:
     """Sobol indices of the outcome over the scenario's uncertain inputs."""
     dists = scenario.uncertainty
-    n_years = len(scenario.years)
 
     def func(x):
-        per_run = {}
-        for j, d in enumerate(dists):
-            per_run[d.param] = recentre(scenario, d, np.repeat(x[j][:, None], n_years - 1, axis=1)) \
-                if d.per_year else x[j]
-        return f(per_run)
+        return f(_per_run(scenario, list(x)))
     table = sobol_table(func, [_Dist(d) for d in dists], [d.param for d in dists], n, seed)
     return table.sort_values("total", ascending=False, ignore_index=True)

@@ -97,14 +97,11 @@ def cmd_reforecast(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    import yaml
-
     from agrosim.analysis.levers import lever, parse_range
     from agrosim.config import load_scenario
     from agrosim.analysis.tracking import calibrate, calibrated_yaml
     from agrosim.units import convert
     from agrosim.observed import load_observed
-    from agrosim.report.writer import atomic_output, output_dir, write_resolved
 
     sc = load_scenario(args.scenario)
     if args.history is not None:
@@ -128,27 +125,39 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(f"{path} = {value * factor:.6g} {show} (standard error {se * factor:.3g} {show})")
     print(f"{fit.points} points, RMS relative residual {fit.rms_relative:.3%}")
     name = f"{sc.name}_calibrated"
-    with atomic_output(Path(args.out), sc.name, "calibrate") as tmp:
-        write_resolved(tmp, sc)
-        fit.residuals.to_csv(tmp / "residuals.csv", index=False)
-        target = Path(args.write) if args.write else tmp / f"{name}.yaml"
+
+    def scenario_for(target: Path) -> dict:
         extends = Path(sc.file) if target.is_absolute() else Path(sc.file).resolve()
-        data = calibrated_yaml(_relative(extends, target), fit, str(args.observed), name)
-        (tmp / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-        if args.write:
-            target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    print(f"calibrated scenario: {args.write or output_dir(Path(args.out), sc.name, 'calibrate') / (name + '.yaml')}")
+        return calibrated_yaml(_relative(extends, target), fit, str(args.observed), name)
+    written = _write_fitted(args, sc, "calibrate", name, ("residuals.csv", fit.residuals), scenario_for)
+    print(f"calibrated scenario: {written}")
     return 0
+
+
+def _write_fitted(args: argparse.Namespace, sc, command: str, name: str, table: tuple, scenario_for) -> Path:
+    """OUT/<name>/<command>/ with the resolved scenario, the fit's table and the fitted scenario
+    `name`.yaml (also at --write when given); `scenario_for(path)` builds it for the file it goes to.
+    Returns where the fitted scenario is."""
+    import yaml
+
+    from agrosim.report.writer import atomic_output, output_dir, write_resolved
+
+    with atomic_output(Path(args.out), sc.name, command) as tmp:
+        write_resolved(tmp, sc)
+        table[1].to_csv(tmp / table[0], index=False)
+        target = Path(args.write) if args.write else tmp / f"{name}.yaml"
+        text = yaml.safe_dump(scenario_for(target), allow_unicode=True, sort_keys=False)
+        (tmp / f"{name}.yaml").write_text(text, "utf-8")
+        if args.write:
+            target.write_text(text, "utf-8")
+    return Path(args.write) if args.write else output_dir(Path(args.out), sc.name, command) / f"{name}.yaml"
 
 
 def _calibrate_history(args: argparse.Namespace, sc) -> int:
     """Trend and weather spread of one series from the years before the base year, as a scenario."""
-    import yaml
-
     from agrosim.analysis.tracking import fit_trend_spread, spread_yaml
     from agrosim.config.loader import param_paths
     from agrosim.observed import load_observed
-    from agrosim.report.writer import atomic_output, output_dir, write_resolved
 
     known = param_paths(sc.sectors)
     for option, path, unit in (("--trend", args.trend, "1/yr"), ("--weather", args.weather, "1")):
@@ -167,16 +176,10 @@ def _calibrate_history(args: argparse.Namespace, sc) -> int:
     print(f"trend  {fit.trend_per_yr:+.3%}/yr (standard error {fit.trend_se:.3%}/yr) -> {args.trend}")
     print(f"spread {fit.spread:.3%} a year around the trend (standard error {fit.spread_se:.3%}) -> {args.weather}")
     name = f"{sc.name}_weather"
-    with atomic_output(Path(args.out), sc.name, "calibrate-weather") as tmp:
-        write_resolved(tmp, sc)
-        fit.residuals.to_csv(tmp / "history_fit.csv", index=False)
-        target = Path(args.write) if args.write else tmp / f"{name}.yaml"
-        data = spread_yaml(_relative(Path(sc.file), target), fit, str(args.history), name, args.trend, args.weather)
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        (tmp / f"{name}.yaml").write_text(text, "utf-8")
-        if args.write:
-            target.write_text(text, "utf-8")
-    written = args.write or output_dir(Path(args.out), sc.name, "calibrate-weather") / f"{name}.yaml"
+    written = _write_fitted(
+        args, sc, "calibrate-weather", name, ("history_fit.csv", fit.residuals),
+        lambda target: spread_yaml(_relative(Path(sc.file), target), fit, str(args.history), name, args.trend,
+                                   args.weather))
     print(f"scenario with the fitted trend and spread: {written}")
     return 0
 

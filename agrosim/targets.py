@@ -58,9 +58,14 @@ class Thresholds:
         return "unlikely" if p_met <= self.unlikely else "uncertain"
 
 
+def verdict_key(verdict: str) -> str:
+    """The class of a verdict cell ('missed (aspirational)' → 'missed')."""
+    return str(verdict).split(" ")[0]
+
+
 def is_favourable(verdict: str) -> bool:
     """Met (central run) or likely (Monte Carlo): the green cases."""
-    return str(verdict).split(" ")[0] in ("met", "likely")
+    return verdict_key(verdict) in ("met", "likely")
 
 
 def _floor(target: Target) -> float:

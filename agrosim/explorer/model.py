@@ -316,7 +316,7 @@ def _scorecard(scenario: Scenario, results: Results) -> list[dict]:
     rows = []
     for rec in table.to_dict("records"):
         row = {k: _number(v) for k, v in rec.items()}
-        row["light"] = light(row["p_met"], int(row["runs"]), row["verdict"])  # the class decides the colour
+        row["light"] = light(row["verdict"])
         rows.append(row)
     return rows
 

@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from agrosim.config.scenario import Target  # noqa: E402
-from agrosim.targets import VERDICT_WORDS, is_favourable  # noqa: E402
+from agrosim.targets import VERDICT_WORDS, is_favourable, verdict_key  # noqa: E402
 from agrosim.report.lang import TEXT, label, t, unit  # noqa: E402
 from agrosim.report.tables import short_source  # noqa: E402
 from agrosim.units import convert, from_internal  # noqa: E402
@@ -25,11 +25,10 @@ BLUE = "#1f5fa8"
 TARGET_COLOUR = "#b71c1c"
 
 
-def light(p_met: float, runs: int, verdict: str) -> str:
+def light(verdict: str) -> str:
     """Traffic-light colour of a verdict class: met or likely green, uncertain amber, missed or unlikely
     red (the class, not P, so the colours follow the thresholds the run used)."""
-    word = str(verdict).split(" ")[0]
-    return GREEN if word in ("met", "likely") else AMBER if word == "uncertain" else RED
+    return GREEN if is_favourable(verdict) else AMBER if verdict_key(verdict) == "uncertain" else RED
 
 
 def verdict_word(verdict: str, lang: str) -> str:
@@ -86,7 +85,7 @@ def trajectory(series: pd.DataFrame, target: Target, verdict: Mapping, lang: str
                label=f"{t(lang, 'base')} {years[0]}: {median[0]:,.6g}")
     # the judged value (the targets table's `projected`): the target year, or stable_at's worst year
     judged_year = int(verdict["judged_year"]) if pd.notna(verdict.get("judged_year")) else target.year
-    colour = light(float(verdict["p_met"]), int(verdict["runs"]), verdict["verdict"])
+    colour = light(verdict["verdict"])
     ax.scatter([judged_year], [float(verdict["projected"])], s=110,
                marker="o" if is_favourable(verdict["verdict"]) else "X", color=colour, edgecolor="black", zorder=5,
                label=f"{_verdict_text(verdict, lang)} ({judged_year}: {float(verdict['projected']):,.6g})")
@@ -127,7 +126,7 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
                              gridspec_kw={"width_ratios": widths})
     gap_ax, text_ax = axes[0], axes[-1]
     y = np.arange(n)[::-1]
-    colours = [light(r.p_met, r.runs, r.verdict) for r in rows.itertuples()]
+    colours = [light(r.verdict) for r in rows.itertuples()]
     gaps = rows["gap_pct"].astype(float).to_numpy()
     gap_ax.barh(y, gaps, color=colours, edgecolor="black", linewidth=0.5, height=0.6)
     gap_ax.axvline(0, color="black", linewidth=0.8)
@@ -162,7 +161,7 @@ def scorecard(targets: pd.DataFrame, lang: str = "en"):
                      f"({r.year})", va="center", fontsize=8.5)
         ref = short_source(r.source if isinstance(r.source, str) else "", TEXT[lang]["line"])
         text_ax.text(0.0, yi - 0.27, ref, va="center", fontsize=7, color="dimgrey")
-        text_ax.text(0.3, yi - 0.27, status, va="center", fontsize=8, color=light(r.p_met, r.runs, r.verdict))
+        text_ax.text(0.3, yi - 0.27, status, va="center", fontsize=8, color=light(r.verdict))
     gap_ax.set_ylim(-0.7, n - 0.3)
     title = t(lang, "scorecard")
     joint = targets[targets["target"] == "ALL"]

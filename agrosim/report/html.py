@@ -16,6 +16,7 @@ from agrosim.report.charts import light, verdict_word
 from agrosim.report.lang import cjk_font_file, label, t, unit
 from agrosim.report.sections import WORDS as SECTION_WORDS
 from agrosim.sectors import BY_NAME
+from agrosim.targets import verdict_key
 
 WORDS = {
     "en": {
@@ -108,9 +109,9 @@ def summary(targets: pd.DataFrame, lang: str) -> dict:
     w = WORDS[lang]
     rows = targets[targets["target"] != "ALL"]
     runs = int(rows["runs"].max()) if len(rows) else 1
-    keys = rows["verdict"].astype(str).str.split(" ").str[0]
+    keys = [verdict_key(v) for v in rows["verdict"]]
     classes = ("likely", "uncertain", "unlikely") if runs > 1 else ("met", "missed")
-    count = {c: int((keys == c).sum()) for c in classes}
+    count = {c: keys.count(c) for c in classes}
     if runs > 1:
         headline = w["headline_mc"].format(n=len(rows), runs=runs, **count)
     else:
@@ -169,7 +170,7 @@ def target_rows(targets: pd.DataFrame, lang: str) -> list[dict]:
                     "projected": r.projected, "gap": r.gap, "gap_pct": r.gap_pct, "runs": int(r.runs),
                     "p": f"{r.p_met:.3f} [{r.p_low:.3f}–{r.p_high:.3f}]" if r.runs > 1 else "",
                     "verdict": verdict_word(r.verdict, lang),
-                    "colour": light(r.p_met, r.runs, r.verdict),
+                    "colour": light(r.verdict),
                     "first": "" if pd.isna(r.first_year_reached) else int(r.first_year_reached),
                     "source": r.source if isinstance(r.source, str) else ""})
     return out

@@ -11,11 +11,12 @@ import yaml
 
 import agrosim
 from agrosim import load_scenario
+from agrosim.paths import plans_dir
 from agrosim.sectors import BY_NAME
 from agrosim.units import parse_quantity
 from conftest import ROOT
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = plans_dir()  # the plan texts travel with the repository (plans/)
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 #: Where a plan states both an output (its target) and the input it comes from, their ratio is the plan's implied

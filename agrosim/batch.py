@@ -163,13 +163,34 @@ def chunk_table(scenario: Scenario, design: Design, start: int, stop: int,
 def chunk_sketch(data: dict[str, np.ndarray]) -> bytes:
     """Every indicator's (runs, years) values summed up for bands that merge over chunks: the run
     count, the sum per year (for the mean) and the values at SKETCH_LEVELS (exact order statistics
-    interpolated as numpy's percentile does), as .npz bytes."""
+    interpolated as numpy's percentile does, see `sorted_quantiles`), as .npz bytes."""
     names = list(data)
-    values = np.stack([data[k] for k in names], axis=1)  # (runs, indicators, years)
+    runs = len(next(iter(data.values())))
+    columns = np.concatenate([data[k].T for k in names])  # (indicators × years, runs), each row contiguous
     out = io.BytesIO()
-    np.savez(out, names=np.array(names), runs=np.array(values.shape[0]), sums=values.sum(axis=0),
-             quantiles=np.quantile(values, SKETCH_LEVELS, axis=0))
+    np.savez(out, names=np.array(names), runs=np.array(runs),
+             sums=np.stack([np.ascontiguousarray(data[k]).sum(axis=0) for k in names]),  # run after run
+             quantiles=sorted_quantiles(columns, SKETCH_LEVELS).reshape(len(SKETCH_LEVELS), len(names), -1))
     return out.getvalue()
+
+
+def sorted_quantiles(rows: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """np.quantile(rows, levels, axis=1) (method "linear"), bit for bit, by one in-place sort of each
+    row: a chunk's sketch asks for 1 001 levels, where numpy's partition costs ten times a sort.
+    `rows` (columns, runs) is sorted in place; returns (levels, columns); a row holding NaN gives NaN."""
+    rows.sort(axis=1)
+    n = rows.shape[1]
+    virtual = (n - 1) * levels  # numpy's index arithmetic for "linear", kept as is for equal results
+    below = np.floor(virtual)
+    above = below + 1
+    below[virtual >= n - 1] = above[virtual >= n - 1] = -1
+    gamma = (virtual - below)[:, None]
+    a, b = rows[:, below.astype(np.intp)].T, rows[:, above.astype(np.intp)].T
+    diff = b - a
+    out = np.add(a, diff * gamma)
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)
+    out[:, np.isnan(rows[:, -1])] = np.nan
+    return out
 
 
 def _chunk_path(store: Path, start: int, stop: int) -> Path:

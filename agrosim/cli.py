@@ -392,7 +392,7 @@ def _cmd_validate(args) -> int:
     for key, item in sc.inconsistencies.items():
         touched = f" [targets: {', '.join(item.targets)}]" if item.targets else ""
         print(f"  plan inconsistency {key}: {item.en}{touched}")
-    from agrosim.report.tables import plan_implied_notes
+    from agrosim.report.plan_notes import plan_implied_notes
 
     for line in plan_implied_notes(sc):
         print(f"  plan-implied coefficient {line}")

@@ -82,7 +82,7 @@ class Distribution:
             return a["low"] + width * special.betaincinv(alpha, beta, u)
         if self.dist in ("normal", "lognormal"):
             lo, hi = self.support()
-            p_lo, p_hi = self._cdf(lo), self._cdf(hi)
+            p_lo, p_hi = self._cdf(lo, special.ndtr), self._cdf(hi, special.ndtr)
             z = special.ndtri(p_lo + u * (p_hi - p_lo))
             x = a["mean"] + a["sd"] * z if self.dist == "normal" else a["median"] * np.exp(a["sigma"] * z)
             return np.clip(x, lo, hi)
@@ -95,16 +95,21 @@ class Distribution:
         hi = min(self.args.get("high", math.inf), self.bounds[1])
         return lo, hi
 
-    def _cdf(self, x: float) -> float:
-        """CDF of the untruncated normal or lognormal at x."""
-        from scipy import special
-
+    def _cdf(self, x: float, ndtr) -> float:
+        """CDF of the untruncated normal or lognormal at x, given the standard normal CDF `ndtr`
+        (SciPy's for the draws; `_ndtr` for the load-time check, which need not load SciPy)."""
         a = self.args
         if self.dist == "normal":
-            return float(special.ndtr((x - a["mean"]) / a["sd"]))
+            return float(ndtr((x - a["mean"]) / a["sd"]))
         if x <= 0:
             return 0.0
-        return float(special.ndtr(math.log(x / a["median"]) / a["sigma"])) if math.isfinite(x) else 1.0
+        return float(ndtr(math.log(x / a["median"]) / a["sigma"])) if math.isfinite(x) else 1.0
+
+
+def _ndtr(z: float) -> float:
+    """Standard normal CDF from the math module: equal to SciPy's within a few ulps, enough for a
+    threshold check (the draws keep SciPy's, so their values do not move)."""
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
 
 
 def parse_distribution(param: str, raw: Any, spec: ParamSpec) -> Distribution:
@@ -163,7 +168,7 @@ def _check_order(dist: str, a: dict) -> None:
 def _check_mass(dist: Distribution, spec: ParamSpec) -> None:
     """Refuse a normal or lognormal that puts (almost) no probability inside where it may draw."""
     lo, hi = dist.support()
-    if not dist._cdf(hi) - dist._cdf(lo) >= MIN_MASS:
+    if not dist._cdf(hi, _ndtr) - dist._cdf(lo, _ndtr) >= MIN_MASS:
         centre = dist.args.get("mean", dist.args.get("median"))
         raise ValueError(f"a {dist.dist} around {centre:g} {spec.unit} with almost no probability in [{lo:g}, {hi:g}] "
                          f"(the valid range of {spec.name} and the distribution's own low/high); expected a "

@@ -129,7 +129,7 @@ def test_validate_and_report_compare_the_plans_figure_with_the_documented_range(
 def test_plan_implied_true_marks_the_value_itself(write):
     """`plan_implied: true` runs on the plan's own premise (and says so); a schedule cannot carry it."""
     from agrosim.errors import InputError
-    from agrosim.report.tables import plan_implied_notes
+    from agrosim.report.plan_notes import plan_implied_notes
 
     base = str(ROOT / "params" / "yangcheng.yaml")
     sc = load_scenario(write("premise.yaml", {"extends": base, "silkworm": {

@@ -14,7 +14,7 @@ The bound uses the scenario's central coefficients (one run with the declared va
 """
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from agrosim.config.scenario import Scenario
 from agrosim.param_arrays import all_arrays
 from agrosim.sectors import BY_NAME
 from agrosim.units import from_internal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = ["target", "indicator", "year", "unit", "target_value", "limit", "possible"]
 
@@ -105,6 +108,13 @@ def growth_beyond_limits(scenario: Scenario, lang: str = "en") -> list[str]:
 
 def biological_limits(scenario: Scenario) -> pd.DataFrame:
     """One row per target a sector can bound; `possible` is False when the target is above the bound."""
+    import pandas as pd  # here: `agrosim validate` prints the warnings without loading pandas
+
+    return pd.DataFrame(_limit_rows(scenario), columns=COLUMNS)
+
+
+def _limit_rows(scenario: Scenario) -> list[dict]:
+    """The rows of `biological_limits`, as dicts."""
     owner = {i.name: BY_NAME[s] for s in scenario.sectors for i in BY_NAME[s].indicators}
     params = None
     states: dict[str, dict] = {}
@@ -124,11 +134,11 @@ def biological_limits(scenario: Scenario) -> pd.DataFrame:
         rows.append({"target": t.id, "indicator": t.indicator, "year": t.year, "unit": unit,
                      "target_value": float(from_internal(t.value, unit)),
                      "limit": float(from_internal(bound[0], unit)), "possible": bool(bound[0] >= need * (1 - 1e-9))})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return rows
 
 
 def beyond_biology(scenario: Scenario, lang: str = "en") -> list[str]:
     """One sentence per target no own breeding can reach, then one per herd growth above its speed limit."""
-    table = biological_limits(scenario)
-    return [_TEXT[lang].format(target=r.target, value=r.target_value, unit=r.unit, year=r.year, limit=r.limit)
-            for r in table.itertuples() if not r.possible] + growth_beyond_limits(scenario, lang)
+    return [_TEXT[lang].format(target=r["target"], value=r["target_value"], unit=r["unit"], year=r["year"],
+                               limit=r["limit"])
+            for r in _limit_rows(scenario) if not r["possible"]] + growth_beyond_limits(scenario, lang)

@@ -19,7 +19,7 @@ class _TooLarge(Exception):
         self.nodes = nodes
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present: faster
     """SafeLoader that refuses duplicate and unhashable mapping keys, and documents whose aliases
     expand beyond MAX_YAML_NODES nodes (counted on the node graph, before anything is built)."""
 

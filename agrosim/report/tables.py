@@ -9,6 +9,7 @@ import pandas as pd
 from agrosim.config.scenario import Scenario, Target
 from agrosim.results import Results
 from agrosim.sectors import BY_NAME
+from agrosim.report.plan_notes import implied_text, num
 from agrosim.units import convert, display_unit
 
 QUANTILES = ("p5", "p25", "p50", "p75", "p95")
@@ -127,55 +128,18 @@ def assumptions(scenario: Scenario) -> pd.DataFrame:
                 "value": _value_text(pv.value, spec.unit, shown), "unit": shown,
                 "source": source_text(pv.source) or (f"model default: {spec.source}" if spec.source else ""),
                 "assumption": bool(pv.assumption),
-                "range": "" if pv.range is None else " – ".join(_num(convert(v, spec.unit, shown)) for v in pv.range),
-                "note": "; ".join(x for x in (_implied_text(pv, spec), pv.note) if x),
+                "range": "" if pv.range is None else " – ".join(num(convert(v, spec.unit, shown)) for v in pv.range),
+                "note": "; ".join(x for x in (implied_text(pv, spec), pv.note) if x),
                 "set_in": "scenario" if _is_set(scenario.resolved.get(sector), parts) else "default",
                 "uncertainty": ", ".join(f"{k} {v}" for k, v in dist.items()) if isinstance(dist, dict) else "",
             })
     return pd.DataFrame(rows)
 
 
-def plan_implied_notes(scenario: Scenario) -> list[str]:
-    """One line per parameter that records the plan's implied value (its target ÷ its own input):
-    'silkworm.cocoon_kg_per_sheet: the plan assumes 45 kg/sheet; documented range 35 – 55 kg/sheet …'."""
-    lines = []
-    for sector in scenario.sectors:
-        specs = BY_NAME[sector].param_specs()
-        for name, pv in scenario.params[sector].items():
-            if pv.plan_implied is not None:
-                parts = name.split(".")
-                spec = specs[f"{parts[0]}.{parts[-1]}" if len(parts) == 3 else name]
-                lines.append(f"{sector}.{name}: {_implied_text(pv, spec)}")
-    return lines
-
-
-def _implied_text(pv, spec) -> str:
-    """'the plan assumes X; documented range A – B (this run uses V)', or '' without a plan-implied value."""
-    if pv.plan_implied is None:
-        return ""
-    shown = display_unit(spec.unit)
-    unit = "" if shown == "1" else f" {shown}"
-    if "_per_" in spec.name and shown.startswith("%"):  # a count per animal (lambs per ewe), not a share
-        shown, unit = spec.unit, (" a year" if spec.unit == "1/yr" else "")
-    rng = pv.range or spec.plausible
-    text = f"the plan assumes {_num(convert(pv.plan_implied, spec.unit, shown))}{unit}"
-    if rng is not None:
-        text += f"; documented range {' – '.join(_num(convert(v, spec.unit, shown)) for v in rng)}{unit}"
-    if isinstance(pv.value, float):
-        same = abs(pv.value - pv.plan_implied) <= 1e-9 * max(1.0, abs(pv.value))
-        text += " (this run uses the plan's figure)" if same else \
-            f" (this run uses {_num(convert(pv.value, spec.unit, shown))}{unit})"
-    return text
-
-
-def _num(value: float) -> str:
-    return f"{value:,.6g}"
-
-
 def _value_text(value, unit_from: str, unit_to: str):
     """A constant as a number; a schedule as '2021: 0.88; 2024: 1'."""
     if isinstance(value, dict):
-        return "; ".join(f"{y}: {_num(convert(v, unit_from, unit_to))}" for y, v in sorted(value.items()))
+        return "; ".join(f"{y}: {num(convert(v, unit_from, unit_to))}" for y, v in sorted(value.items()))
     return float(convert(value, unit_from, unit_to))
 
 

@@ -107,7 +107,7 @@ class Distribution:
 
 
 def _ndtr(z: float) -> float:
-    """Standard normal CDF from the math module: equal to SciPy's within a few ulps, enough for a
+    """Standard normal CDF from the math module: SciPy's to 1e-12 relative, enough for a
     threshold check (the draws keep SciPy's, so their values do not move)."""
     return 0.5 * math.erfc(-z / math.sqrt(2.0))
 

@@ -77,3 +77,15 @@ def test_load_time_normal_cdf_agrees_with_scipy():
 
     for z in [-40.0, -8.0, -1.0, -1e-3, 0.0, 0.5, 3.0, 8.0, 40.0, -math.inf, math.inf]:
         assert _ndtr(z) == pytest.approx(float(special.ndtr(z)), rel=1e-12, abs=1e-300)
+
+
+def test_wilson_interval_equals_scipy_binomtest_to_the_last_bit():
+    from scipy.stats import binomtest
+
+    from agrosim.targets import wilson_interval
+
+    for n in (1, 2, 3, 7, 100, 1001, 100_000):
+        for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+            for confidence in (0.5, 0.8, 0.9, 0.95, 0.99):
+                ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+                assert wilson_interval(k, n, confidence) == (ci.low, ci.high), (k, n, confidence)

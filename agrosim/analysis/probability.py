@@ -5,13 +5,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from agrosim.batch import SKETCH_LEVELS, read_columns, read_sketches
 from agrosim.config.scenario import Scenario
 from agrosim.engine import recorded_indicators
 from agrosim.results import Results
-from agrosim.targets import Thresholds, evaluate, judged_values, met_runs
+from agrosim.targets import Thresholds, evaluate, judged_values, met_runs, wilson_interval
 from agrosim.units import from_internal
 
 QUANTILES = (5, 25, 50, 75, 95)
@@ -35,10 +34,10 @@ def target_table(scenario: Scenario, results: Results, confidence: float = 0.95,
     if len(scenario.targets) > 1:
         joint = np.logical_and.reduce([met_runs(t, results) for t in scenario.targets])
         k, n = int(joint.sum()), len(joint)
-        ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+        low, high = wilson_interval(k, n, confidence)
         table = pd.concat([table, pd.DataFrame([{
             "target": "ALL", "label_en": "All targets met jointly", "label_zh": "全部目标同时实现",
-            "p_met": k / n, "p_low": ci.low, "p_high": ci.high, "runs": n,
+            "p_met": k / n, "p_low": low, "p_high": high, "runs": n,
             "verdict": thresholds.classify(k / n) if n > 1 else ("met" if k else "missed")}])],
             ignore_index=True)
     return table.astype({"year": "Int64", "judged_year": "Int64", "first_year_reached": "Int64"})

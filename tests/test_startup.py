@@ -89,3 +89,11 @@ def test_wilson_interval_equals_scipy_binomtest_to_the_last_bit():
             for confidence in (0.5, 0.8, 0.9, 0.95, 0.99):
                 ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
                 assert wilson_interval(k, n, confidence) == (ci.low, ci.high), (k, n, confidence)
+
+
+def test_spearman_ranks_are_the_double_argsort_ranks():
+    from agrosim.analysis.probability import _ranks
+
+    rng = np.random.default_rng(3)
+    for x in [rng.normal(size=1000), np.round(rng.normal(size=1000)), np.ones(5), np.array([2.0, np.nan, 1.0, 2.0])]:
+        assert np.array_equal(_ranks(x), np.argsort(np.argsort(x, kind="stable"), kind="stable").astype(float))

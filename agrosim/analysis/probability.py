@@ -78,7 +78,10 @@ def describe_drivers(found: list[tuple[str, float, bool]]) -> str:
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
-    return np.argsort(np.argsort(x, kind="stable"), kind="stable").astype(float)
+    """0-based ranks, ties in run order: the inverse of the stable sort's permutation (one sort, not two)."""
+    ranks = np.empty(len(x))
+    ranks[np.argsort(x, kind="stable")] = np.arange(len(x))
+    return ranks
 
 
 def _corr(a: np.ndarray, b: np.ndarray) -> float:

@@ -9,7 +9,6 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from scipy.stats import sobol_indices
 
 from agrosim.compose import recentre
 from agrosim.config.assumptions import require_ranges
@@ -100,6 +99,8 @@ class _Dist:
 def sobol_table(func: Callable[[np.ndarray], np.ndarray], dists: list, names: list[str], n: int,
                 seed: int = 0) -> pd.DataFrame:
     """First-order and total Sobol indices of a vectorised func(x: (d, n)) -> (n,), n a power of 2."""
+    from scipy.stats import sobol_indices  # here: every report ranks its drivers with this module
+
     res = sobol_indices(func=func, n=n, dists=dists, rng=np.random.default_rng(seed))
     return pd.DataFrame({"param": names, "first": np.ravel(res.first_order), "total": np.ravel(res.total_order)})
 

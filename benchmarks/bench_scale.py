@@ -12,19 +12,19 @@ sketches, P(met), driven_by, bands; no report) three ways:
 - dask: a local `dask.distributed` cluster of 2 worker processes, 1 thread each (`--scheduler`),
   its start-up not counted (a cluster is started once for all counties).
 
-and the report of the pool's result (charts, HTML, workbook: `MonteCarlo.write`). From these it
-prints the cost per run of one worker process, the Dask overhead per chunk (dask − pool, over the
-chunks a worker computes in turn) and the parts of a scenario that do not divide over workers (the
-parent's reading, P(met), driven_by and bands, scaled linearly to 10⁵ runs when RUNS differs;
-the report), then
-extrapolates 117 counties × 10⁵ runs the way `agrosim batch` runs them, one county after another,
-each county's chunks spread over W worker processes (chunks of 10⁵ / W runs, so that one round
-of chunks covers a county):
+and the report of the pool's result (charts, HTML, workbook: `MonteCarlo.write`). It prints each
+one's wall time and throughput, then extrapolates 117 counties × 10⁵ runs the way `agrosim batch`
+runs them, one county after another, from the measured figures (scaled to 10⁵ runs per county when
+RUNS differs):
 
-    117 × (10⁵ × per-run cost / W + Dask overhead per chunk + parent part + report)
+- one machine: 117 × (the pool's whole Monte Carlo + the report);
+- a Dask cluster of W worker processes: 117 × (10⁵ × the Dask batch's seconds per run per worker / W
+  + the parent's part + the report), the parent's part being the Monte Carlo outside the batch
+  (reading, P(met), driven_by, bands). This takes the cluster's throughput per worker as measured
+  on 2 local workers (Dask's scheduling included) and assumes it holds for W workers, each county
+  cut in at least W chunks (`--chunk-size` 10⁵ / W or less); the reports stay on the client.
 
-(on one machine, W = 2 local workers and no Dask overhead). Needs dask[distributed] (the `cluster`
-extra).
+Needs dask[distributed] (the `cluster` extra).
 """
 from __future__ import annotations
 
@@ -90,25 +90,22 @@ def main() -> None:
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         timed_mc(sc, chunk, chunk, scheduler=cluster.scheduler_address)  # workers import agrosim once
         dask, dask_batch, _ = timed_mc(sc, runs, chunk, scheduler=cluster.scheduler_address)
-    per_run = serial_batch / runs  # one worker process, s per run (sampling, engine, sketch, Parquet)
-    parent = float(np.mean([serial - serial_batch, pool - pool_batch, dask - dask_batch]))
-    overhead = max(0.0, (dask_batch - pool_batch) / (chunks / 2))  # per chunk, on top of a local pool
+    scale = COUNTY_RUNS / runs
     for name, whole, batch in (("serial", serial, serial_batch), ("pool, 2 workers", pool, pool_batch),
                                ("dask, 2 workers", dask, dask_batch)):
         print(f"  {name:<16} {whole:6.1f} s wall ({batch:5.1f} s in the batch, {runs / batch:8,.0f} runs/s)",
               flush=True)
-    print(f"  one worker process: {1e6 * per_run:.0f} µs per run; Dask overhead {overhead:.2f} s per chunk; "
-          f"parent part (read, P(met), driven_by, bands) {parent:.1f} s for {runs:,} runs; "
-          f"report {report:.1f} s", flush=True)
-
-    county_parent = parent * COUNTY_RUNS / runs
+    parent = dask - dask_batch
+    per_worker = 2 * dask_batch / runs  # s per run on one Dask worker process, scheduling included
+    print(f"  report (charts, HTML, workbook) {report:.1f} s; Monte Carlo outside the batch {parent:.1f} s; "
+          f"Dask {1e6 * per_worker:.0f} µs per run per worker", flush=True)
     print(f"extrapolated, {COUNTIES} counties × {COUNTY_RUNS:,} runs, one county after another, reports included:")
-    for workers in (2, 16, 64, 256):
-        where = "one machine, 2 local workers" if workers == 2 else f"Dask cluster, {workers} worker processes"
-        extra = 0.0 if workers == 2 else overhead
-        county = COUNTY_RUNS * per_run / workers + extra + county_parent + report
-        print(f"  {where:<40} {COUNTIES * county / 60:7.1f} min ({county:.1f} s per county, chunks of "
-              f"{-(-COUNTY_RUNS // workers):,})", flush=True)
+    county = pool * scale + report
+    print(f"  {'one machine, 2 local workers':<40} {COUNTIES * county / 3600:6.2f} h ({county:.1f} s per county)")
+    for workers in (16, 64, 256):
+        county = COUNTY_RUNS * per_worker / workers + parent * scale + report
+        print(f"  {f'Dask cluster, {workers} worker processes':<40} {COUNTIES * county / 3600:6.2f} h "
+              f"({county:.1f} s per county, chunks of at most {-(-COUNTY_RUNS // workers):,} runs)", flush=True)
 
 
 if __name__ == "__main__":

@@ -117,12 +117,14 @@ def check_out(option: str, value: str | None) -> None:
 
 
 def check_file_out(option: str, value: str | None) -> None:
-    """Refuse a file to write that names a folder, or lies in a folder that does not exist."""
+    """Refuse a file to write that names a folder or a device (it is replaced whole: /dev/null must stay
+    what it is), or lies in a folder that does not exist."""
     if value is None:
         return
     path = Path(value)
-    if path.is_dir() or not path.parent.is_dir():
-        what = "a folder" if path.is_dir() else "a file in a folder that does not exist"
+    what = ("a folder" if path.is_dir() else "not a plain file" if path.exists() and not path.is_file()
+            else "a file in a folder that does not exist" if not path.parent.is_dir() else None)
+    if what:
         raise InputError([Problem("command line", option, f"'{value}', {what}", "a file in an existing folder")])
 
 

@@ -96,7 +96,7 @@ def _reforecast(p: argparse.ArgumentParser) -> None:
 
 def _calibrate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fit", action="append", default=None, help="parameter path to fit, repeatable; PATH=LOW:HIGH")
-    p.add_argument("--history", default=None,
+    p.add_argument("--history", type=cli_args.path, default=None,
                    help="CSV (same columns as --observed) of years before the base year: fit the trend and "
                         "year-to-year spread of --indicator instead of --fit")
     p.add_argument("--indicator", default="grain_yield", help="series of --history to fit (default grain_yield)")
@@ -104,11 +104,11 @@ def _calibrate(p: argparse.ArgumentParser) -> None:
                    help="parameter that receives the fitted trend (default land_grain.yield_trend_per_yr)")
     p.add_argument("--weather", default="land_grain.weather_yield_factor",
                    help="yearly factor that receives the spread (default land_grain.weather_yield_factor)")
-    p.add_argument("--write", default=None, help="calibrated scenario file to write (default: OUT/<name>/calibrate/)")
+    p.add_argument("--write", type=cli_args.path, default=None, help="calibrated scenario file to write (default: OUT/<name>/calibrate/)")
 
 
 def _report(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--allocation", default=None,
+    p.add_argument("--allocation", type=cli_args.path, default=None,
                    help="folder written by `agrosim allocate` for the same scenario: adds the allocation section")
 
 
@@ -118,7 +118,7 @@ def _serve(p: argparse.ArgumentParser) -> None:
 
 
 def _regions(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--csv", default=None, metavar="FILE", help="also write the table to this CSV file")
+    p.add_argument("--csv", type=cli_args.path, default=None, metavar="FILE", help="also write the table to this CSV file")
     p.add_argument("--wide", action="store_true",
                    help="every column on one line (default: about 100 columns, notes below the table)")
 
@@ -243,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args = build_parser().parse_args(argv)
     try:
+        cli_args.check_no_nul(argv)
         cli_args.check_out("--out", getattr(args, "out", None))
         cli_args.check_scheduler_answers(getattr(args, "scheduler", None))
         return _handler(args.command)(args)

@@ -130,6 +130,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     d = len(sc.uncertainty)
     if args.method == "sobol":
         cli_args.check_power_of_two("--samples", args.samples)
+        if d < 2:  # SciPy's estimator needs two inputs; with one, its index is 1 by definition
+            raise InputError([Problem("command line", "--method", f"sobol with {d} uncertain input",
+                                      "at least two uncertain inputs for Sobol indices (tornado or morris rank one)")])
     if args.year is not None and args.year not in sc.years:
         raise InputError([Problem("command line", "--year", str(args.year), f"a year in {sc.years[0]}..{sc.years[-1]}")])
     runs = {"sobol": args.samples * (d + 2), "morris": args.samples * (d + 1)}.get(args.method, 2 * d + 1)

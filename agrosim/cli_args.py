@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
 from pathlib import Path
 
@@ -49,6 +50,19 @@ def _number(text: str) -> float:
         return math.nan
 
 
+def path(text: str) -> str:
+    """A file or folder name the system can look up (it need not exist): not too long, no NUL, no loop."""
+    try:
+        os.stat(text)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except (OSError, ValueError) as exc:
+        shown = text if len(text) <= 80 else f"{text[:80]}… ({len(text):,} characters)"
+        raise argparse.ArgumentTypeError(f"{shown!r}: expected a usable file name "
+                                         f"({getattr(exc, 'strerror', None) or exc})") from None
+    return text
+
+
 def fraction(text: str) -> float:
     """A finite fraction in [0, 1) (NaN and infinity refused)."""
     value = _number(text)
@@ -84,6 +98,14 @@ def scheduler(text: str) -> str:
     if not match or not 1 <= int(match.group(2)) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a Dask scheduler address such as tcp://10.0.0.5:8786")
     return text.strip()
+
+
+def check_no_nul(argv: list[str]) -> None:
+    """Refuse an argument holding a NUL character: no file name or value can (a real command line cannot
+    pass one; a program calling main() in process can)."""
+    bad = [a for a in argv if "\x00" in a]
+    if bad:
+        raise InputError([Problem("command line", "", f"{bad[0]!r}, with a NUL character", "text without NUL")])
 
 
 def check_scheduler_answers(address: str | None) -> None:

@@ -56,7 +56,7 @@ def test_every_handler_exists_and_the_domain_holds_none():
                                     "'--likely'", "'--strict'"])
 def test_each_shared_argument_is_declared_once(option):
     text = "".join(path.read_text(encoding="utf-8") for path in CLI_MODULES)
-    assert len(re.findall(rf'add_argument\(\s*"{option[1:-1]}"', text)) == 1, option
+    assert len(re.findall(rf'(add_argument|_one)\(\s*"{option[1:-1]}"', text)) == 1, option
 
 
 def test_no_cli_module_re_splits_an_error_message():
@@ -97,14 +97,22 @@ def _with_investments(write) -> Path:
     (["regions", "--csv", "{dir}/no/such/x.csv"], "a file in a folder that does not exist"),
     (["calibrate", "{s}", "--observed", "{obs}", "--fit", "land_grain.yield_trend_per_yr", "--write", "{dir}"],
      "--write: found '{dir}', a folder"),
+    (["regions", "--csv", "/dev/null"], "--csv: found '/dev/null', not a plain file"),
+    (["validate", "{s}\x00"], "expected a usable file name (embedded null byte)"),
+    (["validate", "{dir}/" + "a" * 300], "characters)': expected a usable file name (File name too long)"),
+    (["solve", "{s}", "--lever", "land_grain.hsf_yield_uplift\x00"], "with a NUL character; expected text without NUL"),
+    (["sensitivity", "{one}", "--indicator", "grain_output", "--method", "sobol", "--samples", "8"],
+     "--method: found sobol with 1 uncertain input; expected at least two uncertain inputs"),
 ])
 def test_bad_values_are_refused_with_the_option_and_what_it_takes(argv, says, write, tmp_path, capsys):
     files = {"s": write("s.yaml", dict(small_grain(), targets={"g": {"indicator": "grain_output", "kind": "at_least",
                                                                      "value": "30 万吨", "year": 2023}})),
              "obs": write("obs.csv", "region,indicator,year,value,unit,source\ntestland,grain_output,2021,30,万吨,x\n"),
-             "alloc": _with_investments(write), "dir": tmp_path}
-    code, err = call([a.format(**files) for a in argv] + (["--out", str(tmp_path / "r")] if argv[0] != "regions" else []),
-                     capsys)
+             "alloc": _with_investments(write), "dir": tmp_path,
+             "one": write("one.yaml", dict(small_grain(), uncertainty={"land_grain.yield_trend_per_yr": {
+                 "dist": "uniform", "low": "0 %/yr", "high": "10 %/yr"}}))}
+    writes = argv[0] not in ("regions", "validate")
+    code, err = call([a.format(**files) for a in argv] + (["--out", str(tmp_path / "r")] if writes else []), capsys)
     assert code == 2 and says.format(**files) in err, err
     assert "Traceback" not in err and not (tmp_path / "r").exists()
 

@@ -205,7 +205,7 @@ def test_every_command_has_a_base_call_and_it_runs(files, report_folder, monkeyp
     assert served and served[0][2:4] == (0, 10)  # port 0, --runs 10 as given
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=cases())
 def test_any_argument_value_of_any_command_is_a_run_or_one_message(case, files, report_folder, monkeypatch, capsys):
     _light_reports(monkeypatch)

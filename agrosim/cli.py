@@ -25,9 +25,9 @@ from agrosim.errors import InputError, ModelError, did_you_mean
 
 @dataclass(frozen=True)
 class Command:
-    """One command: `handler` is 'module:function', imported when the command runs; `parents` build the
-    shared options (in this order, before the command's own, which `own` adds); `example` is a line of
-    the short usage shown when agrosim is called without arguments."""
+    """One command: `handler` is 'module:function', imported when the command runs; `own` adds the
+    command's own options, `parents` build the shared ones (listed in this order after its own);
+    `example` is a line of the short usage shown when agrosim is called without arguments."""
 
     name: str
     help: str
@@ -213,10 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"agrosim {agrosim.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for command in TABLE:
-        p = sub.add_parser(command.name, help=command.help, description=command.help,
-                           parents=[make() for make in command.parents])
+        own = argparse.ArgumentParser(add_help=False)  # the command's own options, listed first in its help
         if command.own:
-            command.own(p)
+            command.own(own)
+        sub.add_parser(command.name, help=command.help, description=command.help,
+                       parents=[own, *(make() for make in command.parents)])
     return parser
 
 

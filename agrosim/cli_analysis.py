@@ -10,7 +10,7 @@ import pandas as pd
 from agrosim.analysis.levers import lever, parse_range
 from agrosim import cli_args
 from agrosim.batch import check_design_size, remove_store
-from agrosim.cli import load_for_draws
+from agrosim.cli_run import load_for_draws
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.report.charts import feasibility_map, tornado
 from agrosim.report.lang import chart_context, check_lang, t, unit
@@ -130,6 +130,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     d = len(sc.uncertainty)
     if args.method == "sobol":
         cli_args.check_power_of_two("--samples", args.samples)
+        if d < 2:  # SciPy's estimator needs two inputs; with one, its index is 1 by definition
+            raise InputError([Problem("command line", "--method", f"sobol with {d} uncertain input",
+                                      "at least two uncertain inputs for Sobol indices (tornado or morris rank one)")])
     if args.year is not None and args.year not in sc.years:
         raise InputError([Problem("command line", "--year", str(args.year), f"a year in {sc.years[0]}..{sc.years[-1]}")])
     runs = {"sobol": args.samples * (d + 2), "morris": args.samples * (d + 1)}.get(args.method, 2 * d + 1)
@@ -311,8 +314,9 @@ def cmd_allocate(args: argparse.Namespace) -> int:
                                   "an `investments:` section: name: {param, cost, ...}")])
     try:
         total = parse_scalar(args.budget, ParamSpec("budget", "yuan", "budget", lo=0))
-    except ValueError as exc:
-        raise InputError([Problem("command line", "--budget", *str(exc).split("; expected ", 1))]) from None
+    except ValueError:  # the parser's message words the same unit rules for scenario files
+        raise InputError([Problem("command line", "--budget", repr(args.budget),
+                                  "a sum of money ≥ 0 with its unit, e.g. '4.38 亿元' or '600 万元'")]) from None
     first, last = sc.years[1], sc.years[-1]
     if args.years:
         a, _, b = args.years.partition("-")

@@ -1,10 +1,11 @@
-"""Checks of command-line values that argparse's types cannot express alone: finite numbers, a Dask
-address, an output folder that can be one, and the memory a design would need (checked before it
-is allocated). Each failure is bad input (exit 2) naming the option and what it takes."""
+"""Checks of command-line values: every number, year, port and address an option takes (argparse
+types), and the output folders and files, checked before anything runs. Each failure is bad input
+(exit 2) naming the option and what it takes."""
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
 from pathlib import Path
 
@@ -41,15 +42,46 @@ def year(text: str) -> int:
     return _whole(text, 1900, 2200, "a year such as 2025")
 
 
+def _number(text: str) -> float:
+    """`text` as a float; NaN when it is not a number (every range check then refuses it)."""
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def path(text: str) -> str:
+    """A file or folder name the system can look up (it need not exist): not too long, no NUL, no loop."""
+    try:
+        os.stat(text)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except (OSError, ValueError) as exc:
+        shown = text if len(text) <= 80 else f"{text[:80]}… ({len(text):,} characters)"
+        raise argparse.ArgumentTypeError(f"{shown!r}: expected a usable file name "
+                                         f"({getattr(exc, 'strerror', None) or exc})") from None
+    return text
+
+
 def fraction(text: str) -> float:
     """A finite fraction in [0, 1) (NaN and infinity refused)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
+    value = _number(text)
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"{text}: expected a fraction between 0 and 1, e.g. 0.02")
     return value
+
+
+def probability(text: str) -> float:
+    """A probability strictly between 0 and 1."""
+    value = _number(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: expected a probability strictly between 0 and 1")
+    return value
+
+
+def port(text: str) -> int:
+    """A TCP port, 0 (any free one) … 65535."""
+    return _whole(text, 0, 65535, "a port from 0 to 65535")
 
 
 def workers(text: str) -> int:
@@ -68,6 +100,31 @@ def scheduler(text: str) -> str:
     return text.strip()
 
 
+def check_no_nul(argv: list[str]) -> None:
+    """Refuse an argument holding a NUL character: no file name or value can (a real command line cannot
+    pass one; a program calling main() in process can)."""
+    bad = [a for a in argv if "\x00" in a]
+    if bad:
+        raise InputError([Problem("command line", "", f"{bad[0]!r}, with a NUL character", "text without NUL")])
+
+
+def check_scheduler_answers(address: str | None) -> None:
+    """Refuse an unreachable Dask scheduler up front (bad input, exit 2) instead of failing mid-run."""
+    if not address:
+        return
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port or 8786
+        with socket.create_connection((host, port), timeout=5):
+            pass
+    except (OSError, ValueError) as exc:
+        raise InputError([Problem("command line", "--scheduler", f"no Dask scheduler answered at {address} ({exc})",
+                                  "the address of a running scheduler, e.g. tcp://10.0.0.5:8786")]) from None
+
+
 def check_out(option: str, value: str | None) -> None:
     """Refuse an output folder that is an existing file, or lies below one, before anything runs."""
     if value is None:
@@ -79,6 +136,18 @@ def check_out(option: str, value: str | None) -> None:
                 what = "an existing file" if part == path else f"a path below the file {part}"
                 raise InputError([Problem("command line", option, f"'{value}', {what}", "a folder (or a new name)")])
             return
+
+
+def check_file_out(option: str, value: str | None) -> None:
+    """Refuse a file to write that names a folder or a device (it is replaced whole: /dev/null must stay
+    what it is), or lies in a folder that does not exist."""
+    if value is None:
+        return
+    path = Path(value)
+    what = ("a folder" if path.is_dir() else "not a plain file" if path.exists() and not path.is_file()
+            else "a file in a folder that does not exist" if not path.parent.is_dir() else None)
+    if what:
+        raise InputError([Problem("command line", option, f"'{value}', {what}", "a file in an existing folder")])
 
 
 def check_power_of_two(option: str, value: int) -> None:

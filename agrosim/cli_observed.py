@@ -1,51 +1,12 @@
-"""Command handlers for observed data: track, reforecast, calibrate, backtest.
-
-The parsers are built without the report stack; each handler imports what it needs."""
+"""Command handlers for observed data: track, reforecast, calibrate, backtest (their options are declared
+in the command table, cli.py); each handler imports what it needs."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
 from agrosim import cli_args
-from agrosim.errors import InputError, Problem
-
-
-def add_parsers(sub, batch_options) -> None:
-    """Subcommands track, reforecast, calibrate, backtest."""
-    p = sub.add_parser("track", help="observed values against the plan's implied path: on track, behind, ahead")
-    p.add_argument("scenario")
-    p.add_argument("--observed", required=True, help="CSV: region, indicator, year, value, unit, source")
-    p.add_argument("--path", choices=("linear", "growth"), default="linear",
-                   help="implied path from base to target: straight line or constant growth")
-    p.add_argument("--tolerance", type=cli_args.fraction, default=0.02, help="relative band counted as on track (0.02)")
-    p.add_argument("--out", default="reports")
-    p = sub.add_parser("reforecast", help="start from the observed years and project on (deterministic or MC)")
-    p.add_argument("scenario")
-    p.add_argument("--observed", required=True)
-    p.add_argument("--to", type=cli_args.year, default=None,
-                   help="last year to project (default: the scenario's end year)")
-    p.add_argument("--runs", type=cli_args.positive, default=None, help="Monte Carlo runs (default: one deterministic run)")
-    p.add_argument("--seed", type=cli_args.seed, default=None)
-    batch_options(p)
-    p = sub.add_parser("calibrate", help="fit trend parameters to observed series by least squares, or the trend "
-                                         "and weather spread of a series from its record before the base year")
-    p.add_argument("scenario")
-    p.add_argument("--observed", default=None, help="CSV of observed years after the base year (with --fit)")
-    p.add_argument("--fit", action="append", default=None, help="parameter path to fit, repeatable; PATH=LOW:HIGH")
-    p.add_argument("--history", default=None,
-                   help="CSV (same columns as --observed) of years before the base year: fit the trend and "
-                        "year-to-year spread of --indicator instead of --fit")
-    p.add_argument("--indicator", default="grain_yield", help="series of --history to fit (default grain_yield)")
-    p.add_argument("--trend", default="land_grain.yield_trend_per_yr",
-                   help="parameter that receives the fitted trend (default land_grain.yield_trend_per_yr)")
-    p.add_argument("--weather", default="land_grain.weather_yield_factor",
-                   help="yearly factor that receives the spread (default land_grain.weather_yield_factor)")
-    p.add_argument("--write", default=None, help="calibrated scenario file to write (default: OUT/<name>/calibrate/)")
-    p.add_argument("--out", default="reports")
-    p = sub.add_parser("backtest", help="error of a run from the base year against observed years (MAPE, bias)")
-    p.add_argument("scenario")
-    p.add_argument("--observed", required=True)
-    p.add_argument("--out", default="reports")
+from agrosim.errors import InputError, Problem, ValueProblem
 
 
 def cmd_track(args: argparse.Namespace) -> int:
@@ -103,6 +64,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from agrosim.units import convert
     from agrosim.observed import load_observed
 
+    cli_args.check_file_out("--write", args.write)
     sc = load_scenario(args.scenario)
     if args.history is not None:
         return _calibrate_history(args, sc)
@@ -169,9 +131,8 @@ def _calibrate_history(args: argparse.Namespace, sc) -> int:
     history = load_observed(args.history, sc)
     try:
         fit = fit_trend_spread(history, args.indicator, sc.base_year)
-    except ValueError as exc:
-        raise InputError([Problem(args.history, args.indicator, str(exc).partition("; expected ")[0],
-                                  str(exc).partition("; expected ")[2] or "positive values")]) from None
+    except ValueProblem as exc:
+        raise InputError([exc.at(args.history, args.indicator)]) from None
     print(f"{fit.indicator}: {fit.points} years {fit.years[0]}–{fit.years[1]}")
     print(f"trend  {fit.trend_per_yr:+.3%}/yr (standard error {fit.trend_se:.3%}/yr) -> {args.trend}")
     print(f"spread {fit.spread:.3%} a year around the trend (standard error {fit.spread_se:.3%}) -> {args.weather}")

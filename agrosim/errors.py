@@ -45,6 +45,19 @@ class InputError(Exception):
         return "\n".join([head] + lines)
 
 
+class ValueProblem(ValueError):
+    """A value that is not what was expected, raised where the place it came from is not known: the
+    caller that knows the file and key path makes a Problem of it with `at` (found and expected stay
+    apart, so no caller re-reads them out of the message). Its text is the same 'found; expected …'."""
+
+    def __init__(self, found: str, expected: str):
+        self.found, self.expected = str(found), str(expected)
+        super().__init__(f"{self.found}; expected {self.expected}")
+
+    def at(self, file: str, path: str) -> Problem:
+        return Problem(file, path, self.found, self.expected)
+
+
 class ModelError(RuntimeError):
     """The model broke one of its own invariants (a balance that does not close, a negative stock)."""
 

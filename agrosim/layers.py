@@ -27,7 +27,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("report", ("agrosim.report",)),
     # what people call: the Python API, the command line, the explorer page, generated reference docs
     ("interface", ("agrosim", "agrosim.api", "agrosim.cli", "agrosim.cli_analysis", "agrosim.cli_args",
-                   "agrosim.cli_observed", "agrosim.regions", "agrosim.reference", "agrosim.explorer")),
+                   "agrosim.cli_observed", "agrosim.cli_options", "agrosim.cli_regions", "agrosim.cli_run",
+                   "agrosim.regions", "agrosim.reference", "agrosim.explorer")),
 )
 
 

@@ -13,7 +13,6 @@ files it is: Shanxi's sub-regions in params/ are two cities and two counties of 
 """
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import textwrap
@@ -25,7 +24,6 @@ import pandas as pd
 from agrosim.baseyear import counts as base_counts
 from agrosim.config import Scenario, load_scenario
 from agrosim.config.scenario import Target, TargetModel
-from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.errors import InputError, Problem
 from agrosim.paths import bundled_params_dir
 from agrosim.units import from_internal, parse_unit
@@ -81,32 +79,17 @@ def load_regions(folder: str | Path | None = None) -> list[Scenario]:
 def _targets_outside_sectors(sc: Scenario, problems: list) -> list[Target]:
     """Targets the loader leaves out because the file has no section for their sector (a county file with
     bees only may still state the plan's pig target, evaluated by scenarios that add pigs). They are plan
-    targets all the same, so they take part in the comparison."""
-    from pydantic import ValidationError
+    targets all the same, so they take part in the comparison; they are read by the loader's own target
+    reading (value, upper bound, realised indicator), over every sector's indicators."""
+    from agrosim.config.loader import _Collector, _targets
+    from agrosim.sectors import SECTORS
 
-    indicators = _indicators()
     kept = {t.id for t in sc.targets}
-    out = []
-    for tid, raw in (sc.resolved.get("targets") or {}).items():
-        if raw is None or tid in kept:
-            continue
-        where = f"targets.{tid}"
-        try:
-            model = TargetModel.model_validate(raw)
-            ind = indicators.get(model.indicator)
-            if ind is None:
-                raise ValueError(f"unknown indicator '{model.indicator}'; expected an indicator of a sector")
-            value = parse_scalar(model.value, ParamSpec(model.indicator, ind.unit, ind.en))
-        except (ValueError, ValidationError) as exc:
-            found, _, expected = str(exc).partition("; expected ")
-            problems.append(Problem(sc.file, where, found.splitlines()[0], expected or "a valid target"))
-            continue
-        written = str(model.value).split(None, 1)
-        out.append(Target(id=tid, indicator=model.indicator, kind=model.kind, value=value, year=model.year,
-                          unit_written=written[1] if len(written) > 1 else ind.display_unit,
-                          value_written=float(written[0]) if len(written) > 1 else value,
-                          tolerance=model.tolerance, from_year=model.from_year, aspirational=model.aspirational,
-                          en=model.en or ind.en, zh=model.zh or ind.zh, source=model.source))
+    models = {tid: TargetModel.model_validate(raw) for tid, raw in (sc.resolved.get("targets") or {}).items()
+              if raw is not None and tid not in kept}  # the loader validated every target's keys already
+    col = _Collector({}, sc.file)
+    out = _targets(models, [s.name for s in SECTORS], col)
+    problems.extend(col.problems)
     return out
 
 
@@ -284,9 +267,6 @@ def _aligned(heads: list[str], rows: list[list[str]], right: set[int]) -> list[s
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write the table to `path` whole or not at all."""
     path = Path(path)
-    if not path.parent.is_dir():
-        raise InputError([Problem("command line", "--csv", f"'{path}', whose folder does not exist",
-                                  "a file in an existing folder")])
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
         table.to_csv(tmp, index=False)
@@ -294,12 +274,3 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
-
-
-def cmd_regions(args: argparse.Namespace) -> int:
-    regions = load_regions(args.folder)
-    table = compare_targets(regions)
-    print(describe(regions, table, getattr(args, "wide", False)))
-    if args.csv:
-        print(f"\ntable written to {write_csv(table, args.csv)}")
-    return 0

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from agrosim import load_scenario, simulate
-from agrosim.cli import _print_warnings, main
+from agrosim.cli import main
+from agrosim.cli_run import _print_warnings
 from agrosim.sectors import _herd, dairy, layers, pigs, sheep
 from herd_util import params
 

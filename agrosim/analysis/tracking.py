@@ -12,6 +12,7 @@ from scipy.optimize import least_squares
 from agrosim.analysis.levers import Lever
 from agrosim.config.scenario import Scenario, Target
 from agrosim.engine import simulate
+from agrosim.errors import ValueProblem
 from agrosim.units import from_internal
 
 PATHS = ("linear", "growth")
@@ -183,12 +184,13 @@ class SpreadFit:
 
 def fit_trend_spread(history: pd.DataFrame, indicator: str, before_year: int) -> SpreadFit:
     """Fit the trend and spread of `indicator` over the observed years before `before_year` (the
-    scenario's base year, whose value the region file states). Raises ValueError with too few points."""
+    scenario's base year, whose value the region file states). Raises ValueProblem (a ValueError) with
+    too few points or a value ≤ 0."""
     rows = history[(history.indicator == indicator) & (history.year < before_year)].sort_values("year")
     if len(rows) < 4:
-        raise ValueError(f"{len(rows)} values of {indicator} before {before_year}; expected at least 4 years")
+        raise ValueProblem(f"{len(rows)} values of {indicator} before {before_year}", "at least 4 years")
     if (rows.value <= 0).any():
-        raise ValueError(f"a value of {indicator} ≤ 0; expected positive values (the fit is on logarithms)")
+        raise ValueProblem(f"a value of {indicator} ≤ 0", "positive values (the fit is on logarithms)")
     years = rows.year.to_numpy(dtype=float)
     x = years - years[-1]
     y = np.log(rows.value.to_numpy(dtype=float))

@@ -1,0 +1,195 @@
+"""Command handlers for one scenario and its reports: run, mc, validate, list, report, serve.
+
+Each handler imports the stack it uses when it runs (the parser and `list` need only the standard library)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from agrosim.errors import InputError, Problem
+from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
+
+
+def _tracking(args) -> dict | None:
+    """The report's tracking settings from --observed/--path/--tolerance, or None without --observed."""
+    if getattr(args, "observed", None) is None:
+        return None
+    return {"tracking_path": args.path, "tracking_tolerance": args.tolerance}
+
+
+def _base_year_check(scenario, strict: bool) -> None:
+    """Base figures that contradict each other: exit 2 under --strict, else one warning each."""
+    from agrosim.baseyear import check
+
+    for line in check(scenario, strict):
+        print(f"warning: {line}", file=sys.stderr)
+
+
+def _print_tradeoffs(scenario, args, land_warned: bool) -> None:
+    """The trade-offs behind the verdicts (land cut, feed imported or capped, levers at a bound), one
+    'trade-off:' line each on stdout, right under the verdict table."""
+    from agrosim.analysis.tradeoffs import TradeOffThresholds, lines, scenario_tradeoffs
+
+    for line in lines(scenario_tradeoffs(scenario, TradeOffThresholds(import_share=args.warn_import_share)),
+                      land_warned=land_warned):
+        print(f"trade-off: {line}")
+
+
+def _thresholds(args):
+    """The verdict thresholds of --likely/--unlikely (each a probability, checked by its type)."""
+    from agrosim.targets import Thresholds
+
+    try:
+        return Thresholds(args.likely, args.unlikely)
+    except ValueError:
+        raise InputError([Problem("command line", "--likely/--unlikely",
+                                  f"--likely {args.likely:g} with --unlikely {args.unlikely:g}",
+                                  "--unlikely below --likely")]) from None
+
+
+def load_for_draws(args, path=None):
+    """The scenario (`path`, else args.scenario), with its placeholders held when --fixed-assumptions is given."""
+    from agrosim.config import load_scenario
+
+    fixed = {"fixed_assumptions": True} if getattr(args, "fixed_assumptions", False) else None
+    return load_scenario(path or args.scenario, fixed)
+
+
+def _verdict_table(verdicts) -> str:
+    table = verdicts[["target", "year", "kind", "target_value", "projected", "gap", "gap_pct", "unit", "verdict"]]
+    return table.to_string(index=False, float_format=lambda v: f"{v:,.1f}")
+
+
+def _print_warnings(scenario, warnings: list[str]) -> None:
+    """Land over-commitment and targets beyond biology, one line each on stderr."""
+    from agrosim.analysis.biology import beyond_biology
+
+    for line in [*warnings, *beyond_biology(scenario)]:
+        print(f"warning: {line}", file=sys.stderr)
+
+
+def cmd_run(args) -> int:
+    from agrosim.api import run
+    from agrosim.config import load_scenario
+    from agrosim.report.lang import check_lang
+    from agrosim.report.writer import write_report
+
+    check_lang(args.lang)
+    sc = load_scenario(args.scenario)
+    _check_observed(args, sc)
+    _base_year_check(sc, args.strict)
+    result = run(sc)
+    folder = write_report(Path(args.out), result.scenario, result.results, result.verdicts, lang=args.lang,
+                          observed=args.observed, tracking=_tracking(args),
+                          tradeoff_thresholds={"import_share": args.warn_import_share})
+    print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
+          f"{result.scenario.base_year}–{result.scenario.end_year}")
+    print(_verdict_table(result.verdicts))
+    _print_tradeoffs(result.scenario, args, bool(result.results.warnings))
+    _print_warnings(result.scenario, result.results.warnings)
+    print(f"\nreport written to {folder}")
+    return 0
+
+
+def cmd_mc(args) -> int:
+    from agrosim.api import check_batch_size, monte_carlo
+    from agrosim.batch import check_design_size, remove_store
+    from agrosim.report.lang import check_lang
+    from agrosim.report.writer import write_report
+
+    check_lang(args.lang)
+    thresholds = _thresholds(args)
+    sc = load_for_draws(args)
+    _check_observed(args, sc)
+    check_batch_size(args.runs or sc.runs, args.chunk_size, len(sc.years))
+    check_design_size(sc, args.runs or sc.runs, "--runs")
+    record = None if args.record is None else "all" if args.record == "all" else args.record.split(",")
+    mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
+                     work_root=args.out, progress=True, thresholds=thresholds, record=record)
+    folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
+                          mc.seed, observed=args.observed, tracking=_tracking(args), command="mc",
+                          tradeoff_thresholds={"import_share": args.warn_import_share})
+    remove_store(mc.chunks[0].parent)
+    table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
+                         "verdict"]]
+    print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
+    print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
+    _print_tradeoffs(mc.scenario, args, bool(mc.results.warnings))
+    _print_warnings(mc.scenario, mc.results.warnings)
+    print(f"\nreport written to {folder}")
+    return 0
+
+
+def _check_observed(args, scenario) -> None:
+    """Refuse a bad --observed file before running anything."""
+    if args.observed is not None:
+        from agrosim.observed import load_observed
+
+        load_observed(args.observed, scenario)
+
+
+def cmd_report(args) -> int:
+    """Redraw one report folder, or every report below a folder (OUT/<name>/ holds run/, mc/, …)."""
+    from agrosim.report.writer import find_reports, rebuild_report
+
+    tracking = {"tracking_path": args.path, "tracking_tolerance": args.tolerance}
+    folders = find_reports(Path(args.folder)) or [Path(args.folder)]  # none: rebuild_report says what is missing
+    if len(folders) > 1 and (args.observed or args.allocation):
+        raise InputError([Problem("command line", "folder", f"{args.folder}, which holds {len(folders)} reports "
+                                  f"({', '.join(str(f) for f in folders)})",
+                                  "one report folder for --observed/--allocation, e.g. " + str(folders[0]))])
+    for folder in folders:
+        done = rebuild_report(folder, args.lang, args.observed, tracking, args.allocation)
+        print(f"report.html, results.xlsx and charts rebuilt in {done}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    try:
+        from agrosim.explorer.app import serve
+    except ModuleNotFoundError as exc:
+        raise InputError([Problem("command line", "serve", f"a missing package ({exc.name})",
+                                  "the explorer's extra installed: pip install -e '.[serve]'")]) from None
+    serve(args.scenario, args.host, args.port, args.runs, args.out)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from agrosim.baseyear import validate_lines
+    from agrosim.config import load_scenario
+
+    sc = load_scenario(args.scenario)
+    _base_year_check(sc, args.strict)
+    print(f"{args.scenario}: valid ({', '.join(sc.sectors)}; {len(sc.targets)} targets; "
+          f"{sc.base_year}–{sc.end_year})")
+    _print_warnings(sc, [])
+    for key, item in sc.inconsistencies.items():
+        touched = f" [targets: {', '.join(item.targets)}]" if item.targets else ""
+        print(f"  plan inconsistency {key}: {item.en}{touched}")
+    from agrosim.report.plan_notes import plan_implied_notes
+
+    for line in plan_implied_notes(sc):
+        print(f"  plan-implied coefficient {line}")
+    print("\n".join(validate_lines(sc)))
+    return 0
+
+
+def _title(path: Path) -> str:
+    """A scenario's title, or a region file's region name; empty if the file does not parse."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: `list` reads every file
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    except (OSError, yaml.YAMLError):
+        return ""
+    region = data.get("region") if isinstance(data.get("region"), dict) else {}
+    return str(data.get("title") or " ".join(str(region.get(k, "")) for k in ("en", "zh"))).strip()
+
+
+def cmd_list(args) -> int:
+    for title, folder in (("scenarios", bundled_scenarios_dir()), ("regions", bundled_params_dir())):
+        print(f"{title} ({folder}):")
+        for path in sorted(folder.glob("*.yaml")):
+            print(f"  {path.stem:<28} {_title(path)}")
+    return 0

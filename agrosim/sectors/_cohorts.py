@@ -58,3 +58,29 @@ def competing(stock: np.ndarray, hazards: list[np.ndarray]) -> list[np.ndarray]:
 def hazard(fraction_per_yr: np.ndarray) -> np.ndarray:
     """Monthly hazard that removes `fraction_per_yr` of a stock over a year."""
     return -np.log1p(-np.minimum(fraction_per_yr, 1 - 1e-12)) / 12.0
+
+
+# --- the same month in the (ages, n) layout the yearly steps use: each age a contiguous row of runs,
+# so a shift is one slice copy and a sum over ages adds whole rows (issue 19) ---
+
+def by_age(cohorts: np.ndarray) -> np.ndarray:
+    """A contiguous (ages, n) copy of (n, ages) cohorts, to be aged in place."""
+    return np.ascontiguousarray(cohorts.T)
+
+
+def first_exit(months: np.ndarray) -> int:
+    """The lowest age at which any run's cohort leaves a stage lasting `months` (n,), at least 1."""
+    return max(1, int(np.floor(np.min(months))))
+
+
+def advance_rows(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray, first: int):
+    """`advance` in the (ages, n) layout, in place: `cohorts` (A, n) is aged (row 0 left empty) and
+    (deaths by age (A, n), exits (n,)) returned. `survival` is (A, n) or broadcastable, `exits` the
+    transposed `exit_shares` (A + 1, n), whose rows below `first` are zero and are skipped."""
+    alive = cohorts * survival
+    deaths = cohorts - alive
+    leaving = alive[first - 1:] * exits[first:]
+    cohorts[1:] = alive[:-1]
+    cohorts[first:] -= leaving[:-1]
+    cohorts[0] = 0.0
+    return deaths, leaving.sum(axis=0)

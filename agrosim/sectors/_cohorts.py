@@ -21,7 +21,7 @@ def exit_shares(months: np.ndarray, ages: int) -> np.ndarray:
     a = np.arange(ages + 1)[None, :]
     whole = np.floor(months)[:, None]
     frac = (months - np.floor(months))[:, None]
-    return np.where(a < whole, 0.0, np.where(a == whole, 1.0 - frac, 1.0))
+    return (a > whole) + (a == whole) * (1.0 - frac)  # exactly 0, 1 − frac or 1
 
 
 def advance(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray):
@@ -68,6 +68,21 @@ def by_age(cohorts: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(cohorts.T)
 
 
+def by_run(rows: np.ndarray) -> np.ndarray:
+    """The (n, ages) C-ordered copy of (ages, n) rows that a state holds: its sums over ages then
+    round alike whatever n (numpy sums a contiguous axis pairwise)."""
+    return rows.T.copy()
+
+
+def total(rows: np.ndarray) -> np.ndarray:
+    """Σ over the first axis of (ages, n) rows, row by row: the same order whatever n (numpy's own sum
+    over that axis turns pairwise when n = 1, so a run alone would round unlike the same run in a batch)."""
+    out = rows[0].copy()
+    for row in rows[1:]:
+        out += row
+    return out
+
+
 def first_exit(months: np.ndarray) -> int:
     """The lowest age at which any run's cohort leaves a stage lasting `months` (n,), at least 1."""
     return max(1, int(np.floor(np.min(months))))
@@ -79,8 +94,21 @@ def advance_rows(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray, f
     transposed `exit_shares` (A + 1, n), whose rows below `first` are zero and are skipped."""
     alive = cohorts * survival
     deaths = cohorts - alive
+    return deaths, _shift(cohorts, alive, exits, first)
+
+
+def advance_rows_at(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray, first: int, stock: np.ndarray):
+    """`advance_rows` for a survival that does not vary with age, (n,): (deaths (n,), exits (n,)),
+    the deaths taken from the stage's `stock` (n,), the sum of `cohorts`, at once."""
+    deaths = stock - stock * survival
+    cohorts *= survival
+    return deaths, _shift(cohorts, cohorts, exits, first)
+
+
+def _shift(cohorts: np.ndarray, alive: np.ndarray, exits: np.ndarray, first: int) -> np.ndarray:
+    """Age the survivors `alive` one month into `cohorts` (row 0 left empty), less those leaving; (n,) leaving."""
     leaving = alive[first - 1:] * exits[first:]
     cohorts[1:] = alive[:-1]
     cohorts[first:] -= leaving[:-1]
     cohorts[0] = 0.0
-    return deaths, leaving.sum(axis=0)
+    return total(leaving)

@@ -206,8 +206,8 @@ def step_months(s, p, t, record: bool = True):
             frac = yearly(p, "outbreak_loss_fraction", t)
             if np.any(frac != 0):
                 f["sows_outbreak_head"], sows = sows * frac, sows * (1.0 - frac)
-                f["gilts_outbreak_head"] = gilts.sum(axis=0) * frac
-                f["young_outbreak_head"] = young.sum(axis=0) * frac
+                f["gilts_outbreak_head"] = co.total(gilts) * frac
+                f["young_outbreak_head"] = co.total(young) * frac
                 gilts *= 1.0 - frac
                 young *= 1.0 - frac
             f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + zero
@@ -215,23 +215,23 @@ def step_months(s, p, t, record: bool = True):
         born = sows * r.births
         f["sow_deaths_head"], f["sows_culled_head"] = co.competing(sows, [r.h_death, r.h_cull])
         gilt_losses, f["gilts_entered_head"] = co.advance_rows(gilts, r.gilt_surv, gilt_exit, GILT_MONTHS)
-        f["gilts_culled_head"] = gilt_losses.sum(axis=0)
+        f["gilts_culled_head"] = co.total(gilt_losses)
         young_deaths, market = co.advance_rows(young, young_surv, young_exit, young_first)
         young[0] = born
         f["market_age_head"] = market
         f["born_head"] = born
         f["piglet_deaths_head"] = young_deaths[0]
-        f["finisher_deaths_head"] = young_deaths[1:].sum(axis=0)
+        f["finisher_deaths_head"] = co.total(young_deaths[1:])
         sows = sows - f["sow_deaths_head"] - f["sows_culled_head"] + f["gilts_entered_head"]
 
         target = target * growth_m
-        projected = sows * sow_surv_ahead + (gilts[1:] * ahead).sum(axis=0)
+        projected = sows * sow_surv_ahead + co.total(gilts[1:] * ahead)
         need = np.maximum(target * growth_ahead - projected, 0.0) / gilt_surv_ahead
         f["gilts_selected_head"] = np.minimum(need, r.gilt_share * market)
         gilts[0] = f["gilts_selected_head"]
         f["finishers_slaughtered_head"] = market - f["gilts_selected_head"]
 
-        over = np.maximum(young[1:].sum(axis=0) - places, 0.0)
+        over = np.maximum(co.total(young[1:]) - places, 0.0)
         if np.any(over > 0):  # growers above the places are sold as weaners, youngest first
             blocked = np.zeros_like(over)
             for a in range(1, r.ages):
@@ -244,9 +244,10 @@ def step_months(s, p, t, record: bool = True):
             if f[k] is not zero:
                 total[k] += f[k]
         if record:
-            months.append((_state(sows, gilts.T.copy(), young.T.copy(), places, target, s["sow_max_growth_per_yr"]),
+            months.append((_state(sows, co.by_run(gilts), co.by_run(young), places, target,
+                                  s["sow_max_growth_per_yr"]),
                            _with_sums(dict(f))))
-    new = _state(sows, gilts.T, young.T, places, target, s["sow_max_growth_per_yr"])
+    new = _state(sows, co.by_run(gilts), co.by_run(young), places, target, s["sow_max_growth_per_yr"])
     return new, _with_sums(total), months
 
 

@@ -100,9 +100,15 @@ def _stationary(r: _Rates, hens):
     return pullets, hen_cohorts, chicks, spent
 
 
-def _state(pullets, hens, cages, target):
+#: look-ahead weights (`ahead_weights`): fixed by the parameters, so computed once per chunk in `init`
+#: and carried in the state (never curtailed)
+LOOK_AHEAD = ("pullet_look_ahead", "hen_look_ahead")
+
+
+def _state(pullets, hens, cages, target, look_ahead):
     return {"pullet_cohorts_head": pullets, "hen_cohorts_head": hens, "pullets_head": pullets.sum(axis=1),
-            "hens_head": hens.sum(axis=1), "cages_head": cages, "hen_target_head": target}
+            "hens_head": hens.sum(axis=1), "cages_head": cages, "hen_target_head": target,
+            **dict(zip(LOOK_AHEAD, look_ahead))}
 
 
 def init(p):
@@ -110,15 +116,15 @@ def init(p):
     hens = np.where(p["base_laying_hens_head"] > 0, p["base_laying_hens_head"],
                     p["base_egg_output_kg_per_yr"] / yearly(p, "egg_kg_per_hen_yr", 0))
     pullets, hen_cohorts, _, _ = _stationary(r, hens)
-    state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy())
+    state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy(), ahead_weights(r))
     return state, {k: np.zeros_like(hens) for k in FLOWS}
 
 
 def ahead_weights(r: _Rates):
     """Weights (n, pullet ages), (n, hen ages) such that pullets·wp + hens·wh = the hens in lay `rear`
     months ahead, with no more chicks placed and no cage limit. The pipeline
-    is linear with rates fixed within the year, so the look-ahead is the adjoint of `rear` months of
-    `co.advance`, computed once a year instead of re-running the cohorts every month."""
+    is linear with rates fixed (they do not change by year), so the look-ahead is the adjoint of `rear`
+    months of `co.advance`, computed once per chunk instead of re-running the cohorts every month."""
     n = r.rear.shape[0]
     wp, wh = np.zeros((r.rear_ages, n)), np.zeros((r.lay_ages, n))
     rear_exit, lay_exit = co.by_age(r.rear_exit)[1:], co.by_age(r.lay_exit)[1:]
@@ -148,7 +154,8 @@ def step_months(s, p, t, record: bool = True):
     cages, target = s["cages_head"], s["hen_target_head"]
     zero = np.zeros_like(cages)
     total = {k: np.zeros_like(cages) for k in FLOWS}
-    w_pullets, w_hens = (co.by_age(w) for w in ahead_weights(r))
+    look_ahead = tuple(s[k] for k in LOOK_AHEAD)
+    w_pullets, w_hens = (co.by_age(w) for w in look_ahead)
     hens_in_lay, pullet_stock = s["hens_head"], s["pullets_head"]
     months = []
     for m in range(12):
@@ -183,8 +190,8 @@ def step_months(s, p, t, record: bool = True):
             if f[k] is not zero:
                 total[k] += f[k]
         if record:
-            months.append((_state(co.by_run(pullets), co.by_run(hens), cages, target), dict(f)))
-    return _state(co.by_run(pullets), co.by_run(hens), cages, target), total, months
+            months.append((_state(co.by_run(pullets), co.by_run(hens), cages, target, look_ahead), dict(f)))
+    return _state(co.by_run(pullets), co.by_run(hens), cages, target, look_ahead), total, months
 
 
 def step(s, p, t):
@@ -244,13 +251,14 @@ def assimilate(s, p, t, obs):
         f_h = f_p = np.divide(value, model, out=np.ones_like(model), where=model > 0)
     hens, pullets = hens * f_h[:, None], pullets * f_p[:, None]
     target = np.where(restart, hens.sum(axis=1), s["hen_target_head"] * f_h)
-    return _state(pullets, hens, np.maximum(s["cages_head"], hens.sum(axis=1)), target)
+    return _state(pullets, hens, np.maximum(s["cages_head"], hens.sum(axis=1)), target,
+                  tuple(s[k] for k in LOOK_AHEAD))
 
 
 SECTOR = Sector(
     name="layers", title_en="Laying hens", title_zh="蛋鸡",
     params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
-    curtail=scale_except(("cages_head", "hen_target_head", "capacity_added_places")),
+    curtail=scale_except(("cages_head", "hen_target_head", "capacity_added_places") + LOOK_AHEAD),
     init=init, step=step, report=report, check=check,
     assimilate=assimilate, observable=OBSERVABLE,
 )

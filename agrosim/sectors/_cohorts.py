@@ -18,10 +18,11 @@ def n_ages(months: np.ndarray) -> int:
 
 def exit_shares(months: np.ndarray, ages: int) -> np.ndarray:
     """(n, ages + 1): share of a cohort leaving on reaching age a (a = 0 … ages)."""
-    a = np.arange(ages + 1)[None, :]
-    whole = np.floor(months)[:, None]
-    frac = (months - np.floor(months))[:, None]
-    return (a > whole) + (a == whole) * (1.0 - frac)  # exactly 0, 1 − frac or 1
+    whole = np.floor(months)
+    out = (np.arange(ages + 1)[None, :] > whole[:, None]).astype(float)
+    runs = np.flatnonzero(whole <= ages)
+    out[runs, whole[runs].astype(int)] = 1.0 - (months - whole)[runs]
+    return out
 
 
 def advance(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray):

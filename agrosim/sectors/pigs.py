@@ -139,7 +139,8 @@ class _Rates:
         self.h_cull = np.zeros(n) if max_policy else co.hazard(p["sow_cull_per_yr"])
         self.sow_surv = np.exp(-(self.h_death + self.h_cull))
         self.gilt_surv = (1.0 - p["gilt_loss_share"]) ** (1.0 / GILT_MONTHS)
-        self.gilt_exit = co.exit_shares(np.full(n, float(GILT_MONTHS)), GILT_MONTHS)
+        self.gilt_exit = np.zeros((n, GILT_MONTHS + 1))  # `co.exit_shares` of GILT_MONTHS: all leave then
+        self.gilt_exit[:, GILT_MONTHS] = 1.0
         self.gilt_share = FEMALE_SHARE * p["gilt_eligible_share"]
 
 
@@ -309,10 +310,11 @@ def perron_root(stay: np.ndarray, kernel: np.ndarray, delays: np.ndarray) -> np.
     ≥ 1) climbs monotonically to the root; it replaces an eigenvalue solve per run (issue 19).
     """
     lam = np.maximum(stay, 1e-6)
+    delayed = delays[None, :] * kernel
     for _ in range(200):
         powers = lam[:, None] ** -delays[None, :]
         f = stay / lam + (kernel * powers).sum(axis=1) - 1.0
-        slope = -stay / lam ** 2 - (delays[None, :] * kernel * powers).sum(axis=1) / lam
+        slope = -stay / lam ** 2 - (delayed * powers).sum(axis=1) / lam
         new = lam - f / slope
         if np.all(np.abs(new - lam) <= 1e-15 * new):
             return new

@@ -89,27 +89,22 @@ def first_exit(months: np.ndarray) -> int:
     return max(1, int(np.floor(np.min(months))))
 
 
-def advance_rows(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray, first: int):
-    """`advance` in the (ages, n) layout, in place: `cohorts` (A, n) is aged (row 0 left empty) and
-    (deaths by age (A, n), exits (n,)) returned. `survival` is (A, n) or broadcastable, `exits` the
+def advance_rows(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray, first: int,
+                 stock: np.ndarray):
+    """`advance` in the (ages, n) layout, in place, for a survival (n,) that does not vary with age:
+    `cohorts` (A, n) is aged (row 0 left empty) and (deaths (n,), exits (n,)) returned; the deaths
+    are taken from the stage's `stock` (n,), the sum of `cohorts`, at once. `exits` is the
     transposed `exit_shares` (A + 1, n), whose rows below `first` are zero and are skipped."""
-    alive = cohorts * survival
-    deaths = cohorts - alive
-    return deaths, _shift(cohorts, alive, exits, first)
-
-
-def advance_rows_at(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray, first: int, stock: np.ndarray):
-    """`advance_rows` for a survival that does not vary with age, (n,): (deaths (n,), exits (n,)),
-    the deaths taken from the stage's `stock` (n,), the sum of `cohorts`, at once."""
     deaths = stock - stock * survival
     cohorts *= survival
-    return deaths, _shift(cohorts, cohorts, exits, first)
+    return deaths, shift(cohorts, exits, first)
 
 
-def _shift(cohorts: np.ndarray, alive: np.ndarray, exits: np.ndarray, first: int) -> np.ndarray:
-    """Age the survivors `alive` one month into `cohorts` (row 0 left empty), less those leaving; (n,) leaving."""
-    leaving = alive[first - 1:] * exits[first:]
-    cohorts[1:] = alive[:-1]
+def shift(cohorts: np.ndarray, exits: np.ndarray, first: int) -> np.ndarray:
+    """Age the survivors `cohorts` (A, n) one month in place (row 0 left empty), less those leaving,
+    in the layout and with the exits of `advance_rows`; returns the (n,) leaving."""
+    leaving = cohorts[first - 1:] * exits[first:]
+    cohorts[1:] = cohorts[:-1]
     cohorts[first:] -= leaving[:-1]
     cohorts[0] = 0.0
     return total(leaving)

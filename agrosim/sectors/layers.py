@@ -171,8 +171,9 @@ def step_months(s, p, t, record: bool = True):
             f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + zero
             cages = cages + f["capacity_added_places"]
         f["eggs_kg"] = hens_in_lay * eggs_per_hen_yr / 12.0
-        f["pullet_deaths_head"], moved = co.advance_rows_at(pullets, rear_surv, rear_exit, rear_first, pullet_stock)
-        f["hen_deaths_head"], f["spent_hens_head"] = co.advance_rows_at(hens, lay_surv, lay_exit, lay_first,
+        f["pullet_deaths_head"], moved = co.advance_rows(pullets, rear_surv, rear_exit, rear_first,
+                                                         pullet_stock)
+        f["hen_deaths_head"], f["spent_hens_head"] = co.advance_rows(hens, lay_surv, lay_exit, lay_first,
                                                                         hens_in_lay)
         staying = co.total(hens)
         f["pullets_housed_head"] = np.minimum(moved, np.maximum(cages - staying, 0.0))

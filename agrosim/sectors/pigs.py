@@ -184,14 +184,15 @@ def step_months(s, p, t, record: bool = True):
     """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month]; the
     monthly list only with `record`, else empty: the engine needs the year alone).
 
-    Cohorts are aged in place in the (ages, n) layout (`co.advance_rows`), and the stock sums are
-    taken once at year end, not every month."""
+    Cohorts are aged in place in the (ages, n) layout; the deaths of a stage with one survival are
+    taken from its stock, which is carried from month to month."""
     r = _Rates(p, t)
     asked = yearly(p, "sow_herd_growth_per_yr", t)
     growth_m = (1.0 + np.minimum(asked, s["sow_max_growth_per_yr"][:, t])) ** (1.0 / 12.0)
     sows, places, target = s["sows_head"], s["places_head"], s["sow_target_head"]
     gilts, young = co.by_age(s["gilt_cohorts_head"]), co.by_age(s["young_cohorts_head"])
-    young_surv, young_exit = co.by_age(r.young_surv), co.by_age(r.young_exit)
+    young_exit = co.by_age(r.young_exit)
+    suckling_surv, grower_surv = r.young_surv[:, 0], r.young_surv[:, 1]  # one survival from weaning on
     young_first = co.first_exit(p["market_age_months"])
     gilt_exit = co.by_age(r.gilt_exit)
     ahead = (r.gilt_surv[:, None] ** (GILT_MONTHS - np.arange(GILT_MONTHS)) *
@@ -213,16 +214,19 @@ def step_months(s, p, t, record: bool = True):
                 young *= 1.0 - frac
             f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + zero
             places = places + f["capacity_added_places"]
+            gilt_stock, growers = co.total(gilts), co.total(young[1:])
         born = sows * r.births
         f["sow_deaths_head"], f["sows_culled_head"] = co.competing(sows, [r.h_death, r.h_cull])
-        gilt_losses, f["gilts_entered_head"] = co.advance_rows(gilts, r.gilt_surv, gilt_exit, GILT_MONTHS)
-        f["gilts_culled_head"] = co.total(gilt_losses)
-        young_deaths, market = co.advance_rows(young, young_surv, young_exit, young_first)
+        f["gilts_culled_head"], f["gilts_entered_head"] = co.advance_rows(gilts, r.gilt_surv, gilt_exit,
+                                                                             GILT_MONTHS, gilt_stock)
+        f["piglet_deaths_head"] = young[0] - young[0] * suckling_surv
+        f["finisher_deaths_head"] = growers - growers * grower_surv
+        young[0] *= suckling_surv
+        young[1:] *= grower_surv
+        market = co.shift(young, young_exit, young_first)
         young[0] = born
         f["market_age_head"] = market
         f["born_head"] = born
-        f["piglet_deaths_head"] = young_deaths[0]
-        f["finisher_deaths_head"] = co.total(young_deaths[1:])
         sows = sows - f["sow_deaths_head"] - f["sows_culled_head"] + f["gilts_entered_head"]
 
         target = target * growth_m
@@ -230,9 +234,11 @@ def step_months(s, p, t, record: bool = True):
         need = np.maximum(target * growth_ahead - projected, 0.0) / gilt_surv_ahead
         f["gilts_selected_head"] = np.minimum(need, r.gilt_share * market)
         gilts[0] = f["gilts_selected_head"]
+        gilt_stock = co.total(gilts)
         f["finishers_slaughtered_head"] = market - f["gilts_selected_head"]
 
-        over = np.maximum(co.total(young[1:]) - places, 0.0)
+        growers = co.total(young[1:])
+        over = np.maximum(growers - places, 0.0)
         if np.any(over > 0):  # growers above the places are sold as weaners, youngest first
             blocked = np.zeros_like(over)
             for a in range(1, r.ages):
@@ -241,6 +247,7 @@ def step_months(s, p, t, record: bool = True):
                 over = over - sold
                 blocked = blocked + sold
             f["weaners_blocked_head"] = blocked
+            growers = co.total(young[1:])
         for k in PRIMARY_FLOWS:
             if f[k] is not zero:
                 total[k] += f[k]

@@ -45,3 +45,28 @@ def test_each_run_of_a_batch_equals_the_run_alone(outbreak):
         alone = simulate(sc, 1, {k: v[r:r + 1] for k, v in draws.items()}, run_offset=r)
         for name, arr in alone.data.items():
             np.testing.assert_array_equal(arr[0], batch.data[name][r], err_msg=f"{name}, run {r}")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_month_in_the_ages_by_runs_layout_equals_the_reference_step(seed):
+    """`_cohorts.advance_rows` (in place, (ages, n), deaths from the stock) against `advance`
+    ((n, ages), the plain definition): the same cohorts, exits and deaths, stages of whole and
+    fractional lengths mixed, to 1e-12."""
+    from agrosim.sectors import _cohorts as co
+
+    rng = np.random.default_rng(seed)
+    n = 7
+    months = np.r_[rng.uniform(2.0, 9.0, n - 2), 5.0, 9.0]
+    ages = co.n_ages(months)
+    exits = co.exit_shares(months, ages)
+    survival = rng.uniform(0.8, 1.0, n)
+    cohorts = rng.uniform(0.0, 1e4, (n, ages))
+    aged, deaths, leaving = co.advance(cohorts, survival[:, None], exits)
+
+    rows = co.by_age(cohorts)
+    row_deaths, row_leaving = co.advance_rows(rows, survival, co.by_age(exits), co.first_exit(months),
+                                              co.total(rows))
+    np.testing.assert_allclose(rows.T, aged, rtol=1e-12)
+    np.testing.assert_allclose(row_deaths, deaths.sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(row_leaving, leaving, rtol=1e-12)
+    assert np.all(rows[0] == 0.0) and np.all(leaving > 0)

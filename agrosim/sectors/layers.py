@@ -122,9 +122,9 @@ def init(p):
 
 def ahead_weights(r: _Rates):
     """Weights (n, pullet ages), (n, hen ages) such that pullets·wp + hens·wh = the hens in lay `rear`
-    months ahead, with no more chicks placed and no cage limit. The pipeline
-    is linear with rates fixed (they do not change by year), so the look-ahead is the adjoint of `rear`
-    months of `co.advance`, computed once per chunk instead of re-running the cohorts every month."""
+    months ahead, with no more chicks placed and no cage limit. The pipeline is linear with rates that
+    do not change by year, so the look-ahead is the adjoint of `rear` months of `co.advance`, computed
+    once per chunk (in `init`) instead of re-running the cohorts every month."""
     n = r.rear.shape[0]
     wp, wh = np.zeros((r.rear_ages, n)), np.zeros((r.lay_ages, n))
     rear_exit, lay_exit = co.by_age(r.rear_exit)[1:], co.by_age(r.lay_exit)[1:]

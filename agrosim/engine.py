@@ -26,9 +26,10 @@ def check_balances(sector: Sector, old: dict, new: dict, flows: dict, year: int)
             run = int(np.nanargmax(np.where(np.isnan(err), np.inf, err)))
             raise ModelError(f"{sector.name}: balance of {bal.stock} does not close in {year} "
                              f"(run {run}, relative error {err.flat[run]:.3g})")
+        floor = -BALANCE_RTOL * scale
         for name in (bal.stock, *bal.inflows, *bal.outflows):
             arr = new[name] if name == bal.stock else flows[name]
-            if np.any(arr < -BALANCE_RTOL * scale) or np.any(np.isnan(arr)):
+            if not np.all(arr >= floor):  # false for a NaN too
                 raise ModelError(f"{sector.name}: {name} is negative or NaN in {year}")
 
 

@@ -18,10 +18,11 @@ def n_ages(months: np.ndarray) -> int:
 
 def exit_shares(months: np.ndarray, ages: int) -> np.ndarray:
     """(n, ages + 1): share of a cohort leaving on reaching age a (a = 0 … ages)."""
-    a = np.arange(ages + 1)[None, :]
-    whole = np.floor(months)[:, None]
-    frac = (months - np.floor(months))[:, None]
-    return np.where(a < whole, 0.0, np.where(a == whole, 1.0 - frac, 1.0))
+    whole = np.floor(months)
+    out = (np.arange(ages + 1)[None, :] > whole[:, None]).astype(float)
+    runs = np.flatnonzero(whole <= ages)
+    out[runs, whole[runs].astype(int)] = 1.0 - (months - whole)[runs]
+    return out
 
 
 def advance(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray):
@@ -58,3 +59,52 @@ def competing(stock: np.ndarray, hazards: list[np.ndarray]) -> list[np.ndarray]:
 def hazard(fraction_per_yr: np.ndarray) -> np.ndarray:
     """Monthly hazard that removes `fraction_per_yr` of a stock over a year."""
     return -np.log1p(-np.minimum(fraction_per_yr, 1 - 1e-12)) / 12.0
+
+
+# --- the same month in the (ages, n) layout the yearly steps use: each age a contiguous row of runs,
+# so a shift is one slice copy and a sum over ages adds whole rows (issue 19) ---
+
+def by_age(cohorts: np.ndarray) -> np.ndarray:
+    """A contiguous (ages, n) copy of (n, ages) cohorts, to be aged in place."""
+    return np.ascontiguousarray(cohorts.T)
+
+
+def by_run(rows: np.ndarray) -> np.ndarray:
+    """The (n, ages) C-ordered copy of (ages, n) rows that a state holds: its sums over ages then
+    round alike whatever n (numpy sums a contiguous axis pairwise)."""
+    return rows.T.copy()
+
+
+def total(rows: np.ndarray) -> np.ndarray:
+    """Σ over the first axis of (ages, n) rows, row by row: the same order whatever n (numpy's own sum
+    over that axis turns pairwise when n = 1, so a run alone would round unlike the same run in a batch)."""
+    out = rows[0].copy()
+    for row in rows[1:]:
+        out += row
+    return out
+
+
+def first_exit(months: np.ndarray) -> int:
+    """The lowest age at which any run's cohort leaves a stage lasting `months` (n,), at least 1."""
+    return max(1, int(np.floor(np.min(months))))
+
+
+def advance_rows(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray, first: int,
+                 stock: np.ndarray):
+    """`advance` in the (ages, n) layout, in place, for a survival (n,) that does not vary with age:
+    `cohorts` (A, n) is aged (row 0 left empty) and (deaths (n,), exits (n,)) returned; the deaths
+    are taken from the stage's `stock` (n,), the sum of `cohorts`, at once. `exits` is the
+    transposed `exit_shares` (A + 1, n), whose rows below `first` are zero and are skipped."""
+    deaths = stock - stock * survival
+    cohorts *= survival
+    return deaths, shift(cohorts, exits, first)
+
+
+def shift(cohorts: np.ndarray, exits: np.ndarray, first: int) -> np.ndarray:
+    """Age the survivors `cohorts` (A, n) one month in place (row 0 left empty), less those leaving,
+    in the layout and with the exits of `advance_rows`; returns the (n,) leaving."""
+    leaving = cohorts[first - 1:] * exits[first:]
+    cohorts[1:] = cohorts[:-1]
+    cohorts[first:] -= leaving[:-1]
+    cohorts[0] = 0.0
+    return total(leaving)

@@ -206,8 +206,19 @@ def init(p: Mapping[str, np.ndarray], kind: HerdKind):
     return state, {k: np.zeros_like(herd) for k in FLOWS}
 
 
-def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind):
-    """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month])."""
+SUMS = {"deaths_head": "deaths", "outbreak_loss_head": "outbreak", "excess_sold_head": "excess"}
+
+
+def _with_sums(f: dict) -> dict:
+    """The flows with their sums over the stages (deaths, outbreak loss, excess sold) added."""
+    for key, what in SUMS.items():
+        f[key] = sum(f[f"{c}_{what}_head"] for c in CLASSES)
+    return f
+
+
+def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, record: bool = True):
+    """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month]; the
+    monthly list only with `record`, else empty: the engine needs the year alone)."""
     nm = kind.names
     r = rates(p, kind, t)
     wanted_m = yearly(p, nm["bought"], t) / 12.0
@@ -221,68 +232,77 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind):
     pool_per_target = _pool_target(r, 1.0, growth_m)
     female_kept_share = r.fs if kind.males_sold_at_birth else 1.0  # share of births entering `young`
     weaned_female_share = 1.0 if kind.males_sold_at_birth else r.fs
+    planned_r = wanted_m if kind.bought_into == "replacements" else 0.0
+    buying = np.any(wanted_m > 0)
     zero = np.zeros_like(s["herd_head"])
-    total = dict.fromkeys(FLOWS, zero)
+    total = {k: np.zeros_like(zero) for k in FLOWS if k not in SUMS}
     months = []
+    stock = {c: s[f"{c}_head"] for c in CLASSES}
+    places, target = s["capacity_places"], s["target_breeders_head"]
     for m in range(12):
         f = dict.fromkeys(FLOWS, zero)  # entries are replaced, never changed in place
         if m == 0:
             frac = yearly(p, "outbreak_loss_fraction", t)
-            for c in CLASSES:
-                f[f"{c}_outbreak_head"] = s[f"{c}_head"] * frac
+            if np.any(frac != 0):
+                for c in CLASSES:
+                    f[f"{c}_outbreak_head"] = stock[c] * frac
+                    stock[c] = stock[c] - f[f"{c}_outbreak_head"]
             f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t)
-        b0 = s["breeders_head"] - f["breeders_outbreak_head"]
-        y0 = s["young_head"] - f["young_outbreak_head"]
-        r0 = s["replacements_head"] - f["replacements_outbreak_head"]
-        f0 = s["finishing_head"] - f["finishing_outbreak_head"]
+            places = places + f["capacity_added_places"]
+        b0, y0, r0, f0 = (stock[c] for c in CLASSES)
         f["breeders_deaths_head"], f["culled_head"] = b0 * k_b[0], b0 * k_b[1]
         f["young_deaths_head"], f["weaned_head"] = y0 * k_y[0], y0 * k_y[1]
         f["replacements_deaths_head"], f["entered_breeding_head"] = r0 * k_r[0], r0 * k_r[1]
-        f["finishing_deaths_head"], f["finished_head"] = f0 * k_f[0], f0 * k_f[1]
+        if kind.finishing:
+            f["finishing_deaths_head"], f["finished_head"] = f0 * k_f[0], f0 * k_f[1]
         births = r.births * b0
         f["born_head"] = births * female_kept_share
         f["males_sold_at_birth_head"] = births - f["born_head"]
         weaned_f = f["weaned_head"] * weaned_female_share
 
-        target = s["target_breeders_head"] * (1.0 + growth_m)
+        target = target * (1.0 + growth_m)
         b1 = b0 - f["breeders_deaths_head"] - f["culled_head"] + f["entered_breeding_head"]
         r1 = r0 - f["replacements_deaths_head"] - f["entered_breeding_head"]
         pool = pool_per_target * target + np.maximum(target - b1, 0.0)
-        planned_r = wanted_m if kind.bought_into == "replacements" else 0.0
         f["kept_head"] = np.clip(pool - r1 - planned_r, 0.0, weaned_f)
         rest = f["weaned_head"] - f["kept_head"]
         f["to_finishing_head" if kind.finishing else "weaned_sold_head"] = rest
-        new = {
-            "breeders_head": b1,
-            "young_head": y0 - f["young_deaths_head"] - f["weaned_head"] + f["born_head"],
-            "replacements_head": r1 + f["kept_head"],
-            "finishing_head": f0 - f["finishing_deaths_head"] - f["finished_head"] + f["to_finishing_head"],
-            "capacity_places": s["capacity_places"] + f["capacity_added_places"],
-            "target_breeders_head": target, "growth_limit_per_yr": s["growth_limit_per_yr"],
-        }
+        stock = {"breeders": b1, "young": y0 - f["young_deaths_head"] - f["weaned_head"] + f["born_head"],
+                 "replacements": r1 + f["kept_head"],
+                 "finishing": (f0 - f["finishing_deaths_head"] - f["finished_head"] + f["to_finishing_head"]
+                               if kind.finishing else f0)}
         f["breeder_years"] = b1 / 12.0
-        herd = sum(new[f"{c}_head"] for c in CLASSES)
-        f["bought_wanted_head"] = wanted_m + 0.0 * herd
-        f["bought_head"] = np.clip(np.minimum(wanted_m, new["capacity_places"] - herd), 0.0, None)
-        new[f"{kind.bought_into}_head"] = new[f"{kind.bought_into}_head"] + f["bought_head"]
-        over = np.maximum(herd + f["bought_head"] - new["capacity_places"], 0.0)
-        for c in kind.sell_order:
-            sold = np.minimum(new[f"{c}_head"], over)
-            f[f"{c}_excess_head"] = sold
-            new[f"{c}_head"] = new[f"{c}_head"] - sold
-            over = over - sold
-        for what, key in (("deaths", "deaths_head"), ("outbreak", "outbreak_loss_head"), ("excess", "excess_sold_head")):
-            f[key] = sum(f[f"{c}_{what}_head"] for c in CLASSES)
-        new["herd_head"] = sum(new[f"{c}_head"] for c in CLASSES)
-        s = new
-        months.append((dict(new), f))
-        for k in FLOWS:
-            total[k] = total[k] + f[k]
-    return s, total, months
+        herd = sum(stock.values())
+        if buying:
+            f["bought_wanted_head"] = wanted_m + zero
+            f["bought_head"] = np.clip(np.minimum(wanted_m, places - herd), 0.0, None)
+            stock[kind.bought_into] = stock[kind.bought_into] + f["bought_head"]
+        over = np.maximum(herd + f["bought_head"] - places, 0.0)
+        if np.any(over > 0):  # animals above the places are sold, stages in `sell_order`
+            for c in kind.sell_order:
+                sold = np.minimum(stock[c], over)
+                f[f"{c}_excess_head"] = sold
+                stock[c] = stock[c] - sold
+                over = over - sold
+        for k in total:
+            if f[k] is not zero:
+                total[k] += f[k]
+        if record:
+            months.append((_herd_state(stock, places, target, s), _with_sums(dict(f))))
+    return _herd_state(stock, places, target, s), _with_sums(total), months
+
+
+def _herd_state(stock: dict, places, target, s: dict) -> dict:
+    """The state dict of the stage stocks, the places and the planned path (the rest kept from `s`)."""
+    new = dict(s)
+    new.update({f"{c}_head": v for c, v in stock.items()})
+    new["herd_head"] = sum(new[f"{c}_head"] for c in CLASSES)
+    new["capacity_places"], new["target_breeders_head"] = places, target
+    return new
 
 
 def step(s, p, t, kind: HerdKind):
-    new, flows, _ = step_months(s, p, t, kind)
+    new, flows, _ = step_months(s, p, t, kind, record=False)
     return new, flows
 
 
@@ -438,4 +458,5 @@ def assimilate(s: dict, p: Mapping[str, np.ndarray], t: int, obs: Mapping[str, n
 
 #: shrink a herd to a share of its size when feed is short: every head and its flows, not places
 #: nor the breeding target and growth limit
-CURTAIL = scale_except(("capacity_places", "target_breeders_head", "growth_limit_per_yr", "capacity_added_places"))
+KEPT = ("capacity_places", "target_breeders_head", "growth_limit_per_yr", "capacity_added_places")
+CURTAIL = scale_except(KEPT)

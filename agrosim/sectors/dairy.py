@@ -18,7 +18,7 @@ import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
 from agrosim.sectors import _herd
-from agrosim.sectors.base import IndicatorSpec as I, Sector
+from agrosim.sectors.base import IndicatorSpec as I, Sector, scale_except
 
 PARAMS = (
     P("base_herd_head", "head", "Dairy cattle of all ages at the end of the base year (奶牛存栏); 0 = not given.",
@@ -116,13 +116,17 @@ def derive(p):
 
 
 def init(p):
-    return _herd.init(derive(p), KIND)
+    """The stationary herd of `derive(p)`; its base-year milk per cow is kept in the state, so the
+    yearly report need not derive it again."""
+    derived = derive(p)
+    state, flows = _herd.init(derived, KIND)
+    state["milk_kg_per_cow_per_yr"] = derived["milk_kg_per_cow_per_yr"] + 0.0 * state["herd_head"]
+    return state, flows
 
 
 def report(s, f, p, t):
-    p = derive(p)
-    f = _herd.base_flows(p, KIND) if t == 0 else f
-    per_cow = p["milk_kg_per_cow_per_yr"] * (1.0 + p["milk_yield_growth_per_yr"]) ** t
+    f = _herd.base_flows(derive(p), KIND) if t == 0 else f
+    per_cow = s["milk_kg_per_cow_per_yr"] * (1.0 + p["milk_yield_growth_per_yr"]) ** t
     return {
         "dairy_herd": s["herd_head"], "dairy_cows": s["breeders_head"], "dairy_heifers": s["replacements_head"],
         "dairy_calves": s["young_head"], "milk_kg_per_cow": per_cow + 0.0 * s["herd_head"],
@@ -137,7 +141,7 @@ def report(s, f, p, t):
 SECTOR = Sector(
     name="dairy", title_en="Dairy cattle", title_zh="奶牛",
     params=PARAMS, tables=(), balances=_herd.balances(KIND), indicators=INDICATORS,
-    curtail=_herd.CURTAIL, limit=partial(_herd.limit, kind=KIND, breeders="dairy_cows"),
+    curtail=scale_except(_herd.KEPT + ("milk_kg_per_cow_per_yr",)), limit=partial(_herd.limit, kind=KIND, breeders="dairy_cows"),
     init=init, step=partial(_herd.step, kind=KIND), report=report,
     check=lambda p: _herd.check(derive(p), kind=KIND, sector="dairy"),
     assimilate=partial(_herd.assimilate, kind=KIND, stock="dairy_herd", breeders="dairy_cows"),

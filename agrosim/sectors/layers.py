@@ -100,9 +100,15 @@ def _stationary(r: _Rates, hens):
     return pullets, hen_cohorts, chicks, spent
 
 
-def _state(pullets, hens, cages, target):
+#: look-ahead weights (`ahead_weights`): fixed by the parameters, so computed once per chunk in `init`
+#: and carried in the state (never curtailed)
+LOOK_AHEAD = ("pullet_look_ahead", "hen_look_ahead")
+
+
+def _state(pullets, hens, cages, target, look_ahead):
     return {"pullet_cohorts_head": pullets, "hen_cohorts_head": hens, "pullets_head": pullets.sum(axis=1),
-            "hens_head": hens.sum(axis=1), "cages_head": cages, "hen_target_head": target}
+            "hens_head": hens.sum(axis=1), "cages_head": cages, "hen_target_head": target,
+            **dict(zip(LOOK_AHEAD, look_ahead))}
 
 
 def init(p):
@@ -110,67 +116,87 @@ def init(p):
     hens = np.where(p["base_laying_hens_head"] > 0, p["base_laying_hens_head"],
                     p["base_egg_output_kg_per_yr"] / yearly(p, "egg_kg_per_hen_yr", 0))
     pullets, hen_cohorts, _, _ = _stationary(r, hens)
-    state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy())
+    state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy(), ahead_weights(r))
     return state, {k: np.zeros_like(hens) for k in FLOWS}
 
 
 def ahead_weights(r: _Rates):
     """Weights (n, pullet ages), (n, hen ages) such that pullets·wp + hens·wh = the hens in lay `rear`
-    months ahead, with no more chicks placed and no cage limit. The pipeline is linear with rates
-    fixed within the year, so the look-ahead is the adjoint of `rear` months of `co.advance`, computed
-    once a year instead of re-running the cohorts every month."""
+    months ahead, with no more chicks placed and no cage limit. The pipeline is linear with rates that
+    do not change by year, so the look-ahead is the adjoint of `rear` months of `co.advance`, computed
+    once per chunk (in `init`) instead of re-running the cohorts every month."""
     n = r.rear.shape[0]
-    wp, wh = np.zeros((n, r.rear_ages)), np.zeros((n, r.lay_ages))
-    stay_p = r.rear_surv * (1.0 - r.rear_exit[:, 1:])   # (n, ages): survives the month, stays a pullet
-    move_p = r.rear_surv * r.rear_exit[:, 1:]           # survives and moves into lay
-    stay_h = r.lay_surv * (1.0 - r.lay_exit[:, 1:])
+    wp, wh = np.zeros((r.rear_ages, n)), np.zeros((r.lay_ages, n))
+    rear_exit, lay_exit = co.by_age(r.rear_exit)[1:], co.by_age(r.lay_exit)[1:]
+    stay_p = r.rear_surv.T * (1.0 - rear_exit)   # (ages, n): survives the month, stays a pullet
+    move_p = r.rear_surv.T * rear_exit           # survives and moves into lay
+    stay_h = r.lay_surv.T * (1.0 - lay_exit)
     for k in range(r.rear_ages, 0, -1):
-        wh = wh + (r.rear == k)[:, None]                # count the flock in lay after month k
-        wp = np.concatenate([wp[:, 1:], np.zeros((n, 1))], axis=1) * stay_p + move_p * wh[:, :1]
-        wh = np.concatenate([wh[:, 1:], np.zeros((n, 1))], axis=1) * stay_h
-    return wp, wh
+        wh = wh + (r.rear == k)                  # count the flock in lay after month k
+        wp = np.concatenate([wp[1:], np.zeros((1, n))]) * stay_p + move_p * wh[0]
+        wh = np.concatenate([wh[1:], np.zeros((1, n))]) * stay_h
+    return wp.T, wh.T  # views of the (ages, n) arrays the step uses
 
 
-def step_months(s, p, t):
-    """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month])."""
+def step_months(s, p, t, record: bool = True):
+    """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month]; the
+    monthly list only with `record`, else empty: the engine needs the year alone).
+
+    Cohorts are aged in place in the (ages, n) layout (`co.advance_rows`)."""
     r = _Rates(p)
     growth_m = (1.0 + yearly(p, "flock_growth_per_yr", t)) ** (1.0 / 12.0)
-    pullets, hens = s["pullet_cohorts_head"], s["hen_cohorts_head"]
+    growth_ahead = growth_m ** r.rear
+    eggs_per_hen_yr = yearly(p, "egg_kg_per_hen_yr", t)
+    pullets, hens = co.by_age(s["pullet_cohorts_head"]), co.by_age(s["hen_cohorts_head"])
+    rear_surv, lay_surv = r.rear_surv[:, 0], r.lay_surv[:, 0]
+    rear_exit, lay_exit = co.by_age(r.rear_exit), co.by_age(r.lay_exit)
+    rear_first, lay_first = co.first_exit(r.rear), co.first_exit(p["laying_months"])
     cages, target = s["cages_head"], s["hen_target_head"]
+    zero = np.zeros_like(cages)
     total = {k: np.zeros_like(cages) for k in FLOWS}
-    w_pullets, w_hens = ahead_weights(r)
+    look_ahead = tuple(s[k] for k in LOOK_AHEAD)
+    w_pullets, w_hens = (co.by_age(w) for w in look_ahead)
+    hens_in_lay, pullet_stock = s["hens_head"], s["pullets_head"]
     months = []
     for m in range(12):
-        f = {k: np.zeros_like(cages) for k in FLOWS}
+        f = dict.fromkeys(FLOWS, zero)  # entries are replaced, never changed in place
         if m == 0:
             frac = yearly(p, "outbreak_loss_fraction", t)
-            f["pullets_outbreak_head"], pullets = pullets.sum(axis=1) * frac, pullets * (1.0 - frac[:, None])
-            f["hens_outbreak_head"], hens = hens.sum(axis=1) * frac, hens * (1.0 - frac[:, None])
-            f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + 0.0 * cages
+            if np.any(frac != 0):
+                f["pullets_outbreak_head"] = co.total(pullets) * frac
+                f["hens_outbreak_head"] = co.total(hens) * frac
+                pullets *= 1.0 - frac
+                hens *= 1.0 - frac
+                hens_in_lay, pullet_stock = co.total(hens), co.total(pullets)
+            f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + zero
             cages = cages + f["capacity_added_places"]
-        f["eggs_kg"] = hens.sum(axis=1) * yearly(p, "egg_kg_per_hen_yr", t) / 12.0
-        pullets, deaths, moved = co.advance(pullets, r.rear_surv, r.rear_exit)
-        f["pullet_deaths_head"] = deaths.sum(axis=1)
-        hens, deaths, f["spent_hens_head"] = co.advance(hens, r.lay_surv, r.lay_exit)
-        f["hen_deaths_head"] = deaths.sum(axis=1)
-        f["pullets_housed_head"] = np.minimum(moved, np.maximum(cages - hens.sum(axis=1), 0.0))
+        f["eggs_kg"] = hens_in_lay * eggs_per_hen_yr / 12.0
+        f["pullet_deaths_head"], moved = co.advance_rows(pullets, rear_surv, rear_exit, rear_first,
+                                                         pullet_stock)
+        f["hen_deaths_head"], f["spent_hens_head"] = co.advance_rows(hens, lay_surv, lay_exit, lay_first,
+                                                                        hens_in_lay)
+        staying = co.total(hens)
+        f["pullets_housed_head"] = np.minimum(moved, np.maximum(cages - staying, 0.0))
         f["pullets_sold_head"] = moved - f["pullets_housed_head"]
-        hens[:, 0] = f["pullets_housed_head"]
+        hens[0] = f["pullets_housed_head"]
+        hens_in_lay = staying + f["pullets_housed_head"]
 
         target = target * growth_m
-        wanted = np.minimum(target * growth_m ** r.rear, cages)
-        ahead = (pullets * w_pullets).sum(axis=1) + (hens * w_hens).sum(axis=1)
+        wanted = np.minimum(target * growth_ahead, cages)
+        ahead = co.total(pullets * w_pullets) + co.total(hens * w_hens)
         f["chicks_placed_head"] = np.maximum(wanted - ahead, 0.0) / r.to_lay
-        pullets[:, 0] = f["chicks_placed_head"]
-        state = _state(pullets, hens, cages, target)
-        months.append((state, f))
+        pullets[0] = f["chicks_placed_head"]
+        pullet_stock = co.total(pullets)
         for k in FLOWS:
-            total[k] = total[k] + f[k]
-    return months[-1][0], total, months
+            if f[k] is not zero:
+                total[k] += f[k]
+        if record:
+            months.append((_state(co.by_run(pullets), co.by_run(hens), cages, target, look_ahead), dict(f)))
+    return _state(co.by_run(pullets), co.by_run(hens), cages, target, look_ahead), total, months
 
 
 def step(s, p, t):
-    new, flows, _ = step_months(s, p, t)
+    new, flows, _ = step_months(s, p, t, record=False)
     return new, flows
 
 
@@ -226,13 +252,14 @@ def assimilate(s, p, t, obs):
         f_h = f_p = np.divide(value, model, out=np.ones_like(model), where=model > 0)
     hens, pullets = hens * f_h[:, None], pullets * f_p[:, None]
     target = np.where(restart, hens.sum(axis=1), s["hen_target_head"] * f_h)
-    return _state(pullets, hens, np.maximum(s["cages_head"], hens.sum(axis=1)), target)
+    return _state(pullets, hens, np.maximum(s["cages_head"], hens.sum(axis=1)), target,
+                  tuple(s[k] for k in LOOK_AHEAD))
 
 
 SECTOR = Sector(
     name="layers", title_en="Laying hens", title_zh="蛋鸡",
     params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
-    curtail=scale_except(("cages_head", "hen_target_head", "capacity_added_places")),
+    curtail=scale_except(("cages_head", "hen_target_head", "capacity_added_places") + LOOK_AHEAD),
     init=init, step=step, report=report, check=check,
     assimilate=assimilate, observable=OBSERVABLE,
 )

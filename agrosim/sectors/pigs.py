@@ -118,6 +118,8 @@ FLOWS = ("born_head", "piglet_deaths_head", "finisher_deaths_head", "market_age_
          "finishers_slaughtered_head", "weaners_blocked_head", "sow_deaths_head", "sows_culled_head",
          "gilts_culled_head", "gilts_entered_head", "sows_outbreak_head", "gilts_outbreak_head",
          "young_outbreak_head", "outbreak_loss_head", "slaughtered_head", "deaths_head", "capacity_added_places")
+#: the flows a month produces; the others are their sums by kind (`_with_sums`)
+PRIMARY_FLOWS = tuple(k for k in FLOWS if k not in ("slaughtered_head", "deaths_head", "outbreak_loss_head"))
 
 
 class _Rates:
@@ -137,7 +139,8 @@ class _Rates:
         self.h_cull = np.zeros(n) if max_policy else co.hazard(p["sow_cull_per_yr"])
         self.sow_surv = np.exp(-(self.h_death + self.h_cull))
         self.gilt_surv = (1.0 - p["gilt_loss_share"]) ** (1.0 / GILT_MONTHS)
-        self.gilt_exit = co.exit_shares(np.full(n, float(GILT_MONTHS)), GILT_MONTHS)
+        self.gilt_exit = np.zeros((n, GILT_MONTHS + 1))  # `co.exit_shares` of GILT_MONTHS: all leave then
+        self.gilt_exit[:, GILT_MONTHS] = 1.0
         self.gilt_share = FEMALE_SHARE * p["gilt_eligible_share"]
 
 
@@ -177,63 +180,95 @@ def init(p):
     return state, {k: np.zeros_like(places) for k in FLOWS}
 
 
-def step_months(s, p, t):
-    """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month])."""
+def step_months(s, p, t, record: bool = True):
+    """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month]; the
+    monthly list only with `record`, else empty: the engine needs the year alone).
+
+    Cohorts are aged in place in the (ages, n) layout; the deaths of a stage with one survival are
+    taken from its stock, which is carried from month to month."""
     r = _Rates(p, t)
     asked = yearly(p, "sow_herd_growth_per_yr", t)
     growth_m = (1.0 + np.minimum(asked, s["sow_max_growth_per_yr"][:, t])) ** (1.0 / 12.0)
-    sows, gilts, young = s["sows_head"], s["gilt_cohorts_head"], s["young_cohorts_head"]
-    places, target = s["places_head"], s["sow_target_head"]
-    total = {k: np.zeros_like(sows) for k in FLOWS}
+    sows, places, target = s["sows_head"], s["places_head"], s["sow_target_head"]
+    gilts, young = co.by_age(s["gilt_cohorts_head"]), co.by_age(s["young_cohorts_head"])
+    young_exit = co.by_age(r.young_exit)
+    suckling_surv, grower_surv = r.young_surv[:, 0], r.young_surv[:, 1]  # one survival from weaning on
+    young_first = co.first_exit(p["market_age_months"])
+    gilt_exit = co.by_age(r.gilt_exit)
+    ahead = (r.gilt_surv[:, None] ** (GILT_MONTHS - np.arange(GILT_MONTHS)) *
+             r.sow_surv[:, None] ** np.arange(GILT_MONTHS)).T[1:]
+    sow_surv_ahead, gilt_surv_ahead = r.sow_surv ** GILT_MONTHS, r.gilt_surv ** GILT_MONTHS
+    growth_ahead = growth_m ** GILT_MONTHS
+    zero = np.zeros_like(sows)
+    total = {k: np.zeros_like(sows) for k in PRIMARY_FLOWS}
     months = []
-    ahead = r.gilt_surv[:, None] ** (GILT_MONTHS - np.arange(GILT_MONTHS)) * \
-        r.sow_surv[:, None] ** np.arange(GILT_MONTHS)
     for m in range(12):
-        f = {k: np.zeros_like(sows) for k in FLOWS}
+        f = dict.fromkeys(PRIMARY_FLOWS, zero)  # entries are replaced, never changed in place
         if m == 0:
             frac = yearly(p, "outbreak_loss_fraction", t)
-            f["sows_outbreak_head"], sows = sows * frac, sows * (1.0 - frac)
-            f["gilts_outbreak_head"], gilts = gilts.sum(axis=1) * frac, gilts * (1.0 - frac[:, None])
-            f["young_outbreak_head"], young = young.sum(axis=1) * frac, young * (1.0 - frac[:, None])
-            f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + 0.0 * sows
+            if np.any(frac != 0):
+                f["sows_outbreak_head"], sows = sows * frac, sows * (1.0 - frac)
+                f["gilts_outbreak_head"] = co.total(gilts) * frac
+                f["young_outbreak_head"] = co.total(young) * frac
+                gilts *= 1.0 - frac
+                young *= 1.0 - frac
+            f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t) + zero
             places = places + f["capacity_added_places"]
+            gilt_stock, growers = co.total(gilts), co.total(young[1:])
         born = sows * r.births
         f["sow_deaths_head"], f["sows_culled_head"] = co.competing(sows, [r.h_death, r.h_cull])
-        gilts, gilt_losses, f["gilts_entered_head"] = co.advance(gilts, r.gilt_surv[:, None], r.gilt_exit)
-        f["gilts_culled_head"] = gilt_losses.sum(axis=1)
-        young, young_deaths, f["market_age_head"] = co.advance(young, r.young_surv, r.young_exit)
-        young[:, 0] = born
+        f["gilts_culled_head"], f["gilts_entered_head"] = co.advance_rows(gilts, r.gilt_surv, gilt_exit,
+                                                                             GILT_MONTHS, gilt_stock)
+        f["piglet_deaths_head"] = young[0] - young[0] * suckling_surv
+        f["finisher_deaths_head"] = growers - growers * grower_surv
+        young[0] *= suckling_surv
+        young[1:] *= grower_surv
+        market = co.shift(young, young_exit, young_first)
+        young[0] = born
+        f["market_age_head"] = market
         f["born_head"] = born
-        f["piglet_deaths_head"] = young_deaths[:, 0]
-        f["finisher_deaths_head"] = young_deaths[:, 1:].sum(axis=1)
         sows = sows - f["sow_deaths_head"] - f["sows_culled_head"] + f["gilts_entered_head"]
 
         target = target * growth_m
-        projected = sows * r.sow_surv ** GILT_MONTHS + (gilts[:, 1:] * ahead[:, 1:]).sum(axis=1)
-        need = np.maximum(target * growth_m ** GILT_MONTHS - projected, 0.0) / r.gilt_surv ** GILT_MONTHS
-        f["gilts_selected_head"] = np.minimum(need, r.gilt_share * f["market_age_head"])
-        gilts[:, 0] = f["gilts_selected_head"]
-        f["finishers_slaughtered_head"] = f["market_age_head"] - f["gilts_selected_head"]
+        projected = sows * sow_surv_ahead + co.total(gilts[1:] * ahead)
+        need = np.maximum(target * growth_ahead - projected, 0.0) / gilt_surv_ahead
+        f["gilts_selected_head"] = np.minimum(need, r.gilt_share * market)
+        gilts[0] = f["gilts_selected_head"]
+        gilt_stock = co.total(gilts)
+        f["finishers_slaughtered_head"] = market - f["gilts_selected_head"]
 
-        over = np.maximum(young[:, 1:].sum(axis=1) - places, 0.0)
-        for a in range(1, r.ages):
-            sold = np.minimum(young[:, a], over)
-            young[:, a] -= sold
-            over = over - sold
-            f["weaners_blocked_head"] = f["weaners_blocked_head"] + sold
+        growers = co.total(young[1:])
+        over = np.maximum(growers - places, 0.0)
+        if np.any(over > 0):  # growers above the places are sold as weaners, youngest first
+            blocked = np.zeros_like(over)
+            for a in range(1, r.ages):
+                sold = np.minimum(young[a], over)
+                young[a] -= sold
+                over = over - sold
+                blocked = blocked + sold
+            f["weaners_blocked_head"] = blocked
+            growers = co.total(young[1:])
+        for k in PRIMARY_FLOWS:
+            if f[k] is not zero:
+                total[k] += f[k]
+        if record:
+            months.append((_state(sows, co.by_run(gilts), co.by_run(young), places, target,
+                                  s["sow_max_growth_per_yr"]),
+                           _with_sums(dict(f))))
+    new = _state(sows, co.by_run(gilts), co.by_run(young), places, target, s["sow_max_growth_per_yr"])
+    return new, _with_sums(total), months
 
-        f["slaughtered_head"] = f["finishers_slaughtered_head"] + f["sows_culled_head"] + f["gilts_culled_head"]
-        f["deaths_head"] = f["sow_deaths_head"] + f["piglet_deaths_head"] + f["finisher_deaths_head"]
-        f["outbreak_loss_head"] = f["sows_outbreak_head"] + f["gilts_outbreak_head"] + f["young_outbreak_head"]
-        state = _state(sows, gilts, young, places, target, s["sow_max_growth_per_yr"])
-        months.append((state, f))
-        for k in FLOWS:
-            total[k] = total[k] + f[k]
-    return months[-1][0], total, months
+
+def _with_sums(f):
+    """The flows with their sums by kind (slaughter, deaths, outbreak loss) added."""
+    f["slaughtered_head"] = f["finishers_slaughtered_head"] + f["sows_culled_head"] + f["gilts_culled_head"]
+    f["deaths_head"] = f["sow_deaths_head"] + f["piglet_deaths_head"] + f["finisher_deaths_head"]
+    f["outbreak_loss_head"] = f["sows_outbreak_head"] + f["gilts_outbreak_head"] + f["young_outbreak_head"]
+    return f
 
 
 def step(s, p, t):
-    new, flows, _ = step_months(s, p, t)
+    new, flows, _ = step_months(s, p, t, record=False)
     return new, flows
 
 
@@ -282,10 +317,11 @@ def perron_root(stay: np.ndarray, kernel: np.ndarray, delays: np.ndarray) -> np.
     ≥ 1) climbs monotonically to the root; it replaces an eigenvalue solve per run (issue 19).
     """
     lam = np.maximum(stay, 1e-6)
+    delayed = delays[None, :] * kernel
     for _ in range(200):
         powers = lam[:, None] ** -delays[None, :]
         f = stay / lam + (kernel * powers).sum(axis=1) - 1.0
-        slope = -stay / lam ** 2 - (delays[None, :] * kernel * powers).sum(axis=1) / lam
+        slope = -stay / lam ** 2 - (delayed * powers).sum(axis=1) / lam
         new = lam - f / slope
         if np.all(np.abs(new - lam) <= 1e-15 * new):
             return new

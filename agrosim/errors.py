@@ -15,12 +15,18 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
+        return self.shown()
+
+    def shown(self, expected: str | None = None) -> str:
+        """The problem as one line; `expected` replaces the expected text (a list said once above)."""
         where = f"{self.file}: {_short(self.path)}" if self.path else self.file
-        return f"{where}: found {_short(self.found)}; expected {_short(self.expected)}"
+        return f"{where}: found {_short(self.found)}; expected {expected or _short(self.expected)}"
 
 
 #: problems listed in one message (the count says how many more there are)
 MAX_PROBLEMS = 50
+#: an expected text longer than this, the same as the line above's, is not repeated
+REPEAT_CHARS = 60
 #: longest part of a message shown whole: a hostile value (a huge list, a long name) is cut, not echoed
 MAX_SHOWN = 1000
 
@@ -39,7 +45,9 @@ class InputError(Exception):
 
     def message(self) -> str:
         head = f"{len(self.problems)} problem(s) in the input:" if len(self.problems) > 1 else "problem in the input:"
-        lines = [f"  - {p}" for p in self.problems[:MAX_PROBLEMS]]
+        shown = self.problems[:MAX_PROBLEMS]
+        lines = [f"  - {p.shown('the same as above' if i and len(p.expected) > REPEAT_CHARS and p.expected == shown[i - 1].expected else None)}"
+                 for i, p in enumerate(shown)]
         if len(self.problems) > MAX_PROBLEMS:
             lines.append(f"  … and {len(self.problems) - MAX_PROBLEMS:,} more")
         return "\n".join([head] + lines)

@@ -62,6 +62,14 @@ def test_all_problems_reported_at_once(write, tmp_path, capsys):
     assert err.count("\n  - ") == 3
 
 
+def test_a_long_expected_list_is_said_once_for_a_run_of_problems(write, tmp_path, capsys):
+    """Ten unknown top-level keys: the list of allowed keys is printed once, then 'the same as above'."""
+    path = write("keys.yaml", {"extends": "shanxi", **{f"unknown{i}": 1 for i in range(10)}})
+    err = assert_refused(path, tmp_path, capsys, "10 problem(s)", "unknown key 'unknown0'", "unknown key 'unknown9'")
+    assert err.count("expected one of: name, title") == 1
+    assert err.count("expected the same as above") == 9
+
+
 def test_missing_extends_file(write, tmp_path, capsys):
     path = write("child.yaml", {"extends": "nowhere.yaml", "name": "child"})
     assert_refused(path, tmp_path, capsys, str(path), "extends", "'nowhere.yaml', which does not exist")

@@ -23,11 +23,12 @@ from pathlib import Path
 import pandas as pd
 
 from agrosim.baseyear import counts as base_counts
-from agrosim.config import Scenario, load_scenario
+from agrosim.config import Scenario
 from agrosim.config.scenario import Target, TargetModel
 from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.errors import InputError, Problem
 from agrosim.paths import bundled_params_dir
+from agrosim.prepare import load_scenario
 from agrosim.units import from_internal, parse_unit
 
 #: dimensions whose quantities add up over sub-regions; ratios, yields and growth rates do not

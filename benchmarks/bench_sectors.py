@@ -97,7 +97,7 @@ def monte_carlo(runs: int, chunk: int) -> None:
 
 def sobol() -> None:
     from agrosim.analysis import sensitivity as sens
-    from agrosim.uncertainty import Distribution
+    from agrosim.config.distributions import Distribution
 
     sc = load_scenario(FULL_SHANXI)
     candidates = {name: [spec for spec in BY_NAME[name].params if not spec.time_varying

@@ -53,18 +53,22 @@ def test_target_overrides_merge_field_by_field(write):
     assert (tg.value, tg.year, tg.zh) == (2.0, 2023, "粮食")
 
 
-def test_table_rows_take_their_own_defaults(write, monkeypatch):
+def test_table_rows_take_their_own_defaults(write):
+    """The config layer checks sections against the registry it is given (the design layer passes
+    the sectors): a land_grain declared with a row default fills that row's omitted cell."""
     from dataclasses import replace
 
-    import agrosim.config.loader as loader
+    from agrosim.config import read_scenario
+    from agrosim.sectors import BY_NAME
+
     table = replace(SECTOR.tables[0], row_defaults={"potato": {"grain_equiv": 0.2}})
-    monkeypatch.setitem(loader.BY_NAME, "land_grain", replace(SECTOR, tables=(table,)))
     data = small_grain()
     del data["land_grain"]["crops"]["potato"]["grain_equiv"]
-    sc = load_scenario(write("r.yaml", data))
-    assert sc.params["land_grain"]["crops.potato.grain_equiv"].value == 0.2
-    assert sc.params["land_grain"]["crops.maize.grain_equiv"].value == 1.0
-    assert np.isclose(sc.params["land_grain"]["crops.wheat.grain_equiv"].value, 0.0)  # omitted row: no part
+    draft = read_scenario(write("r.yaml", data), {**BY_NAME, "land_grain": replace(SECTOR, tables=(table,))})
+    assert draft.problems.problems == []
+    assert draft.params["land_grain"]["crops.potato.grain_equiv"].value == 0.2
+    assert draft.params["land_grain"]["crops.maize.grain_equiv"].value == 1.0
+    assert np.isclose(draft.params["land_grain"]["crops.wheat.grain_equiv"].value, 0.0)  # omitted row: no part
 
 
 def test_narrowing_sectors_drops_their_uncertainty(root):

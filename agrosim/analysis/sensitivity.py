@@ -13,10 +13,10 @@ from scipy.stats import sobol_indices
 
 from agrosim.compose import recentre
 from agrosim.config.assumptions import require_ranges
+from agrosim.config.distributions import Distribution
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
 from agrosim.targets import met_runs
-from agrosim.uncertainty import Distribution
 
 Outcome = Callable[[dict[str, np.ndarray]], np.ndarray]
 

@@ -11,6 +11,7 @@ from typing import Mapping
 import numpy as np
 
 from agrosim.config.scenario import Scenario
+from agrosim.config.spec import EventRole, ParamSpec
 from agrosim.parampath import ParamPath
 from agrosim.sectors import BY_NAME
 from agrosim.sectors.base import Sector
@@ -26,13 +27,11 @@ def _schedule(value: dict[int, float], years: list[int], before: float, pulse: b
     return out
 
 
-def _combine(path: str, own: np.ndarray, event: np.ndarray) -> np.ndarray:
-    """Event schedules add capacity, compound losses and multiply weather factors."""
-    from agrosim.events import CAPACITY_PARAM, LOSS_PARAM
-
-    if path.endswith(CAPACITY_PARAM):
+def _combine(spec: ParamSpec, own: np.ndarray, event: np.ndarray) -> np.ndarray:
+    """Event schedules add capacity, compound losses and multiply weather factors (by declared role)."""
+    if spec.event is EventRole.CAPACITY:
         return own + event
-    if path.endswith(LOSS_PARAM):
+    if spec.event is EventRole.LOSS:
         return 1 - (1 - own) * (1 - event)
     return own * event
 
@@ -47,7 +46,7 @@ def time_row(scenario: Scenario, spec, path: str, with_events: bool = True) -> n
     else:
         row = np.full(len(years), float(pv))
     event = _event_row(scenario, path) if with_events else None
-    return row if event is None else _combine(path, row, event)
+    return row if event is None else _combine(spec, row, event)
 
 
 def _event_row(scenario: Scenario, path: str) -> np.ndarray | None:
@@ -75,7 +74,7 @@ def sector_arrays(scenario: Scenario, sector: Sector, n: int,
         _apply_per_run(out, sector, name, np.asarray(arr, dtype=float))
         event = _event_row(scenario, f"{sector.name}.{name}")
         if event is not None:  # per-run values replace the parameter, not the events acting on it
-            out[name][:, 1:] = _combine(name, out[name][:, 1:], event[1:])
+            out[name][:, 1:] = _combine(sector.param_specs()[name], out[name][:, 1:], event[1:])
     return out
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agrosim.config.spec import ParamSpec, parse_scalar
+from agrosim.config.spec import EventRole, ParamSpec, parse_scalar
 
-#: the sector parameters events drive: projects add places, outbreaks take a share of the stock
-CAPACITY_PARAM = "capacity_added_places_per_yr"
-LOSS_PARAM = "outbreak_loss_fraction"
+#: the sector parameters events drive (declared with `event=` by the sectors that have them)
+CAPACITY_PARAM = EventRole.CAPACITY.value
+LOSS_PARAM = EventRole.LOSS.value
 
 
 class ProjectModel(BaseModel):

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from agrosim.units import UnitError, parse_quantity, parse_unit, parse_year
 
 
-
 class EventRole(Enum):
     """What the event layer (agrosim/events.py) writes into a parameter a sector declares with
     `event=`: places coming online from projects, or the share of the stock an outbreak takes. The

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from agrosim.version import __version__  # noqa: F401  (agrosim.__version__ is public)
+
 #: public name -> module that defines it
 _EXPORTS = {
     "run": "agrosim.api", "Run": "agrosim.api", "monte_carlo": "agrosim.api",
-    "load_scenario": "agrosim.config", "Scenario": "agrosim.config",
+    "load_scenario": "agrosim.prepare", "Scenario": "agrosim.config",
     "simulate": "agrosim.engine", "evaluate": "agrosim.targets",
     "InputError": "agrosim.errors", "ModelError": "agrosim.errors",
 }
 
 __all__ = ["run", "Run", "load_scenario", "Scenario", "simulate", "evaluate", "InputError", "ModelError"]
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str):

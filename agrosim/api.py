@@ -10,11 +10,12 @@ import pandas as pd
 from agrosim.analysis.probability import bands, load_results, monte_carlo_table
 from agrosim.analysis.tradeoffs import TradeOff, TradeOffThresholds, scenario_tradeoffs
 from agrosim.batch import Design, remove_store, run_batch, target_indicators
-from agrosim.config import Scenario, load_scenario
+from agrosim.config import Scenario
 from agrosim.config.assumptions import require_ranges
 from agrosim.engine import recorded_indicators, simulate
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.links import land
+from agrosim.prepare import load_scenario
 from agrosim.results import Results
 from agrosim.targets import Thresholds, evaluate
 

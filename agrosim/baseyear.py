@@ -26,6 +26,7 @@ from agrosim.config.scenario import Scenario
 from agrosim.config.spec import Documented, ParamSpec, ParamValue, parse_param
 from agrosim.errors import InputError, Problem
 from agrosim.param_arrays import sector_arrays, time_row
+from agrosim.parampath import ParamPath
 from agrosim.sectors import BY_NAME
 from agrosim.units import from_internal
 
@@ -250,7 +251,7 @@ def derived_lines(scenario: Scenario) -> list[str]:
         made = ", ".join(f"{i.name} {_shown(values[i.name], i.name)}"
                          + (f" (stated {_shown(checked[i.name].value, i.name)})" if i.name in checked else "")
                          for i in derived)
-        taken = {f.key.split(".")[-1] for f in mine if f.taken}
+        taken = {ParamPath.parse(f.key).name for f in mine if f.taken}
         used = sorted({k for i in derived for k in deps[i.name] if k.split(".")[0] not in taken})
         section = scenario.resolved.get(name) or {}
         coeffs = ", ".join(f"{k} {_coefficient(scenario, name, k)}{'' if k.split('.')[0] in section else ' (default)'}"
@@ -298,7 +299,8 @@ def inert_draws(scenario: Scenario) -> list[str]:
     derives it from other stated figures (a dairy yield where milk and the herd are stated)."""
     lines, deps = [], {}
     for dist in scenario.uncertainty:
-        sector, _, name = dist.param.partition(".")
+        where = ParamPath.parse(dist.param)
+        sector, name = where.sector, where.local
         spec = BY_NAME[sector].param_specs().get(name)
         if spec is None or spec.base_of is None or BY_NAME[sector].couple is not None:
             continue

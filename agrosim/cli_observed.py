@@ -11,7 +11,7 @@ from agrosim.errors import InputError, Problem, ValueProblem
 
 def cmd_track(args: argparse.Namespace) -> int:
     from agrosim.analysis.tracking import track
-    from agrosim.config import load_scenario
+    from agrosim.prepare import load_scenario
     from agrosim.observed import load_observed
     from agrosim.report.tracking_charts import tracking_chart
     from agrosim.report.writer import atomic_output, output_dir, save, write_resolved
@@ -38,7 +38,7 @@ def cmd_track(args: argparse.Namespace) -> int:
 def cmd_reforecast(args: argparse.Namespace) -> int:
     from agrosim.api import monte_carlo, run
     from agrosim.batch import check_design_size
-    from agrosim.config import load_scenario
+    from agrosim.prepare import load_scenario
     from agrosim.observed import by_year, load_observed
 
     overrides = {"end_year": args.to} if args.to else None
@@ -59,7 +59,7 @@ def cmd_reforecast(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from agrosim.analysis.levers import lever, parse_range
-    from agrosim.config import load_scenario
+    from agrosim.prepare import load_scenario
     from agrosim.analysis.tracking import calibrate, calibrated_yaml
     from agrosim.units import convert
     from agrosim.observed import load_observed
@@ -118,7 +118,7 @@ def _write_fitted(args: argparse.Namespace, sc, command: str, name: str, table: 
 def _calibrate_history(args: argparse.Namespace, sc) -> int:
     """Trend and weather spread of one series from the years before the base year, as a scenario."""
     from agrosim.analysis.tracking import fit_trend_spread, spread_yaml
-    from agrosim.config.loader import param_paths
+    from agrosim.sectors import param_paths
     from agrosim.observed import load_observed
 
     known = param_paths(sc.sectors)
@@ -168,7 +168,7 @@ def _relative(path: Path, written_to: Path) -> str:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     from agrosim.analysis.tracking import backtest
-    from agrosim.config import load_scenario
+    from agrosim.prepare import load_scenario
     from agrosim.observed import load_observed
     from agrosim.report.tracking_charts import backtest_chart
     from agrosim.report.writer import atomic_output, save, write_resolved

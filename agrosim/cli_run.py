@@ -49,7 +49,7 @@ def _thresholds(args):
 
 def load_for_draws(args, path=None):
     """The scenario (`path`, else args.scenario), with its placeholders held when --fixed-assumptions is given."""
-    from agrosim.config import load_scenario
+    from agrosim.prepare import load_scenario
 
     fixed = {"fixed_assumptions": True} if getattr(args, "fixed_assumptions", False) else None
     return load_scenario(path or args.scenario, fixed)
@@ -70,7 +70,7 @@ def _print_warnings(scenario, warnings: list[str]) -> None:
 
 def cmd_run(args) -> int:
     from agrosim.api import run
-    from agrosim.config import load_scenario
+    from agrosim.prepare import load_scenario
     from agrosim.report.lang import check_lang
     from agrosim.report.writer import write_report
 
@@ -156,7 +156,7 @@ def cmd_serve(args) -> int:
 
 def cmd_validate(args) -> int:
     from agrosim.baseyear import validate_lines
-    from agrosim.config import load_scenario
+    from agrosim.prepare import load_scenario
 
     sc = load_scenario(args.scenario)
     _base_year_check(sc, args.strict)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from agrosim.config.distributions import Distribution
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec
 from agrosim.param_arrays import time_row
 from agrosim.sectors import param_spec
-from agrosim.uncertainty import Distribution
 
 
 def centre(dist: Distribution) -> float:

@@ -14,69 +14,19 @@ served); once funded they build for `build_months` and their places come online 
 build ends. Their effect is a schedule added to `<sector>.capacity_added_places_per_yr`; outbreaks
 combine into `<sector>.outbreak_loss_fraction`; droughts multiply `land_grain.weather_yield_factor`.
 SimPy runs once per scenario, not per run; stochastic outbreaks are drawn per run from the
-counter-based streams.
+counter-based streams. The sections are parsed (schema only) in agrosim/config/events.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import simpy
-from pydantic import BaseModel, ConfigDict, Field
 
-from agrosim.config.spec import ParamSpec, parse_scalar
+from agrosim.config.events import CAPACITY_PARAM, LOSS_PARAM, Outbreak, Project
 from agrosim.rng import uniform
 
-CAPACITY_PARAM = "capacity_added_places_per_yr"
-LOSS_PARAM = "outbreak_loss_fraction"
 WEATHER_PARAM = "land_grain.weather_yield_factor"
-
-
-class ProjectModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    sector: str
-    places: Any
-    cost: Any = None
-    start: int = Field(ge=1900, le=2200)
-    start_month: int = Field(default=1, ge=1, le=12)
-    build_months: int = Field(default=12, ge=0, le=240)
-
-
-class OutbreakModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = "outbreak"
-    sector: str
-    loss: Any
-    year: int | None = Field(default=None, ge=1900, le=2200)
-    probability_per_yr: float | None = Field(default=None, gt=0, le=1)
-
-
-class DroughtModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = "drought"
-    year: int = Field(ge=1900, le=2200)
-    yield_loss: Any
-
-
-@dataclass(frozen=True)
-class Project:
-    name: str
-    sector: str
-    places: float
-    cost_yuan: float
-    start_month: int  # months after January of the first simulated year
-    build_months: int
-
-
-@dataclass(frozen=True)
-class Outbreak:
-    name: str
-    sector: str
-    loss: float
-    year: int | None
-    probability_per_yr: float | None
 
 
 @dataclass
@@ -87,33 +37,6 @@ class EventPlan:
     stochastic: list[Outbreak] = field(default_factory=list)
     log: list[dict] = field(default_factory=list)
     spend: dict[str, np.ndarray] = field(default_factory=dict)  # sector -> yuan drawn by projects, (years,)
-
-
-_FRACTION = ParamSpec("loss", "1", "share lost", lo=0, hi=1)
-_MONEY = ParamSpec("cost", "yuan", "cost", lo=0)
-
-
-def parse_project(raw: dict, base_year: int, places_unit: str = "head") -> Project:
-    """A project; `places` in the unit of its sector's capacity (head, box …)."""
-    m = ProjectModel.model_validate(raw)
-    if m.start <= base_year:
-        raise ValueError(f"start {m.start}; expected a year after the base year {base_year}")
-    cost = parse_scalar(m.cost, _MONEY) if m.cost is not None else 0.0
-    month = (m.start - base_year - 1) * 12 + m.start_month - 1
-    places = parse_scalar(m.places, ParamSpec("places", places_unit, "places", lo=0))
-    return Project(m.name, m.sector, places, cost, month, m.build_months)
-
-
-def parse_outbreak(raw: dict) -> Outbreak:
-    m = OutbreakModel.model_validate(raw)
-    if (m.year is None) == (m.probability_per_yr is None):
-        raise ValueError("both or neither of year and probability_per_yr; expected exactly one of them")
-    return Outbreak(m.name, m.sector, parse_scalar(m.loss, _FRACTION), m.year, m.probability_per_yr)
-
-
-def parse_drought(raw: dict) -> tuple[str, int, float]:
-    m = DroughtModel.model_validate(raw)
-    return m.name, m.year, parse_scalar(m.yield_loss, _FRACTION)
 
 
 def plan(years: list[int], projects: list[Project], outbreaks: list[Outbreak],

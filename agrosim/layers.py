@@ -10,14 +10,17 @@ from __future__ import annotations
 
 #: (layer, modules), lowest first
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # vocabulary every layer may use: units and quantities, errors, size limits, file locations, draws
+    # vocabulary every layer may use: units and quantities, parameter paths, errors, size limits, file
+    # locations, draws
     ("base", ("agrosim.units", "agrosim.errors", "agrosim.limits", "agrosim.paths", "agrosim.rng",
-              "agrosim.layers")),
-    # reading and validating scenario files: schema, merge, parameter specs and values
+              "agrosim.layers", "agrosim.version", "agrosim.parampath")),
+    # reading and validating scenario files: schema, merge, sector declarations, parameter specs and
+    # values, distributions and events as written (no event calendar, no run arrays)
     ("config", ("agrosim.config", "agrosim.investments")),
-    # what a run is made of: sectors and links, event calendar, run arrays, uncertainty, observations
+    # what a run is made of: sectors and links, event calendar, run arrays, sampling, observations, and
+    # the design step of loading (prepare: the calendar, placeholders, base-year and cross-parameter checks)
     ("design", ("agrosim.sectors", "agrosim.links", "agrosim.events", "agrosim.param_arrays", "agrosim.uncertainty",
-                "agrosim.compose", "agrosim.baseyear", "agrosim.observed")),
+                "agrosim.compose", "agrosim.baseyear", "agrosim.observed", "agrosim.prepare")),
     # the container the engine fills (under the engine, which builds it)
     ("results", ("agrosim.results",)),
     ("engine", ("agrosim.engine",)),

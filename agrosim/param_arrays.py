@@ -11,6 +11,8 @@ from typing import Mapping
 import numpy as np
 
 from agrosim.config.scenario import Scenario
+from agrosim.config.spec import EventRole, ParamSpec
+from agrosim.parampath import ParamPath
 from agrosim.sectors import BY_NAME
 from agrosim.sectors.base import Sector
 
@@ -25,13 +27,11 @@ def _schedule(value: dict[int, float], years: list[int], before: float, pulse: b
     return out
 
 
-def _combine(path: str, own: np.ndarray, event: np.ndarray) -> np.ndarray:
-    """Event schedules add capacity, compound losses and multiply weather factors."""
-    from agrosim.events import CAPACITY_PARAM, LOSS_PARAM
-
-    if path.endswith(CAPACITY_PARAM):
+def _combine(spec: ParamSpec, own: np.ndarray, event: np.ndarray) -> np.ndarray:
+    """Event schedules add capacity, compound losses and multiply weather factors (by declared role)."""
+    if spec.event is EventRole.CAPACITY:
         return own + event
-    if path.endswith(LOSS_PARAM):
+    if spec.event is EventRole.LOSS:
         return 1 - (1 - own) * (1 - event)
     return own * event
 
@@ -39,14 +39,14 @@ def _combine(path: str, own: np.ndarray, event: np.ndarray) -> np.ndarray:
 def time_row(scenario: Scenario, spec, path: str, with_events: bool = True) -> np.ndarray:
     """(years,) values of a time-varying parameter, with the scenario's event schedules applied."""
     years = scenario.years
-    pv = scenario.params[path.split(".", 1)[0]][spec.name].value
+    pv = scenario.params[ParamPath.parse(path).sector][spec.name].value
     if isinstance(pv, dict):
         before = spec.default if spec.default is not None else next(iter(pv.values()))
         row = _schedule(pv, years, before, spec.is_pulse)
     else:
         row = np.full(len(years), float(pv))
     event = _event_row(scenario, path) if with_events else None
-    return row if event is None else _combine(path, row, event)
+    return row if event is None else _combine(spec, row, event)
 
 
 def _event_row(scenario: Scenario, path: str) -> np.ndarray | None:
@@ -74,7 +74,7 @@ def sector_arrays(scenario: Scenario, sector: Sector, n: int,
         _apply_per_run(out, sector, name, np.asarray(arr, dtype=float))
         event = _event_row(scenario, f"{sector.name}.{name}")
         if event is not None:  # per-run values replace the parameter, not the events acting on it
-            out[name][:, 1:] = _combine(name, out[name][:, 1:], event[1:])
+            out[name][:, 1:] = _combine(sector.param_specs()[name], out[name][:, 1:], event[1:])
     return out
 
 
@@ -82,13 +82,12 @@ def _apply_per_run(out: dict, sector: Sector, name: str, arr: np.ndarray) -> Non
     """Replace a parameter by per-run values: (n,) for a constant; for a time-varying one (n,) for
     all simulated years alike or (n, years-1) for one value per year (the base year keeps its
     observed value); or one table cell, named `table.row.param`."""
-    parts = name.split(".")
-    if len(parts) == 3:
-        table = next((t for t in sector.tables if t.name == parts[0]), None)
-        if table is None or parts[1] not in table.keys:
-            raise KeyError(f"{sector.name} has no table row '{parts[0]}.{parts[1]}'")
-        key = f"{parts[0]}.{parts[2]}"
-        out[key][:, table.keys.index(parts[1])] = arr
+    where = ParamPath.in_sector(sector.name, name)
+    if where.table is not None:
+        table = next((t for t in sector.tables if t.name == where.table), None)
+        if table is None or where.row not in table.keys:
+            raise KeyError(f"{sector.name} has no table row '{where.table}.{where.row}'")
+        out[where.spec_key][:, table.keys.index(where.row)] = arr
         return
     if name not in out:
         raise KeyError(f"{sector.name} has no parameter '{name}'")
@@ -104,6 +103,6 @@ def all_arrays(scenario: Scenario, n: int, per_run: Mapping[str, np.ndarray] | N
     per_run = per_run or {}
     out = {}
     for name in scenario.sectors:
-        local = {k.split(".", 1)[1]: v for k, v in per_run.items() if k.split(".", 1)[0] == name}
+        local = {p.local: v for p, v in ((ParamPath.parse(k), v) for k, v in per_run.items()) if p.sector == name}
         out[name] = sector_arrays(scenario, BY_NAME[name], n, local)
     return out

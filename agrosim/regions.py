@@ -22,10 +22,11 @@ from pathlib import Path
 import pandas as pd
 
 from agrosim.baseyear import counts as base_counts
-from agrosim.config import Scenario, load_scenario
+from agrosim.config import Scenario
 from agrosim.config.scenario import Target, TargetModel
 from agrosim.errors import InputError, Problem
 from agrosim.paths import bundled_params_dir
+from agrosim.prepare import load_scenario
 from agrosim.units import from_internal, parse_unit
 
 #: dimensions whose quantities add up over sub-regions; ratios, yields and growth rates do not
@@ -81,14 +82,14 @@ def _targets_outside_sectors(sc: Scenario, problems: list) -> list[Target]:
     bees only may still state the plan's pig target, evaluated by scenarios that add pigs). They are plan
     targets all the same, so they take part in the comparison; they are read by the loader's own target
     reading (value, upper bound, realised indicator), over every sector's indicators."""
-    from agrosim.config.loader import _Collector, _targets
+    from agrosim.config.loader import Collector, _targets
     from agrosim.sectors import SECTORS
 
     kept = {t.id for t in sc.targets}
     models = {tid: TargetModel.model_validate(raw) for tid, raw in (sc.resolved.get("targets") or {}).items()
               if raw is not None and tid not in kept}  # the loader validated every target's keys already
-    col = _Collector({}, sc.file)
-    out = _targets(models, [s.name for s in SECTORS], col)
+    col = Collector({}, sc.file)
+    out = _targets(models, SECTORS, col)
     problems.extend(col.problems)
     return out
 

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from agrosim.api import monte_carlo  # noqa: E402
-from agrosim.config import load_scenario  # noqa: E402
+from agrosim.prepare import load_scenario  # noqa: E402
 
 FULL_SHANXI = ROOT / "benchmarks" / "full_shanxi.yaml"
 COUNTIES, COUNTY_RUNS = 117, 100_000

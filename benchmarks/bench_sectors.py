@@ -118,7 +118,7 @@ def monte_carlo(runs: int, chunk: int) -> None:
 
 def sobol() -> None:
     from agrosim.analysis import sensitivity as sens
-    from agrosim.uncertainty import Distribution
+    from agrosim.config.distributions import Distribution
 
     sc = load_scenario(FULL_SHANXI)
     dists = list(sc.uncertainty)  # the scenario's own uncertain inputs first: they are what moves grain

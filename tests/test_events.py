@@ -80,3 +80,18 @@ def test_drought_still_applies_when_weather_is_uncertain(write):
     runs = [simulate(sc, 50, Design(runs=50, seed=4).per_run(sc, 0, 50)) for sc in (plain, dry)]
     ratio = runs[1].data["grain_output"] / runs[0].data["grain_output"]
     np.testing.assert_allclose(ratio, np.tile([1, 1, 0.5, 1], (50, 1)), rtol=1e-12)
+
+
+def test_event_roles_are_declared_fields_that_go_with_their_names():
+    """Event parameters are recognised by their declared role (ParamSpec.event), not by name; a role on
+    the wrong name, or an event's name without the role, is refused where the sector declares it."""
+    from agrosim.config.spec import EventRole, ParamSpec
+    from agrosim.sectors import SECTORS
+
+    with pytest.raises(ValueError, match="expected it named 'outbreak_loss_fraction'"):
+        ParamSpec("loss_share", "1", "", event=EventRole.LOSS)
+    with pytest.raises(ValueError, match="without its event role; expected event=EventRole.CAPACITY"):
+        ParamSpec("capacity_added_places_per_yr", "head/yr", "")
+    owners = {role: {s.name for s in SECTORS for p in s.params if p.event is role} for role in EventRole}
+    assert owners[EventRole.CAPACITY] == {"beef", "bees", "broilers", "dairy", "layers", "pigs", "sheep"}
+    assert owners[EventRole.LOSS] == owners[EventRole.CAPACITY] | {"silkworm"}

@@ -122,7 +122,7 @@ def test_inverse_cdfs_match_scipy():
     """The fast closed-form/special-function ppfs equal scipy.stats' reference ones."""
     from scipy import stats
 
-    from agrosim.uncertainty import Distribution
+    from agrosim.config.distributions import Distribution
 
     u = np.linspace(0.001, 0.999, 999)
     cases = [

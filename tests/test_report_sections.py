@@ -14,7 +14,7 @@ import pytest
 
 from agrosim.analysis.tracking import track
 from agrosim.cli import main
-from agrosim.config import load_scenario
+from agrosim import load_scenario
 from agrosim.observed import load_observed
 from agrosim.report import sections
 from agrosim.report.html import WORDS

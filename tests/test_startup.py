@@ -74,7 +74,7 @@ def test_chunk_sketch_holds_counts_sums_and_exact_quantiles():
 def test_load_time_normal_cdf_agrees_with_scipy():
     from scipy import special
 
-    from agrosim.uncertainty import _ndtr
+    from agrosim.config.distributions import _ndtr
 
     for z in [-40.0, -8.0, -1.0, -1e-3, 0.0, 0.5, 3.0, 8.0, 40.0, -math.inf, math.inf]:
         assert _ndtr(z) == pytest.approx(float(special.ndtr(z)), rel=1e-12, abs=1e-300)

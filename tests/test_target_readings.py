@@ -10,7 +10,7 @@ from functools import cache
 
 import pytest
 
-from agrosim.config.loader import load_scenario
+from agrosim import load_scenario
 from agrosim.config.scenario import TargetModel
 from agrosim.config.yaml_io import read_yaml
 from conftest import ROOT

@@ -7,7 +7,7 @@ import pytest
 
 from agrosim.api import monte_carlo, run
 from agrosim.batch import Design
-from agrosim.config import load_scenario
+from agrosim import load_scenario
 from agrosim.engine import simulate
 from agrosim.errors import InputError
 from agrosim.targets import yearly_probabilities

@@ -24,7 +24,7 @@ from agrosim.batch import Design
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
 from agrosim.param_arrays import time_row
-from agrosim.sectors import BY_NAME
+from agrosim.sectors import param_spec
 from agrosim.investments import Investment
 from agrosim.targets import met_runs
 
@@ -50,8 +50,7 @@ def spend_arrays(scenario: Scenario, problem: BudgetProblem, shares: np.ndarray)
     out: dict[str, np.ndarray] = {}
     for j, inv in enumerate(problem.investments):
         if inv.param not in out:
-            sector, name = inv.param.split(".", 1)
-            spec = next(p for p in BY_NAME[sector].params if p.name == name)
+            spec = param_spec(inv.param)
             base = time_row(scenario, spec, inv.param, with_events=False)[1:]
             out[inv.param] = np.broadcast_to(base, (len(shares), len(years) - 1)).copy()
         for year, money in problem.budget_by_year.items():

@@ -18,10 +18,11 @@ from typing import Callable
 
 import numpy as np
 
-from agrosim.config.loader import param_paths
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.parampath import ParamPath
+from agrosim.sectors import param_paths
 from agrosim.units import shown_param
 
 
@@ -66,8 +67,8 @@ class Lever:
 
 def current_value(scenario: Scenario, path: str) -> float:
     """The scenario's value of a lever; for a yearly schedule, the value in the end year."""
-    sector, local = path.split(".", 1)
-    value = scenario.params[sector][local].value
+    where = ParamPath.parse(path)
+    value = scenario.params[where.sector][where.local].value
     if isinstance(value, dict):
         years = [y for y in value if y <= scenario.end_year]
         return value[max(years)] if years else next(iter(value.values()))
@@ -120,7 +121,7 @@ BOUNDS: dict[str, tuple[Callable[[Scenario, str], float], tuple[str, str]]] = {
 def feasible_range(scenario: Scenario, path: str, spec: ParamSpec) -> Feasible:
     """The parameter's domain, narrowed by the model's own bound where a sector sets one."""
     low, high = float(spec.lo), float(spec.hi)
-    if path in BOUNDS and path.split(".", 1)[0] in scenario.sectors:
+    if path in BOUNDS and ParamPath.parse(path).sector in scenario.sectors:
         bound, (en, zh) = BOUNDS[path]
         limit = bound(scenario, path)
         if limit < high:
@@ -137,8 +138,8 @@ def lever(scenario: Scenario, path: str, low: str | float | None = None, high: s
         raise InputError([Problem("command line", path, f"unknown parameter '{path}'{did_you_mean(path, specs)}",
                                   "sector.param of the scenario's sectors")])
     spec = specs[path]
-    sector, local = path.split(".", 1)
-    documented = scenario.params[sector][local].range or spec.plausible
+    where = ParamPath.parse(path)
+    documented = scenario.params[where.sector][where.local].range or spec.plausible
     current = current_value(scenario, path)
     if documented is None and spec.lo >= 0 and current > 0:
         documented = (0.0, 3.0 * current)

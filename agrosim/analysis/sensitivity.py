@@ -12,10 +12,10 @@ import pandas as pd
 
 from agrosim.compose import recentre
 from agrosim.config.assumptions import require_ranges
+from agrosim.config.distributions import Distribution
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
 from agrosim.targets import met_runs
-from agrosim.uncertainty import Distribution
 
 Outcome = Callable[[dict[str, np.ndarray]], np.ndarray]
 

@@ -13,6 +13,7 @@ from agrosim.analysis.levers import Lever
 from agrosim.config.scenario import Scenario, Target
 from agrosim.engine import simulate
 from agrosim.errors import ValueProblem
+from agrosim.parampath import ParamPath
 from agrosim.units import from_internal
 
 PATHS = ("linear", "growth")
@@ -148,17 +149,16 @@ def calibrated_yaml(scenario_file: str, fit: Fit, observed_file: str, name: str)
     """A scenario that extends the original and sets the fitted values, saying what was fitted to what."""
     data: dict = {"name": name, "title": f"calibrated from {observed_file}", "extends": scenario_file}
     for path, unit, value, se, (lo, hi) in zip(fit.params, fit.units, fit.values, fit.std_errors, fit.valid):
-        sector, key = path.split(".", 1)
-        node = data.setdefault(sector, {})
-        *tables, leaf = key.split(".")
-        for t in tables:
-            node = node.setdefault(t, {})
+        where = ParamPath.parse(path)
+        node = data.setdefault(where.sector, {})
+        for key in where.keys[:-1]:
+            node = node.setdefault(key, {})
         entry = {"value": f"{value:.6g} {unit}", "assumption": True,
                  "note": (f"least-squares fit to {fit.points} observed points in {observed_file} "
                           f"(RMS relative residual {fit.rms_relative:.3%}; standard error {se:.3g} {unit})")}
         if np.isfinite(se) and se > 0:
             entry["range"] = [f"{max(value - 2 * se, lo):.6g} {unit}", f"{min(value + 2 * se, hi):.6g} {unit}"]
-        node[leaf] = entry
+        node[where.name] = entry
     return data
 
 
@@ -215,15 +215,15 @@ def spread_yaml(scenario_file: str, fit: SpreadFit, history_file: str, name: str
             f"{history_file}" + (f" (sources: {'; '.join(fit.sources)})" if fit.sources else ""))
     data: dict = {"name": name, "title": f"trend and weather spread of {fit.indicator} from {history_file}",
                   "extends": scenario_file}
-    t_sector, t_key = trend_param.split(".", 1)
-    data.setdefault(t_sector, {})[t_key] = {
+    trend = ParamPath.parse(trend_param)
+    data.setdefault(trend.sector, {})[trend.local] = {
         "value": round(fit.trend_per_yr, 6), "range": [round(fit.trend_per_yr - 2 * fit.trend_se, 6),
                                                        round(fit.trend_per_yr + 2 * fit.trend_se, 6)],
         "source": {"published": what},
         "note": f"trend {fit.trend_per_yr:.3%}/yr, standard error {fit.trend_se:.3%}/yr; range ±2 standard errors"}
     low, high = max(1 - 2 * fit.spread, 0.0), 1 + 2 * fit.spread
-    w_sector, w_key = weather_param.split(".", 1)
-    data.setdefault(w_sector, {})[w_key] = {
+    weather = ParamPath.parse(weather_param)
+    data.setdefault(weather.sector, {})[weather.local] = {
         "value": 1.0, "range": [round(low, 6), round(high, 6)], "source": {"published": what},
         "note": (f"year-to-year spread around the trend {fit.spread:.3%} (standard error {fit.spread_se:.3%}); "
                  "range ±2 standard deviations; drawn each year by `uncertainty`")}

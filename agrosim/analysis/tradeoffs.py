@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from agrosim.config.scenario import Scenario
+from agrosim.parampath import ParamPath
 from agrosim.sectors import BY_NAME
 
 SEPARATOR = " | "  # between the texts in one `warnings` cell
@@ -212,11 +213,12 @@ def lever_tradeoffs(scenario: Scenario, res, th: TradeOffThresholds, owners) -> 
                 f"{years[k + 1]}年高标准农田超出粮食用地{beyond[k] / 1e4:,.1f}万亩，该部分不增产粮食",
                 owners.get("land_grain", ())))
     for path, (bound, (en, zh)) in BOUNDS.items():
-        sector, local = path.split(".", 1)
-        if sector not in scenario.sectors or not path.endswith("growth_per_yr"):
+        where = ParamPath.parse(path)
+        sector = where.sector
+        if sector not in scenario.sectors or not where.name.endswith("growth_per_yr"):
             continue
         params = params or all_arrays(scenario, 1)
-        planned = params[sector][local][0, 1:]
+        planned = params[sector][where.local][0, 1:]
         limit = bound(scenario, path)
         k = int(np.argmax(planned))
         if planned[k] > limit:
@@ -275,7 +277,7 @@ def allocation_tradeoffs(tables, scenario: Scenario, budget_yuan: float) -> list
     if alloc is not None and "at_bound" in alloc:
         owners = _owner_targets(scenario)
         for row in alloc[alloc["at_bound"].astype(bool)].itertuples():
-            sector = str(row.param).split(".", 1)[0]
+            sector = ParamPath.parse(str(row.param)).sector
             out.append(TradeOff(
                 "lever_at_bound", sector, None, float(row.share),
                 f"{row.lever}: the recommended money pushes {row.param} past its feasible bound; "

@@ -1,5 +1,6 @@
-"""Scenario loading: YAML → validated, unit-resolved Scenario with provenance."""
-from agrosim.config.loader import load_scenario
+"""Reading scenario files: YAML → merged, schema-checked sections with provenance (the config layer).
+The full load, with the design step, is `agrosim.load_scenario` (agrosim/prepare.py)."""
+from agrosim.config.loader import read_scenario
 from agrosim.config.scenario import Scenario
 
-__all__ = ["load_scenario", "Scenario"]
+__all__ = ["read_scenario", "Scenario"]

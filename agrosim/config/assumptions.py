@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from agrosim.config.spec import ParamSpec, ParamValue
 from agrosim.errors import InputError, Problem
-from agrosim.uncertainty import Distribution, parse_distribution
+from agrosim.config.distributions import Distribution, parse_distribution
 
 
 @dataclass(frozen=True)

@@ -1,32 +1,40 @@
-"""Load a scenario: follow `extends:` chains, merge, apply dotted overrides, validate everything,
-and report every problem at once with the file it came from."""
+"""Read a scenario: follow `extends:` chains, merge, apply dotted overrides and validate every section
+against the schema and the sectors' declarations, collecting every problem with the file it came from.
+
+This is the config layer's half of loading: no event calendar, no run arrays. `read_scenario` returns
+a `Draft` with the problems found so far; agrosim/prepare.py (the design layer) runs the event
+calendar, sorts the placeholders, checks the base year and each sector's cross-parameter rules, adds
+its own problems and raises them all together. `agrosim.load_scenario` is that composition.
+"""
 from __future__ import annotations
 
 import copy
 import math
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from agrosim.config.assumptions import placeholders
-from agrosim.config.scenario import InconsistencyModel, LandClaims, Scenario, Target, TargetModel, TopLevel
+from agrosim.config.declarations import Declared, param_paths
+from agrosim.config.distributions import Distribution, correlation_matrix, parse_distribution
+from agrosim.config.events import (CAPACITY_PARAM, LOSS_PARAM, EventInputs, parse_drought, parse_outbreak,
+                                   parse_project)
+from agrosim.config.scenario import InconsistencyModel, LandClaims, Target, TargetModel, TopLevel
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.limits import MAX_EXTENDS_DEPTH, MAX_NAME_CHARS
-from agrosim.investments import InvestmentModel, parse_investment
-from agrosim.events import CAPACITY_PARAM, LOSS_PARAM, parse_drought, parse_outbreak, parse_project, plan
-from agrosim.param_arrays import sector_arrays
+from agrosim.investments import Investment, InvestmentModel, parse_investment
+from agrosim.parampath import ParamPath
 from agrosim.paths import bundled_file
-from agrosim.sectors import BY_NAME
-from agrosim.uncertainty import correlation_matrix, parse_distribution
 from agrosim.units import UnitError, parse_quantity, parse_year
 
+#: top-level keys besides one section per sector (the registry's names)
 TOP_KEYS = ("name", "title", "description", "extends", "overrides", "region", "base_year", "end_year",
             "seed", "runs", "targets", "uncertainty", "correlations", "budget", "projects", "outbreaks",
-            "droughts", "investments", "sectors", "land_claims", "inconsistencies", "fixed_assumptions", "base_figures",
-            *BY_NAME)
+            "droughts", "investments", "sectors", "land_claims", "inconsistencies", "fixed_assumptions", "base_figures")
+Registry = Mapping[str, Declared]
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
@@ -126,7 +134,7 @@ def _origin(origins: Origins, path: tuple, default: str) -> str:
     return default
 
 
-class _Collector:
+class Collector:
     """Gathers problems with the file each key came from."""
 
     def __init__(self, origins: Origins, top_file: str):
@@ -166,7 +174,7 @@ def _split(exc: Exception) -> tuple[str, str, str]:
     return found, sep, expected
 
 
-def _sector_params(section: Any, sector, col: _Collector) -> dict[str, ParamValue]:
+def _sector_params(section: Any, sector, col: Collector) -> dict[str, ParamValue]:
     path = (sector.name,)
     if not isinstance(section, dict):
         col.add(path, repr(section), f"a mapping of {sector.name} parameters")
@@ -211,8 +219,8 @@ def _sector_params(section: Any, sector, col: _Collector) -> dict[str, ParamValu
     return out
 
 
-def _targets(models: dict, sectors: list[str], col: _Collector) -> list[Target]:
-    indicators = {i.name: i for s in sectors for i in BY_NAME[s].indicators}
+def _targets(models: dict, sectors: list[Declared], col: Collector) -> list[Target]:
+    indicators = {i.name: i for s in sectors for i in s.indicators}
     out = []
     for tid, model in models.items():
         if model is None:
@@ -251,22 +259,11 @@ def _targets(models: dict, sectors: list[str], col: _Collector) -> list[Target]:
     return out
 
 
-def param_paths(sectors: list[str]) -> dict[str, ParamSpec]:
-    """Every parameter a scenario can vary, by full path: `sector.param`, `sector.table.row.param`."""
-    out = {}
-    for name in sectors:
-        sector = BY_NAME[name]
-        out.update({f"{name}.{p.name}": p for p in sector.params})
-        for table in sector.tables:
-            out.update({f"{name}.{table.name}.{row}.{p.name}": p for row in table.keys for p in table.params})
-    return out
-
-
 def _default_dist(path: str, spec: ParamSpec, params: dict) -> dict:
     """`path: plausible`: uniform over the range documented for the value (`range:` in a region file or
     scenario), else over the coefficient's declared plausible range."""
-    sector, _, name = path.partition(".")
-    value = params.get(sector, {}).get(name)
+    where = ParamPath.parse(path)
+    value = params.get(where.sector, {}).get(where.local)
     bounds = value.range if value is not None and value.range else spec.plausible
     if not bounds or not all(math.isfinite(b) for b in bounds) or not bounds[0] < bounds[1]:
         raise ValueError(f"'plausible' for {path}, which has no documented or declared plausible range; "
@@ -275,17 +272,17 @@ def _default_dist(path: str, spec: ParamSpec, params: dict) -> dict:
     return {"dist": "uniform", "low": low, "high": high}
 
 
-def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector, params: dict | None = None):
+def _uncertainty(raw: Any, pairs: Any, registry: Registry, sectors: list[str], col: Collector, params: dict):
     if raw in (None, {}):
         raw = {}
     if not isinstance(raw, dict):
         col.add(("uncertainty",), repr(raw), "a mapping of sector.param: {dist: ...}")
         return [], []
-    known = param_paths(sectors)
+    known = param_paths(registry[s] for s in sectors)
     dists, skipped = [], set()
     for path, spec_raw in raw.items():
         spec = known.get(str(path))
-        if spec is None and str(path).split(".")[0] in BY_NAME and str(path).split(".")[0] not in sectors:
+        if spec is None and _sector_of(str(path)) in registry and _sector_of(str(path)) not in sectors:
             skipped.add(str(path))  # a sector left out by `sectors:` takes its uncertainty with it
             continue
         if spec is None:
@@ -296,7 +293,7 @@ def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector, para
             continue
         try:
             if spec_raw == "plausible":
-                spec_raw = _default_dist(str(path), spec, params or {})
+                spec_raw = _default_dist(str(path), spec, params)
             dists.append(parse_distribution(str(path), spec_raw, spec))
         except (ValueError, ValidationError) as exc:
             found, _, expected = _split(exc)
@@ -317,10 +314,19 @@ def _uncertainty(raw: Any, pairs: Any, sectors: list[str], col: _Collector, para
     return dists, corr_pairs
 
 
-def _events(merged: dict, head, sectors: list[str], col: _Collector, uncertain: set[str]):
-    """Parse budget, projects, outbreaks and droughts and run the event calendar."""
+def _sector_of(path: str) -> str | None:
+    """The sector a parameter path names, or None for text that is no parameter path."""
+    try:
+        return ParamPath.parse(path).sector
+    except ValueError:
+        return None
+
+
+def _events(merged: dict, head, known: dict[str, ParamSpec], sectors: list[str], col: Collector,
+            uncertain: set[str]) -> EventInputs | None:
+    """Parse budget, projects, outbreaks and droughts (agrosim.events.plan runs the calendar over them);
+    None if any problem was found so far."""
     years = list(range(head.base_year, head.end_year + 1))
-    known = param_paths(sectors)
     budget = None
     if merged.get("budget") is not None:
         budget = {}
@@ -364,8 +370,8 @@ def _events(merged: dict, head, sectors: list[str], col: _Collector, uncertain: 
             path = f"{item.sector}.{param}"
             if path not in known:
                 col.add((key, i, "sector"), f"'{item.sector}'",
-                        f"an active sector with {param}: " + ", ".join(sorted({k.split('.')[0] for k in known
-                                                                              if k.endswith(param)})) or "none")
+                        f"an active sector with {param}: " + ", ".join(sorted({p.sector for p in map(ParamPath.parse, known)
+                                                                              if p.name == param})) or "none")
             elif key == "outbreaks" and item.probability_per_yr is not None and path in uncertain:
                 col.add((key, i), f"a stochastic outbreak on {path}", "no uncertainty distribution on the same parameter")
     for key, year_of in (("outbreaks", lambda o: o.year), ("droughts", lambda d: d[1])):
@@ -377,16 +383,15 @@ def _events(merged: dict, head, sectors: list[str], col: _Collector, uncertain: 
         col.add(("droughts",), "droughts without a land_grain section", "a land_grain section")
     if col.problems:
         return None
-    return plan(years, parsed["projects"], parsed["outbreaks"], parsed["droughts"], budget)
+    return EventInputs(years, parsed["projects"], parsed["outbreaks"], parsed["droughts"], budget)
 
 
-def _investments(raw: Any, sectors: list[str], col: _Collector, uncertain: set[str]) -> list:
+def _investments(raw: Any, known: dict[str, ParamSpec], col: Collector, uncertain: set[str]) -> list[Investment]:
     if raw in (None, {}):
         return []
     if not isinstance(raw, dict):
         col.add(("investments",), repr(raw), "a mapping name: {param, cost, ...}")
         return []
-    known = param_paths(sectors)
     out = []
     for name, item in raw.items():
         try:
@@ -403,7 +408,7 @@ def _investments(raw: Any, sectors: list[str], col: _Collector, uncertain: set[s
     return out
 
 
-def _inconsistencies(raw: Any, target_ids: set[str], col: _Collector) -> dict[str, InconsistencyModel]:
+def _inconsistencies(raw: Any, target_ids: set[str], col: Collector) -> dict[str, InconsistencyModel]:
     """The `inconsistencies:` section: what the plan contradicts, with the figures and their lines."""
     if raw is None:
         return {}
@@ -424,7 +429,7 @@ def _inconsistencies(raw: Any, target_ids: set[str], col: _Collector) -> dict[st
     return out
 
 
-def _land_claims(raw: Any, col: _Collector) -> LandClaims:
+def _land_claims(raw: Any, registry: Registry, col: Collector) -> LandClaims:
     """The `land_claims:` section; priority names must be sectors that claim cultivated land."""
     if raw is None:
         return LandClaims()
@@ -433,7 +438,7 @@ def _land_claims(raw: Any, col: _Collector) -> LandClaims:
     except ValidationError as exc:
         col.validation(("land_claims",), exc)
         return LandClaims()
-    claiming = [s.name for s in BY_NAME.values() if s.land_claim]
+    claiming = [s.name for s in registry.values() if s.land_claim]
     for i, name in enumerate(settings.priority):
         if name not in claiming:
             col.add(("land_claims", "priority", i), f"'{name}'{did_you_mean(name, claiming)}",
@@ -441,10 +446,10 @@ def _land_claims(raw: Any, col: _Collector) -> LandClaims:
     return settings
 
 
-def _active_sectors(merged: dict, col: _Collector) -> list[str]:
+def _active_sectors(merged: dict, registry: Registry, col: Collector) -> list[str]:
     """The sector sections present, or the subset named by `sectors: [...]` (a grain-only run of a
     region file that also holds herds, say)."""
-    present = [name for name in BY_NAME if name in merged]
+    present = [name for name in registry if name in merged]
     chosen = merged.get("sectors")
     if chosen is None:
         return present
@@ -458,17 +463,17 @@ def _active_sectors(merged: dict, col: _Collector) -> list[str]:
     return [name for name in present if name in chosen]
 
 
-def _targets_of(models: dict, active: list[str]) -> dict:
+def _targets_of(models: dict, active: list[str], registry: Registry) -> dict:
     """Targets on indicators of active sectors, plus any on unknown indicators (reported later)."""
-    owner = {i.name: s.name for s in BY_NAME.values() for i in s.indicators}
+    owner = {i.name: s.name for s in registry.values() for i in s.indicators}
     return {tid: m for tid, m in models.items() if m is None or owner.get(m.indicator, active[0] if active else None) in active}
 
 
-def _single_draws_on_schedules(dists: list, params: dict, col: _Collector) -> None:
+def _single_draws_on_schedules(dists: list, params: dict, col: Collector) -> None:
     """A single draw would replace a scenario's yearly schedule: refuse it (see agrosim/compose.py)."""
     for d in dists:
-        sector, _, name = d.param.partition(".")
-        value = params.get(sector, {}).get(name)
+        where = ParamPath.parse(d.param)
+        value = params.get(where.sector, {}).get(where.local)
         if d.per_year or value is None or not isinstance(value.value, dict) or len(set(value.value.values())) < 2:
             continue
         col.add(("uncertainty", d.param), f"one draw per run on a parameter the scenario schedules by year "
@@ -476,17 +481,30 @@ def _single_draws_on_schedules(dists: list, params: dict, col: _Collector) -> No
                 "or no schedule")
 
 
-def _pad(corr, extra: int):
-    """Correlation matrix with `extra` independent parameters appended."""
-    import numpy as np
+@dataclass
+class Draft:
+    """A scenario read and checked against the schema, before the design step (agrosim/prepare.py):
+    the events are parsed but not run, placeholders not yet sorted. `problems` holds what was found so
+    far; the design step adds its own and raises them together, so a user sees every problem at once."""
 
-    out = np.eye(corr.shape[0] + extra)
-    out[: corr.shape[0], : corr.shape[0]] = corr
-    return out
+    head: TopLevel
+    file: str
+    resolved: dict
+    params: dict[str, dict[str, ParamValue]]
+    targets: list[Target]
+    uncertainty: list[Distribution]
+    correlation: Any
+    events: EventInputs | None
+    investments: list[Investment]
+    land_claims: LandClaims
+    inconsistencies: dict[str, InconsistencyModel]
+    problems: Collector
 
 
-def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
-    """Load, merge and validate a scenario file; raise InputError listing every problem.
+def read_scenario(path: str | Path, registry: Registry, overrides: dict | None = None) -> Draft:
+    """Read, merge and validate a scenario file against the sectors declared in `registry` (name →
+    declarations, in stepping order). Raises InputError at once only when the top level does not
+    validate; every other problem is collected in `Draft.problems` for the caller to raise.
 
     `overrides` are dotted key paths applied last, as from the command line (e.g. {"end_year": 2030}).
     """
@@ -498,10 +516,10 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     merged["name"] = own.get("name") or path.stem
     if overrides:
         merged = _apply_overrides(merged, overrides, origins, "command line")
-    col = _Collector(origins, top)
-    col.unknown_keys(merged, TOP_KEYS, ())
+    col = Collector(origins, top)
+    col.unknown_keys(merged, TOP_KEYS + tuple(registry), ())
     try:
-        head = TopLevel.model_validate({k: v for k, v in merged.items() if k not in BY_NAME})
+        head = TopLevel.model_validate({k: v for k, v in merged.items() if k not in registry})
     except ValidationError as exc:
         for err in exc.errors():
             if err["type"] == "extra_forbidden" and err["loc"][0] != "targets":
@@ -519,12 +537,13 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     if not head.base_year < head.end_year <= head.base_year + MAX_YEARS:
         col.add(("end_year",), str(head.end_year),
                 f"a year after base_year {head.base_year} and at most {MAX_YEARS} years after it")
-    active = _active_sectors(merged, col)
-    params = {name: _sector_params(merged[name], sector, col) for name, sector in BY_NAME.items() if name in active}
+    active = _active_sectors(merged, registry, col)
+    params = {name: _sector_params(merged[name], sector, col) for name, sector in registry.items() if name in active}
     if not params:
-        col.add((), "no sector sections", "at least one of: " + ", ".join(BY_NAME))
-    targets = _targets(_targets_of(head.targets, active), list(params), col)
-    dists, pairs = _uncertainty(merged.get("uncertainty"), merged.get("correlations"), list(params), col, params)
+        col.add((), "no sector sections", "at least one of: " + ", ".join(registry))
+    targets = _targets(_targets_of(head.targets, active, registry), [registry[s] for s in params], col)
+    dists, pairs = _uncertainty(merged.get("uncertainty"), merged.get("correlations"), registry, list(params), col,
+                                params)
     _single_draws_on_schedules(dists, params, col)
     corr = None
     if pairs:
@@ -538,31 +557,12 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
             col.add(("targets", t.id, "year"), str(t.year), f"a year in {head.base_year + 1}..{head.end_year}")
         if t.from_year is not None and not head.base_year < t.from_year <= t.year:
             col.add(("targets", t.id, "from_year"), str(t.from_year), f"a year in {head.base_year + 1}..{t.year}")
-    events = _events(merged, head, list(params), col, {d.param for d in dists})
-    investments = _investments(merged.get("investments"), list(params), col, {d.param for d in dists})
-    land_claims = _land_claims(merged.get("land_claims"), col)
-    driven = set(events.schedules) if events else set()
-    held, assumed = placeholders(params, param_paths(list(params)), {d.param for d in dists},
-                                 driven | {i.param for i in investments}, head.fixed_assumptions)
-    if assumed:
-        dists = dists + assumed
-        if corr is not None:
-            corr = _pad(corr, len(assumed))
+    known = param_paths(registry[s] for s in params)
+    uncertain = {d.param for d in dists}
+    events = _events(merged, head, known, list(params), col, uncertain)
+    investments = _investments(merged.get("investments"), known, col, uncertain)
+    land_claims = _land_claims(merged.get("land_claims"), registry, col)
     inconsistencies = _inconsistencies(merged.get("inconsistencies"), set(head.targets), col)
-    from agrosim.baseyear import check_section
-
-    for key, found, expected in check_section(merged.get("base_figures"), list(params)):
-        col.add(key, found, expected)
-    if col.problems:
-        raise InputError(col.problems)
-    scenario = Scenario(name=head.name, file=top, title=head.title, region=head.region, base_year=head.base_year,
-                        end_year=head.end_year, seed=head.seed, runs=head.runs, params=params, targets=targets,
-                        resolved=dict(merged), uncertainty=dists, correlation=corr, events=events,
-                        investments=investments, land_claims=land_claims, inconsistencies=inconsistencies,
-                        placeholders=held)
-    for name in params:
-        for key, found, expected in BY_NAME[name].check(sector_arrays(scenario, BY_NAME[name], 1)):
-            col.add(tuple(key.split(".")), found, expected)
-    if col.problems:
-        raise InputError(col.problems)
-    return scenario
+    return Draft(head=head, file=top, resolved=dict(merged), params=params, targets=targets, uncertainty=dists,
+                 correlation=corr, events=events, investments=investments, land_claims=land_claims,
+                 inconsistencies=inconsistencies, problems=col)

@@ -7,13 +7,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from agrosim.units import UnitError, parse_quantity, parse_unit, parse_year
 
-PULSE_NAMES = ("capacity_added_places_per_yr", "outbreak_loss_fraction")
+
+class EventRole(Enum):
+    """What the event layer (agrosim/events.py) writes into a parameter a sector declares with
+    `event=`: places coming online from projects, or the share of the stock an outbreak takes. The
+    value is the name the parameter must have: the calendar's schedules address `<sector>.<name>`."""
+
+    CAPACITY = "capacity_added_places_per_yr"
+    LOSS = "outbreak_loss_fraction"
+
 
 _EXAMPLES = {
     "area": "4695 万亩", "mass": "1365 万吨", "mass/area": "303 kg/亩", "money": "1.5 亿元",
@@ -29,6 +38,7 @@ class ParamSpec:
     `lo`/`hi` bound what is physically valid (input outside is refused); `plausible` is the range a
     default may take (for sensitivity work), and `source` names where the default comes from.
     `pulse` makes a yearly schedule apply only in the years it names (see `is_pulse`).
+    `event` declares the parameter's role for the event layer (an `EventRole`; its name must match).
     `base_of` names the sector's indicator whose base-year value this parameter states (a base
     figure: stock, slaughter, output or area counted as the indicator counts it); the base-year
     closure check (agrosim/baseyear.py) compares the two.
@@ -46,13 +56,24 @@ class ParamSpec:
     plausible: tuple[float, float] | None = None
     pulse: bool | None = None
     base_of: str | None = None
+    event: EventRole | None = None
+
+    def __post_init__(self) -> None:
+        """A role and its parameter name go together, so the calendar's schedules reach the parameter
+        and no parameter takes an event's name without the role (which decides how events combine)."""
+        if self.event is not None and self.name != self.event.value:
+            raise ValueError(f"parameter '{self.name}' declared with event role {self.event.name}; "
+                             f"expected it named '{self.event.value}'")
+        role = next((r for r in EventRole if r.value == self.name), None)
+        if self.event is None and role is not None:
+            raise ValueError(f"parameter '{self.name}' without its event role; expected event=EventRole.{role.name}")
 
     @property
     def is_pulse(self) -> bool:
         """A schedule of a pulse parameter applies only in the years it names (default elsewhere);
-        other schedules hold each value until the next year given. Event parameters
-        (capacity_added_places_per_yr, outbreak_loss_fraction) are pulses unless declared otherwise."""
-        return self.pulse if self.pulse is not None else self.name in PULSE_NAMES
+        other schedules hold each value until the next year given. Event parameters (declared with
+        `event=`) are pulses unless declared otherwise."""
+        return self.pulse if self.pulse is not None else self.event is not None
 
     @property
     def dimension(self) -> str:

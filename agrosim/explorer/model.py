@@ -23,19 +23,20 @@ from agrosim.analysis.probability import target_table
 from agrosim.analysis.sweep import design_points
 from agrosim.api import run
 from agrosim.batch import Design
-from agrosim.config import Scenario, load_scenario
-from agrosim.config.loader import param_paths
+from agrosim.config import Scenario
+from agrosim.config.distributions import Distribution
 from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.engine import simulate
 from agrosim.errors import InputError, Problem
 from agrosim.param_arrays import time_row
+from agrosim.parampath import ParamPath
+from agrosim.prepare import load_scenario
 from agrosim.report.charts import light
 from agrosim.report.lang import check_lang
 from agrosim.report.writer import report_dir
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME
+from agrosim.sectors import BY_NAME, param_paths
 from agrosim.targets import met_runs
-from agrosim.uncertainty import Distribution
 from agrosim.units import convert, display_unit, from_internal, unit_en
 
 QUANTILES = (5, 25, 50, 75, 95)
@@ -61,9 +62,9 @@ class Control:
         return float(convert(value, self.spec.unit, self.unit))
 
     def describe(self) -> dict:
-        sector, local = self.path.split(".", 1)
+        where = ParamPath.parse(self.path)
         return {
-            "path": self.path, "sector": sector, "name": local, "en": self.spec.description.rstrip("."),
+            "path": self.path, "sector": where.sector, "name": where.local, "en": self.spec.description.rstrip("."),
             "zh": self.spec.zh, "unit": self.unit, "unit_en": unit_en(self.unit),
             "low": self.shown(self.low), "high": self.shown(self.high), "current": self.shown(self.current),
             "step": _step(self.shown(self.low), self.shown(self.high)),
@@ -121,8 +122,8 @@ def controls(scenario: Scenario) -> dict[str, Control]:
     dists = {d.param: d for d in scenario.uncertainty}
     out = {}
     for path, spec in specs.items():
-        sector, local = path.split(".", 1)
-        documented = scenario.params[sector][local].range or spec.plausible
+        where = ParamPath.parse(path)
+        documented = scenario.params[where.sector][where.local].range or spec.plausible
         dist = dists.get(path)
         if not documented and dist is None:
             continue
@@ -177,7 +178,7 @@ class Explorer:
 
     def _focus(self) -> set[str]:
         """Sectors the scenario is about: those with an uncertain input, else those with a target."""
-        uncertain = {d.param.split(".")[0] for d in self.scenario.uncertainty}
+        uncertain = {ParamPath.parse(d.param).sector for d in self.scenario.uncertainty}
         return uncertain or {self._sector_of(t.indicator) for t in self.scenario.targets}
 
     # ---- page values → validated overrides ------------------------------------------------------
@@ -214,7 +215,7 @@ class Explorer:
         if control.spec.time_varying:
             base = time_row(sc, control.spec, control.path, with_events=False)[0]
             value = {sc.base_year: f"{control.shown(base):.12g} {control.unit}", sc.years[1]: quantity}
-        raw = _lookup(sc.resolved, control.path)
+        raw = _lookup(sc.resolved, ParamPath.parse(control.path))
         if isinstance(raw, dict) and raw.get("range") is not None:
             return {"value": value, "range": raw["range"]}
         return value
@@ -297,9 +298,10 @@ class Explorer:
         return run(self.load(values, str(name))).write(self.out_root, lang)
 
 
-def _lookup(tree: dict, path: str) -> Any:
+def _lookup(tree: dict, path: ParamPath) -> Any:
+    """What the merged scenario file holds at a parameter's place (None where nothing is written)."""
     node: Any = tree
-    for key in path.split("."):
+    for key in (path.sector, *path.keys):
         node = node.get(key) if isinstance(node, dict) else None
     return node
 

@@ -3,6 +3,7 @@ pandas: `agrosim validate` prints them, the report's assumptions table quotes th
 from __future__ import annotations
 
 from agrosim.config.scenario import Scenario
+from agrosim.parampath import ParamPath
 from agrosim.sectors import BY_NAME
 from agrosim.units import convert, display_unit
 
@@ -15,8 +16,7 @@ def plan_implied_notes(scenario: Scenario) -> list[str]:
         specs = BY_NAME[sector].param_specs()
         for name, pv in scenario.params[sector].items():
             if pv.plan_implied is not None:
-                parts = name.split(".")
-                spec = specs[f"{parts[0]}.{parts[-1]}" if len(parts) == 3 else name]
+                spec = specs[ParamPath.in_sector(sector, name).spec_key]
                 lines.append(f"{sector}.{name}: {implied_text(pv, spec)}")
     return lines
 

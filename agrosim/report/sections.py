@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from agrosim.config.scenario import Scenario
+from agrosim.config.spec import ParamSpec
+from agrosim.parampath import ParamPath
 from agrosim.report.lang import label, t, unit
 from agrosim.results import Results
 from agrosim.sectors import BY_NAME
@@ -266,9 +268,14 @@ def split_shares(data: Mapping) -> dict[str, np.ndarray]:
     return out
 
 
+def _spec_of(param) -> ParamSpec | None:
+    """The spec of an invested parameter named in an allocation table, if a sector declares it."""
+    where = ParamPath.parse(str(param))
+    return BY_NAME[where.sector].param_specs().get(where.spec_key) if where.sector in BY_NAME else None
+
+
 def _cost_text(cost: float, param: str, lang: str) -> str:
-    sector, _, name = str(param).partition(".")
-    spec = BY_NAME[sector].param_specs().get(name) if sector in BY_NAME else None
+    spec = _spec_of(param)
     per = spec.unit.split("/yr")[0] if spec is not None else ""
     if lang == "zh":
         return f"{_g(cost)} 元/{_PER_UNIT_ZH.get(per, per)}"
@@ -280,8 +287,7 @@ def _cap_text(cap, param: str, lang: str) -> str:
         return ""
     from agrosim.units import shown_param
 
-    sector, _, name = str(param).partition(".")
-    spec = BY_NAME[sector].param_specs().get(name) if sector in BY_NAME else None
+    spec = _spec_of(param)
     if spec is None:
         return _g(float(cap))
     value, shown = shown_param(float(cap), spec.unit)  # the cap is in the parameter's own unit

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from agrosim.config.scenario import Scenario, Target
+from agrosim.parampath import ParamPath
 from agrosim.results import Results
 from agrosim.sectors import BY_NAME
 from agrosim.report.plan_notes import implied_text, num
@@ -119,8 +120,8 @@ def assumptions(scenario: Scenario) -> pd.DataFrame:
     for sector in scenario.sectors:
         specs = BY_NAME[sector].param_specs()
         for name, pv in scenario.params[sector].items():
-            parts = name.split(".")
-            spec = specs[f"{parts[0]}.{parts[-1]}" if len(parts) == 3 else name]
+            where = ParamPath.in_sector(sector, name)
+            spec = specs[where.spec_key]
             shown = display_unit(spec.unit)
             dist = uncertain.get(f"{sector}.{name}")
             rows.append({
@@ -130,7 +131,7 @@ def assumptions(scenario: Scenario) -> pd.DataFrame:
                 "assumption": bool(pv.assumption),
                 "range": "" if pv.range is None else " – ".join(num(convert(v, spec.unit, shown)) for v in pv.range),
                 "note": "; ".join(x for x in (implied_text(pv, spec), pv.note) if x),
-                "set_in": "scenario" if _is_set(scenario.resolved.get(sector), parts) else "default",
+                "set_in": "scenario" if _is_set(scenario.resolved.get(sector), where.keys) else "default",
                 "uncertainty": ", ".join(f"{k} {v}" for k, v in dist.items()) if isinstance(dist, dict) else "",
             })
     return pd.DataFrame(rows)
@@ -143,7 +144,7 @@ def _value_text(value, unit_from: str, unit_to: str):
     return float(convert(value, unit_from, unit_to))
 
 
-def _is_set(section, parts: list[str]) -> bool:
+def _is_set(section, parts: tuple[str, ...]) -> bool:
     node = section
     for part in parts:
         if not isinstance(node, dict) or part not in node:
@@ -155,10 +156,10 @@ def _is_set(section, parts: list[str]) -> bool:
 def lever_label(path: str, spec, lang: str) -> str:
     """A parameter's name for an axis or a table: its Chinese name (zh) or the first clause of its
     description (en), with the crop or type it belongs to ('maize: Share of grain sown area')."""
-    parts = path.split(".")
-    owner = f"{parts[-2]}: " if len(parts) >= 4 else ""
+    row = ParamPath.parse(path).row
+    owner = f"{row}: " if row else ""
     if lang == "zh" and spec.zh:
-        return f"{parts[-2]} {spec.zh}" if owner else spec.zh
+        return f"{row} {spec.zh}" if owner else spec.zh
     text = re.split(r"\.\s|\s\(|;", spec.description.rstrip("."), maxsplit=1)[0]
     return owner + (text or path)
 

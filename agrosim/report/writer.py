@@ -38,6 +38,7 @@ from agrosim.report.lang import chart_context, check_lang, label
 from agrosim.report.tables import (assumptions, grain_decomposition, indicators_wide, provenance, quantile_table,
                                    results_from_frame, series)
 from agrosim.results import Results
+from agrosim.version import __version__
 
 COST_FILE = "cost_per_gap.csv"
 #: the folder `agrosim allocate` writes under OUT/<name>/
@@ -130,9 +131,7 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
     check_lang(lang)
     frame = results.to_frame() if chunks is None else None
     quant = bands if bands is not None else quantile_table(frame)
-    import agrosim
-
-    meta = {"agrosim_version": agrosim.__version__, "seed": scenario.seed if seed is None else seed,
+    meta = {"agrosim_version": __version__, "seed": scenario.seed if seed is None else seed,
             "runs": results.n, "created": _now(), "scenario_file": str(scenario.file)}
     if results.warnings:
         meta["warnings"] = list(results.warnings)
@@ -195,7 +194,7 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
     `allocation/` and adds the allocation section. Both are checked before anything is written."""
     from agrosim.analysis.probability import bands, load_results, monte_carlo_table
     from agrosim.batch import target_indicators
-    from agrosim.config import load_scenario
+    from agrosim.prepare import load_scenario
     from agrosim.targets import evaluate
 
     check_lang(lang)
@@ -357,7 +356,7 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
 def write_comparison(folder: Path, reports: Mapping[str, Path], lang: str = "en") -> list[Path]:
     """comparison_<indicator>.png for every targeted indicator shared by two or more report folders; scenarios
     of different regions or targets are drawn as shares of their own targets."""
-    from agrosim.config import load_scenario
+    from agrosim.prepare import load_scenario
 
     tables, targets, regions_of = {}, {}, {}
     for name, path in reports.items():

@@ -1,4 +1,7 @@
 """The sectors, in the order the engine steps them each year. Adding a sector = one module + one line here."""
+from agrosim.config.declarations import param_paths as _declared_paths
+from agrosim.config.spec import ParamSpec
+from agrosim.parampath import ParamPath
 from agrosim.sectors.base import Sector
 from agrosim.sectors.land_grain import SECTOR as LAND_GRAIN
 from agrosim.sectors.dairy import SECTOR as DAIRY
@@ -21,13 +24,15 @@ SECTORS: tuple[Sector, ...] = (LAND_GRAIN, FORAGE, OTHER_CROPS, DAIRY, BEEF, SHE
 BY_NAME: dict[str, Sector] = {s.name: s for s in SECTORS}
 
 
+def param_paths(sectors: list[str]) -> dict[str, ParamSpec]:
+    """Every parameter of the named sectors by full path: `sector.param`, `sector.table.row.param`."""
+    return _declared_paths(BY_NAME[name] for name in sectors)
 
-def param_spec(path: str):
+
+def param_spec(path: str) -> ParamSpec:
     """The ParamSpec of `sector.param` or of a table cell `sector.table.row.param`."""
-    sector, _, rest = path.partition(".")
-    parts = rest.split(".")
-    name = f"{parts[0]}.{parts[-1]}" if len(parts) == 3 else rest
-    return BY_NAME[sector].param_specs()[name]
+    where = ParamPath.parse(path)
+    return BY_NAME[where.sector].param_specs()[where.spec_key]
 
 
-__all__ = ["SECTORS", "BY_NAME", "Sector", "param_spec"]
+__all__ = ["SECTORS", "BY_NAME", "Sector", "param_paths", "param_spec"]

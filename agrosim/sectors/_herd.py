@@ -28,7 +28,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from agrosim.config.spec import ParamSpec as P
+from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.sectors.base import Balance, scale_except, yearly
 
 CLASSES = ("breeders", "young", "replacements", "finishing")
@@ -59,10 +59,10 @@ def capacity_params(unit_word: str) -> tuple[P, ...]:
           "基期空余栏位比例", default=0.0, lo=0, hi=5, plausible=(0.0, 0.3),
           source="assumption: plans give no place counts; 0 means the herd fills its places in the base year"),
         P("capacity_added_places_per_yr", "head/yr", "Places coming online in that year (filled by the event layer).",
-          "新增栏位", default=0.0, lo=0, time_varying=True,
+          "新增栏位", default=0.0, lo=0, time_varying=True, event=EventRole.CAPACITY,
           source="scenario or event layer (investment projects); 0 without projects"),
         P("outbreak_loss_fraction", "1", "Share of every stage lost at the start of that year (disease outbreak).",
-          "疫病损失比例", default=0.0, lo=0, hi=1, time_varying=True, plausible=(0.0, 0.5),
+          "疫病损失比例", default=0.0, lo=0, hi=1, time_varying=True, event=EventRole.LOSS, plausible=(0.0, 0.5),
           source="scenario or event layer; 0 without an outbreak"),
     )
 

@@ -10,32 +10,10 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from agrosim.config.declarations import IndicatorSpec, TableSpec
 from agrosim.config.spec import ParamSpec
 
 Arrays = dict[str, np.ndarray]
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A keyed table of parameters, one row per item (e.g. one row per crop)."""
-
-    name: str
-    keys: tuple[str, ...]
-    params: tuple[ParamSpec, ...]
-    description: str = ""
-    #: defaults that differ by row, e.g. {"italian": {"honey_kg_per_box": 40.0}}; else the spec's default
-    row_defaults: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """A reported series: internal unit, the unit the plans report it in, and labels."""
-
-    name: str
-    unit: str
-    display_unit: str
-    en: str
-    zh: str
 
 
 @dataclass(frozen=True)

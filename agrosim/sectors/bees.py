@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agrosim.config.spec import ParamSpec as P
+from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, TableSpec, yearly
 
 TYPES = ("chinese", "italian")
@@ -28,12 +28,12 @@ PARAMS = (
       "基期空余蜂箱比例", default=0.0, lo=0, hi=5, plausible=(0.0, 0.5),
       source="assumption: plans give no box capacity; 0 means every box is occupied in the base year"),
     P("capacity_added_places_per_yr", "box/yr", "Places (boxes) coming online in that year (filled by the event layer).",
-      "新增蜂箱容量", default=0.0, lo=0, time_varying=True, source="scenario or event layer; 0 without projects"),
+      "新增蜂箱容量", default=0.0, lo=0, time_varying=True, event=EventRole.CAPACITY, source="scenario or event layer; 0 without projects"),
     P("colony_growth_per_yr", "1/yr", "Planned growth of colonies per year (0 = splits only replace losses).",
       "蜂群计划增长率", default=0.0, lo=-0.9, hi=5.0, time_varying=True, plausible=(-0.1, 1.0),
       source="scenario lever; 0 = stationary"),
     P("outbreak_loss_fraction", "1", "Share of colonies lost to disease or pesticides in that year's summer.",
-      "病害及农药损失比例", default=0.0, lo=0, hi=1, time_varying=True, plausible=(0.0, 0.5),
+      "病害及农药损失比例", default=0.0, lo=0, hi=1, time_varying=True, event=EventRole.LOSS, plausible=(0.0, 0.5),
       source="scenario or event layer; 0 without a shock"),
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agrosim.config.spec import ParamSpec as P
+from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
 
 PARAMS = (
@@ -35,10 +35,10 @@ PARAMS = (
       source="unsure: white-feather broiler ~2.6 kg live × ~75 % eviscerated yield ≈ 1.9 kg; the national "
              "all-poultry ratio (NBS 2023: 禽肉 2563万吨 over about 168亿 birds, recalled) is ≈ 1.5 kg"),
     P("capacity_added_places_per_yr", "head/yr", "Broiler places coming online in that year (from January).",
-      "新增栏位", default=0.0, lo=0, time_varying=True, plausible=(0.0, np.inf),
+      "新增栏位", default=0.0, lo=0, time_varying=True, event=EventRole.CAPACITY, plausible=(0.0, np.inf),
       source="scenario or event layer (investment projects); 0 without projects"),
     P("outbreak_loss_fraction", "1", "Share of the year's birds culled in that year (e.g. avian influenza).",
-      "疫病损失比例", default=0.0, lo=0, hi=1, time_varying=True, plausible=(0.0, 0.5),
+      "疫病损失比例", default=0.0, lo=0, hi=1, time_varying=True, event=EventRole.LOSS, plausible=(0.0, 0.5),
       source="scenario or event layer; 0 without an outbreak"),
 )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agrosim.config.spec import ParamSpec as P
+from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.sectors import _cohorts as co
 from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
 
@@ -47,10 +47,10 @@ PARAMS = (
       "基期空余笼位比例", default=0.0, lo=0, hi=5, plausible=(0.0, 0.3),
       source="assumption: plans give no cage counts; 0 means the cages are full in the base year"),
     P("capacity_added_places_per_yr", "head/yr", "Laying cage places coming online in that year (from January).",
-      "新增笼位", default=0.0, lo=0, time_varying=True, plausible=(0.0, np.inf),
+      "新增笼位", default=0.0, lo=0, time_varying=True, event=EventRole.CAPACITY, plausible=(0.0, np.inf),
       source="scenario or event layer (investment projects); 0 without projects"),
     P("outbreak_loss_fraction", "1", "Share of pullets and hens lost at the start of that year (e.g. avian influenza).",
-      "疫病损失比例", default=0.0, lo=0, hi=1, time_varying=True, plausible=(0.0, 0.5),
+      "疫病损失比例", default=0.0, lo=0, hi=1, time_varying=True, event=EventRole.LOSS, plausible=(0.0, 0.5),
       source="scenario or event layer; 0 without an outbreak"),
 )
 

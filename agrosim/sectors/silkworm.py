@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agrosim.config.spec import ParamSpec as P
+from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
 
 SEASONS = ("spring", "summer", "autumn")
@@ -71,7 +71,7 @@ PARAMS = (
       source="003 L68 「全年发放蚕种3万盒,生产蚕茧135万公斤」: 1 350 000 kg / 30 000 boxes = 45 kg; "
              "third-party Yangcheng figures 48-52 kg/张 (2012-13, notes/seed_003_004 §5.2)"),
     P("outbreak_loss_fraction", "1", "Share of that year's cocoon crop lost to disease (all seasons).",
-      "蚕病损失比例", default=0.0, lo=0, hi=1, time_varying=True, plausible=(0.0, 0.5),
+      "蚕病损失比例", default=0.0, lo=0, hi=1, time_varying=True, event=EventRole.LOSS, plausible=(0.0, 0.5),
       source="scenario or event layer; 0 without an outbreak"),
 )
 

@@ -88,9 +88,10 @@ class Quantity:
         number, unit = parse_quantity(text)
         return cls(number, unit)
 
-    def to(self, unit: str | Unit) -> Quantity:
+    def to(self, unit: str | Unit, *, amount_per_year: bool = False) -> Quantity:
+        """The same quantity in `unit` (see `convert`, also for `amount_per_year`)."""
         target = parse_unit(unit)
-        return Quantity(convert(self.value, self.unit, target), target)
+        return Quantity(convert(self.value, self.unit, target, amount_per_year=amount_per_year), target)
 
     @property
     def internal(self):

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from agrosim.units import UnitError, convert, parse_quantity, parse_unit, parse_year
+from agrosim.units import Quantity, UnitError, parse_unit, parse_year
 
 
 class EventRole(Enum):
@@ -124,13 +124,13 @@ def parse_scalar(raw: Any, spec: ParamSpec) -> float:
         raise ValueError(f"{type(raw).__name__} {raw!r}; expected {_want(spec)}")
     if isinstance(raw, str):
         try:
-            number, unit = parse_quantity(raw)
+            quantity = Quantity.parse(raw)
         except UnitError as exc:
             raise ValueError(f"'{raw}' ({exc}); expected {_want(spec)}") from None
         try:
-            value = convert(number, unit, expected, amount_per_year=True)
+            value = quantity.to(expected, amount_per_year=True).value
         except UnitError:
-            raise ValueError(f"'{raw}' (unit of {unit.dimension}); expected {_want(spec)}") from None
+            raise ValueError(f"'{raw}' (unit of {quantity.unit.dimension}); expected {_want(spec)}") from None
     else:
         if expected.dimension not in ("1", "1/time"):
             raise ValueError(f"bare number {raw}; expected {_want(spec)}")

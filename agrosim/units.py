@@ -98,9 +98,6 @@ class Quantity:
         """The value in the internal unit of its dimension."""
         return self.value * self.unit.factor
 
-    def __str__(self) -> str:
-        return f"{self.value:g} {self.unit.text}"
-
 
 def _factor(text: str, whole: str) -> tuple[str, float]:
     """One factor: a base unit, or a magnitude prefix and a base unit → (base dimension, factor)."""

@@ -1,9 +1,11 @@
-"""Quantities as the plans write them ("1365 万吨", "303 kg/亩", "1.5 亿元") into internal units.
+"""Quantities as the plans write them ("1365 万吨", "303 kg/亩", "1.5 亿元", "25 kg/头/年") into internal units.
 
-Internal units: area in mu (亩), mass in kg, animals in head, bee colonies in box (箱),
-silkworm eggs in sheet (张), money in yuan (元), time in years; fractions are plain numbers.
-A unit string is `numerator[/denominator]`; each side is an optional Chinese magnitude prefix
-(万, 亿, 千 …) followed by a base unit from `BASE_UNITS`.
+Internal units (the one meaning, used everywhere): area in mu (亩), mass in kg, animals in head,
+bee colonies in box (箱), silkworm eggs in sheet (张), households, money in yuan (元), time in
+years; fractions are plain numbers. A compound unit's internal unit is the same product of these
+(kg/head/yr, yuan/mu). A unit string is a product of factors, `a·b/c/d` meaning a·b·c⁻¹·d⁻¹: each
+'/' divides by the factor group that follows it up to the next '/', and '·' or '*' multiplies.
+A factor is an optional Chinese magnitude prefix (万, 亿, 千 …) and a base unit from `BASE_UNITS`.
 
 Two kinds of numbers, one converter: indicators and targets are held in internal units
 (`to_internal` / `from_internal`); model parameters are held in their spec's own unit
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 #: base unit -> (dimension, factor to the internal unit of that dimension)
 BASE_UNITS: dict[str, tuple[str, float]] = {
@@ -56,15 +59,48 @@ class UnitError(ValueError):
 
 @dataclass(frozen=True)
 class Unit:
-    """A parsed unit: its dimension (e.g. "mass/area") and the factor to internal units."""
+    """A parsed unit: its dimension and the factor from this unit to the internal unit of that dimension.
+
+    The dimension is canonical text: base dimensions of the numerator joined by '·' ("1" when none),
+    then '/' and each base dimension of the denominator, alphabetical with time last, a power as ^n:
+    kg/head/yr and 公斤/年/头 are both "mass/head/time"; 亩/年/年 is "area/time^2".
+    """
 
     text: str
     dimension: str
     factor: float
 
 
-def _parse_side(text: str) -> tuple[str, float]:
-    text = text.strip()
+@dataclass(frozen=True)
+class Quantity:
+    """A value (scalar or numpy array) in a unit; `to` re-expresses it, checking the dimension."""
+
+    value: Any
+    unit: Unit
+
+    @classmethod
+    def of(cls, value, unit: str | Unit) -> Quantity:
+        return cls(value, parse_unit(unit))
+
+    @classmethod
+    def parse(cls, text: str) -> Quantity:
+        """"1365 万吨" → Quantity(1365.0, 万吨)."""
+        number, unit = parse_quantity(text)
+        return cls(number, unit)
+
+    def to(self, unit: str | Unit, *, amount_per_year: bool = False) -> Quantity:
+        """The same quantity in `unit` (see `convert`, also for `amount_per_year`)."""
+        target = parse_unit(unit)
+        return Quantity(convert(self.value, self.unit, target, amount_per_year=amount_per_year), target)
+
+    @property
+    def internal(self):
+        """The value in the internal unit of its dimension."""
+        return self.value * self.unit.factor
+
+
+def _factor(text: str, whole: str) -> tuple[str, float]:
+    """One factor: a base unit, or a magnitude prefix and a base unit → (base dimension, factor)."""
     if text in BASE_UNITS:
         return BASE_UNITS[text]
     for prefix, magnitude in PREFIXES.items():
@@ -72,28 +108,57 @@ def _parse_side(text: str) -> tuple[str, float]:
         if text.startswith(prefix) and rest in BASE_UNITS:
             dim, factor = BASE_UNITS[rest]
             return dim, factor * magnitude
+    if text == "":
+        raise UnitError(f"unit '{whole}' has an empty factor (two separators in a row, or one at the end)")
     raise UnitError(f"unknown unit '{text}'")
 
 
-def parse_unit(text: str) -> Unit:
-    """Parse `kg/亩`, `万吨`, `%/yr` into a Unit; an empty string is dimensionless."""
+def _dimension_text(powers: dict[str, int]) -> str:
+    """Canonical dimension text of base-dimension powers (see `Unit`)."""
+    def term(dim: str, n: int) -> str:
+        return dim if n == 1 else f"{dim}^{n}"
+    order = sorted(powers, key=lambda d: (d == "time", d))
+    top = "·".join(term(d, powers[d]) for d in order if powers[d] > 0) or "1"
+    return top + "".join("/" + term(d, -powers[d]) for d in order if powers[d] < 0)
+
+
+_PRODUCT = re.compile(r"[·*⋅]")
+
+
+def parse_unit(text: str | Unit) -> Unit:
+    """Parse `kg/亩`, `万吨`, `%/yr`, `kg/头/年` into a Unit; an empty string is dimensionless.
+
+    Refused: an unknown factor, nothing before the first '/', dividing by a plain number (亩/1),
+    and a base dimension on both sides (亩/亩, kg/头/kg): write such a ratio as a plain number or %.
+    """
+    if isinstance(text, Unit):
+        return text
     text = unicodedata.normalize("NFKC", text).strip()
     if text == "":
         return Unit("", "1", 1.0)
-    parts = text.split("/")
-    if len(parts) > 2:
-        raise UnitError(f"unit '{text}' has more than one '/'")
-    if len(parts) == 2 and not parts[0].strip():
-        raise UnitError(f"unit '{text}' has nothing before '/'; write 1/{parts[1].strip()} or %/{parts[1].strip()}")
-    num_dim, num_factor = _parse_side(parts[0])
-    if len(parts) == 1:
-        return Unit(text, num_dim, num_factor)
-    den_dim, den_factor = _parse_side(parts[1])
-    if den_dim == "1" or den_dim == num_dim:
-        raise UnitError(f"unit '{text}' divides by {'a plain number' if den_dim == '1' else 'its own dimension'}; "
-                        "write the ratio as a plain number or a %")
-    dim = f"{num_dim}/{den_dim}"
-    return Unit(text, dim, num_factor / den_factor)
+    groups = text.split("/")
+    if not groups[0].strip():
+        rest = "/".join(groups[1:]).strip()
+        raise UnitError(f"unit '{text}' has nothing before '/'; write 1/{rest} or %/{rest}")
+    top: set[str] = set()
+    bottom: set[str] = set()
+    powers: dict[str, int] = {}
+    factor = 1.0
+    for k, group in enumerate(groups):
+        for part in _PRODUCT.split(group):
+            dim, f = _factor(part.strip(), text)
+            if k and dim == "1":
+                raise UnitError(f"unit '{text}' divides by a plain number; write the ratio as a plain number or a %")
+            if dim == "1":
+                factor *= f
+                continue
+            (bottom if k else top).add(dim)
+            if dim in top and dim in bottom:
+                raise UnitError(f"unit '{text}' divides by its own dimension ({dim}); "
+                                "write the ratio as a plain number or a %")
+            powers[dim] = powers.get(dim, 0) + (-1 if k else 1)
+            factor = factor / f if k else factor * f
+    return Unit(text, _dimension_text(powers), factor)
 
 
 def normalise_number_text(text: str) -> str:
@@ -147,23 +212,29 @@ def parse_quantity(text: str) -> tuple[float, Unit]:
     return float(match.group(1)), parse_unit(match.group(2))
 
 
-def to_internal(value: float, unit_text: str) -> float:
-    """Convert `value` given in `unit_text` into the internal unit of its dimension."""
-    return value * parse_unit(unit_text).factor
+def to_internal(value, unit: str | Unit):
+    """Convert `value` given in `unit` into the internal unit of its dimension."""
+    return value * parse_unit(unit).factor
 
 
-def from_internal(value, unit_text: str):
-    """Convert an internal value (scalar or array) into `unit_text` for display."""
-    return value / parse_unit(unit_text).factor
+def from_internal(value, unit: str | Unit):
+    """Convert an internal value (scalar or array) into `unit` for display."""
+    return value / parse_unit(unit).factor
 
 
-def convert(value, from_unit: str, to_unit: str):
+def convert(value, from_unit: str | Unit, to_unit: str | Unit, *, amount_per_year: bool = False):
     """`value` (scalar or array) written in `from_unit`, expressed in `to_unit`: `convert(6, "month", "yr")`
-    is 0.5. Both units must have the same dimension (UnitError otherwise)."""
+    is 0.5, `convert(1, "公斤/亩", "t/ha")` is 0.015. Both units must have the same dimension (UnitError
+    otherwise). With `amount_per_year`, a yearly amount may omit its '/年' ("5 万亩" for a mu/yr rate)."""
     a, b = parse_unit(from_unit), parse_unit(to_unit)
-    if a.dimension != b.dimension:
-        raise UnitError(f"can not convert '{from_unit}' ({a.dimension}) to '{to_unit}' ({b.dimension})")
+    if a.dimension != b.dimension and not (amount_per_year and _yearly_amount(a.dimension, b.dimension)):
+        raise UnitError(f"can not convert '{a.text}' ({a.dimension}) to '{b.text}' ({b.dimension})")
     return value * (a.factor / b.factor)
+
+
+def _yearly_amount(found: str, rate: str) -> bool:
+    """`found` is `rate` without its last '/time' (time sorts last, so that is the per-year factor)."""
+    return rate.endswith("/time") and found == rate[: -len("/time")]
 
 
 def shown_param(value, spec_unit: str):
@@ -180,8 +251,8 @@ _EN_PREFIX = {"千万": "10⁷ ", "百万": "10⁶ ", "十万": "10⁵ ", "亿":
 
 
 def unit_en(text: str) -> str:
-    """English rendering of a unit as the plans write it: 万吨 → '10⁴ t', kg/亩 → 'kg/mu'."""
-    def side(part: str) -> str:
+    """English rendering of a unit as the plans write it: 万吨 → '10⁴ t', kg/亩 → 'kg/mu', 元/头/年 → 'yuan/head/yr'."""
+    def factor(part: str) -> str:
         if part in BASE_UNITS:
             return _EN_BASE.get(part, part)
         for prefix, shown in _EN_PREFIX.items():
@@ -189,7 +260,7 @@ def unit_en(text: str) -> str:
                 rest = part[len(prefix):]
                 return shown + _EN_BASE.get(rest, rest)
         return part
-    return "/".join(side(p) for p in text.split("/"))
+    return "".join(factor(p) for p in re.split(r"([/·*⋅])", text))
 
 
 #: How the plans write quantities of each dimension; used to show levers and inputs.

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from agrosim.units import UnitError, parse_quantity, parse_unit, parse_year
+from agrosim.units import Quantity, UnitError, parse_unit, parse_year
 
 
 class EventRole(Enum):
@@ -117,11 +117,6 @@ class Documented(BaseModel):
     plan_implied: Any = None
 
 
-def _dimension_ok(found: str, expected: str) -> bool:
-    """Same dimension, or a per-year quantity written without its '/年' (a yearly amount)."""
-    return found == expected or (expected.endswith("/time") and found == expected[: -len("/time")])
-
-
 def parse_scalar(raw: Any, spec: ParamSpec) -> float:
     """One number or quantity string → float in the spec's internal unit. Raises ValueError."""
     expected = parse_unit(spec.unit)
@@ -129,12 +124,13 @@ def parse_scalar(raw: Any, spec: ParamSpec) -> float:
         raise ValueError(f"{type(raw).__name__} {raw!r}; expected {_want(spec)}")
     if isinstance(raw, str):
         try:
-            number, unit = parse_quantity(raw)
+            quantity = Quantity.parse(raw)
         except UnitError as exc:
             raise ValueError(f"'{raw}' ({exc}); expected {_want(spec)}") from None
-        if not _dimension_ok(unit.dimension, expected.dimension):
-            raise ValueError(f"'{raw}' (unit of {unit.dimension}); expected {_want(spec)}")
-        value = number * unit.factor / expected.factor
+        try:
+            value = quantity.to(expected, amount_per_year=True).value
+        except UnitError:
+            raise ValueError(f"'{raw}' (unit of {quantity.unit.dimension}); expected {_want(spec)}") from None
     else:
         if expected.dimension not in ("1", "1/time"):
             raise ValueError(f"bare number {raw}; expected {_want(spec)}")

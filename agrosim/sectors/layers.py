@@ -36,7 +36,7 @@ PARAMS = (
     P("mortality_laying", "1", "Share of hens housed that die during the laying period.", "产蛋期死亡率",
       default=0.08, lo=0, hi=0.9, plausible=(0.04, 0.15),
       source="unsure: breed guides show ~5–7 % to 80 weeks; farm averages higher; wide range"),
-    P("egg_kg_per_hen_yr", "kg/head", "Egg mass per hen in lay per year (a yearly schedule: the productivity lever).",
+    P("egg_kg_per_hen_yr", "kg/head/yr", "Egg mass per hen in lay per year (a yearly schedule: the productivity lever).",
       "只均年产蛋量", default=17.0, lo=1, hi=30, time_varying=True, plausible=(14.0, 20.0),
       source="unsure: ~290 eggs × ~60 g ≈ 17 kg per hen in lay per year; breed standards are higher "
              "(~19–21 kg), herd averages lower; not a published Chinese average"),

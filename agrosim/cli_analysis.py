@@ -163,7 +163,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def _sensitivity_in_plan_units(sc, table: pd.DataFrame, args) -> tuple[pd.DataFrame, str]:
     """The sensitivity table with each input named in the language and its percentiles in the plans' unit
     (`input_unit`), an indicator outcome in its plans' unit; and the outcome as words for the chart."""
-    from agrosim.sectors import param_paths
+    from agrosim.registry import param_paths
     from agrosim.engine import recorded_indicators
 
     specs = param_paths(sc.sectors)
@@ -264,7 +264,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from agrosim.analysis.discovery import choose, prim, trajectory_table
     from agrosim.api import monte_carlo
     from agrosim.batch import read_columns
-    from agrosim.sectors import param_paths
+    from agrosim.registry import param_paths
     from agrosim.targets import met_runs
 
     check_lang(args.lang)
@@ -392,7 +392,7 @@ def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) ->
 def _investment_bounds(sc) -> dict[str, float]:
     """Feasible maximum of each invested driver that the model bounds (see analysis.levers)."""
     from agrosim.analysis.levers import feasible_range
-    from agrosim.sectors import param_paths
+    from agrosim.registry import param_paths
 
     specs = param_paths(sc.sectors)
     bounds = {}

@@ -17,10 +17,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # reading and validating scenario files: schema, merge, sector declarations, parameter specs and
     # values, distributions and events as written (no event calendar, no run arrays)
     ("config", ("agrosim.config", "agrosim.investments")),
-    # what a run is made of: sectors and links, event calendar, run arrays, sampling, observations, and
+    # what a run is made of: sectors, links and the lookup of both (registry), event calendar, run arrays, sampling, observations, and
     # the design step of loading (prepare: the calendar, placeholders, base-year and cross-parameter checks)
     ("design", ("agrosim.sectors", "agrosim.links", "agrosim.events", "agrosim.param_arrays", "agrosim.uncertainty",
-                "agrosim.compose", "agrosim.baseyear", "agrosim.observed", "agrosim.prepare")),
+                "agrosim.compose", "agrosim.baseyear", "agrosim.observed", "agrosim.prepare", "agrosim.registry")),
     # the container the engine fills (under the engine, which builds it)
     ("results", ("agrosim.results",)),
     ("engine", ("agrosim.engine",)),

@@ -13,7 +13,7 @@ from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
 from agrosim.units import UnitError, parse_quantity, parse_year
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 
 COLUMNS = ("region", "indicator", "year", "value", "unit", "source")
 

@@ -11,7 +11,8 @@ from agrosim.cli import main
 from agrosim.engine import check_balances
 from agrosim.errors import InputError
 from agrosim.observed import by_year, load_observed
-from agrosim.sectors import BY_NAME, _herd, beef, dairy, layers, pigs, sheep
+from agrosim.sectors import _herd, beef, dairy, layers, pigs, sheep
+from agrosim.registry import BY_NAME
 from herd_util import params
 
 REGION = {"id": "testland", "en": "Test county", "zh": "测试县"}

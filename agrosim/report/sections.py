@@ -20,7 +20,7 @@ from agrosim.config.spec import ParamSpec
 from agrosim.parampath import ParamPath
 from agrosim.report.lang import label, t, unit
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 
 OBSERVED_FILE = "observed.csv"
 ALLOCATION_DIR = "allocation"

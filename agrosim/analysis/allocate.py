@@ -25,7 +25,7 @@ from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
 from agrosim.param_arrays import time_row
 from agrosim.registry import param_spec
-from agrosim.investments import Investment
+from agrosim.config.investments import Investment
 from agrosim.targets import met_runs
 
 OBJECTIVES = ("expected-targets-met", "joint-probability", "min-probability")

@@ -198,6 +198,7 @@ def test_yangcheng_herds_eat_more_than_the_county_grain(root):
 
 
 def test_report_shows_land_warnings_and_costs(write, tmp_path):
+    from agrosim.analysis.report_inputs import report_findings
     from agrosim.report.writer import write_report
     from agrosim.targets import evaluate
 
@@ -206,7 +207,7 @@ def test_report_shows_land_warnings_and_costs(write, tmp_path):
     data["targets"] = {"hsf": {"indicator": "hsf_area", "kind": "at_least", "value": "400 亩", "year": 2022}}
     sc = load_scenario(write("report.yaml", data))
     res = simulate(sc)
-    folder = write_report(tmp_path / "out", sc, res, evaluate(sc.targets, res))
+    folder = write_report(tmp_path / "out", sc, res, evaluate(sc.targets, res), findings=report_findings(sc, res))
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "Warnings" in html and "2020: cultivated land over-committed" in html
     assert "Cost per unit of target gap closed" in html

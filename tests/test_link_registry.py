@@ -82,3 +82,23 @@ def test_the_land_link_reads_only_what_it_declares(root):
     total = sum(res.data[indicator][0] for indicator in claims.values())
     assert uncut.sum() >= 2
     np.testing.assert_allclose(res.data["land_claimed"][0][uncut], total[uncut], rtol=1e-12)
+
+
+def test_a_link_indicator_is_neither_observable_nor_bounded_by_biology(root, tmp_path):
+    """Links hold no state: an observed value of one is refused for re-forecasting with the usual
+    message, and a target on one has no biological bound (no crash on a Link's missing hooks)."""
+    import pandas as pd
+
+    from agrosim.analysis.biology import biological_limits
+    from agrosim.errors import InputError
+    from agrosim.observed import by_year, load_observed
+
+    scenario = load_scenario(root / "scenarios" / "shanxi_feed_2025.yaml")
+    path = tmp_path / "obs.csv"
+    pd.DataFrame([(scenario.region.id, "output_value", 2022, 5.0, "亿元", "x")],
+                 columns=["region", "indicator", "year", "value", "unit", "source"]).to_csv(path, index=False)
+    with pytest.raises(InputError, match="which value cannot set its state from.*declares observable .none."):
+        by_year(load_observed(path, scenario))
+    target = dataclasses.replace(scenario.targets[0], id="v", indicator="output_value", kind="at_least")
+    limited = dataclasses.replace(scenario, targets=[target])
+    assert biological_limits(limited).empty

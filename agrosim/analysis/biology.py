@@ -20,7 +20,7 @@ import numpy as np
 
 from agrosim.config.scenario import Scenario
 from agrosim.param_arrays import all_arrays
-from agrosim.registry import BY_NAME
+from agrosim.sectors import SECTOR_BY_NAME
 from agrosim.units import from_internal
 
 if TYPE_CHECKING:
@@ -115,7 +115,8 @@ def biological_limits(scenario: Scenario) -> pd.DataFrame:
 
 def _limit_rows(scenario: Scenario) -> list[dict]:
     """The rows of `biological_limits`, as dicts."""
-    owner = {i.name: BY_NAME[s] for s in scenario.sectors for i in BY_NAME[s].indicators}
+    sectors = [SECTOR_BY_NAME[s] for s in scenario.sectors if s in SECTOR_BY_NAME]  # links have no biology
+    owner = {i.name: s for s in sectors for i in s.indicators}
     params = None
     states: dict[str, dict] = {}
     rows = []

@@ -45,7 +45,7 @@ COST_FILE = "cost_per_gap.csv"
 #: the folder `agrosim allocate` writes under OUT/<name>/
 ALLOCATE = "allocate"
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-#: drawn from the data, so rebuilt rather than carried over by `rebuild_report`
+#: drawn from the data, so rebuilt rather than carried over by `redraw_report`
 _DRAWN = {"charts", "report.html", "results.xlsx", "targets.csv", "metadata.json", "tracking.csv"}
 
 
@@ -126,7 +126,7 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
     `observed` (a CSV of observed values, copied as `observed.csv`) adds the tracking section, with
     `tracking` {'tracking_path': 'linear'|'growth', 'tracking_tolerance': 0.02}; `allocation` (the tables
     and settings of `agrosim allocate`, kept in `allocation/`) adds the allocation section. With
-    `draw=False` only the data are written (draw them later with `rebuild_report`). `tradeoff_thresholds`
+    `draw=False` only the data are written (draw them later with `agrosim report`). `tradeoff_thresholds`
     ({'import_share': 0.5, 'cut_share': 0.005}, see analysis.tradeoffs.TradeOffThresholds) set when a trade-off
     becomes a warning; they are kept in metadata.json for redrawing. `findings` were computed for this
     scenario, results, language and thresholds (`analysis.report_inputs.report_findings`).
@@ -169,7 +169,7 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
 
 
 def is_report(folder: Path) -> bool:
-    """A folder `rebuild_report` can redraw: the resolved scenario with results.csv or runs/*.parquet."""
+    """A folder `redraw_report` can redraw: the resolved scenario with results.csv or runs/*.parquet."""
     folder = Path(folder)
     return (folder / "scenario.resolved.yaml").is_file() and (
         (folder / "results.csv").is_file() or any((folder / "runs").glob("*.parquet")))

@@ -37,9 +37,11 @@ class Run:
 
     def write(self, out_root: str | Path = "reports", lang: str = "en", command: str | None = "run") -> Path:
         """The report in OUT/<name>/<command>/ (OUT/<name>/ when `command` is None)."""
+        from agrosim.analysis.report_inputs import report_findings
         from agrosim.report.writer import write_report
 
-        return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang, command=command)
+        return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang, command=command,
+                            findings=report_findings(self.scenario, self.results, lang))
 
 
 @dataclass
@@ -56,10 +58,12 @@ class MonteCarlo:
     def write(self, out_root: str | Path = "reports", lang: str = "en", command: str | None = "mc") -> Path:
         """Write the report (OUT/<name>/<command>/) and move the run files into it; the work folder is then
         removed."""
+        from agrosim.analysis.report_inputs import report_findings
         from agrosim.report.writer import write_report
 
         folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks,
-                              lang, self.seed, command=command)
+                              lang, self.seed, command=command,
+                              findings=report_findings(self.scenario, self.results, lang))
         remove_store(self.chunks[0].parent)
         return folder
 

@@ -27,7 +27,7 @@ from agrosim.config.spec import Documented, ParamSpec, ParamValue, parse_param
 from agrosim.errors import InputError, Problem
 from agrosim.param_arrays import sector_arrays, time_row
 from agrosim.parampath import ParamPath
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME, is_link
 from agrosim.units import from_internal
 
 #: relative gap within which the base year reproduces a stated figure
@@ -171,7 +171,7 @@ def base_year_values(scenario: Scenario) -> dict[str, float]:
     out = {}
     for name in scenario.sectors:
         sector = BY_NAME[name]
-        if sector.couple is None:
+        if not is_link(name):
             out.update({k: float(np.asarray(v).reshape(-1)[0])
                         for k, v in _base_year(sector, sector_arrays(scenario, sector, 1)).items()})
     return out
@@ -238,7 +238,7 @@ def derived_lines(scenario: Scenario) -> list[str]:
     for name in scenario.sectors:
         sector = BY_NAME[name]
         mine = [f for f in figures if f.sector == name]
-        if sector.couple is not None or not mine:
+        if is_link(name) or not mine:
             continue
         taken = {f.indicator for f in mine if f.taken}
         checked = {f.indicator: f for f in mine if not f.taken}
@@ -302,7 +302,7 @@ def inert_draws(scenario: Scenario) -> list[str]:
         where = ParamPath.parse(dist.param)
         sector, name = where.sector, where.local
         spec = BY_NAME[sector].param_specs().get(name)
-        if spec is None or spec.base_of is None or BY_NAME[sector].couple is not None:
+        if spec is None or spec.base_of is None or is_link(sector):
             continue
         deps.setdefault(sector, drivers(scenario, sector))
         if name not in deps[sector].get(spec.base_of, [name]):

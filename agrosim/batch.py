@@ -36,7 +36,7 @@ from agrosim.errors import InputError, Problem
 from agrosim.events import stochastic_losses
 from agrosim.limits import MAX_DESIGN_BYTES, MAX_DESIGN_POINTS
 from agrosim.param_arrays import time_row
-from agrosim.sectors import param_spec
+from agrosim.registry import param_spec
 from agrosim.uncertainty import sample
 
 

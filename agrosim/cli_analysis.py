@@ -163,7 +163,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def _sensitivity_in_plan_units(sc, table: pd.DataFrame, args) -> tuple[pd.DataFrame, str]:
     """The sensitivity table with each input named in the language and its percentiles in the plans' unit
     (`input_unit`), an indicator outcome in its plans' unit; and the outcome as words for the chart."""
-    from agrosim.sectors import param_paths
+    from agrosim.registry import param_paths
     from agrosim.engine import recorded_indicators
 
     specs = param_paths(sc.sectors)
@@ -204,7 +204,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     rows, failed = [], []
     try:
         with atomic_folder(Path(args.out), name) as tmp:
-            reports = {}
+            reports, scenarios = {}, {}
             for path, sc in _unique_names(files, {name}, lambda p: load_for_draws(args, p)):
                 try:
                     if sc is None:
@@ -222,7 +222,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                     continue
                 rows.append(with_warnings(done.verdicts, done.tradeoffs()).assign(
                     scenario=done.scenario.name, region=done.scenario.region.id))
-                reports[done.scenario.name] = report
+                reports[done.scenario.name], scenarios[done.scenario.name] = report, done.scenario
                 print(f"{path.name}: {len(done.scenario.targets)} targets → {final / report.name}")
             if not rows:
                 raise _NothingWritten
@@ -230,7 +230,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             cols = ["scenario", "region", "target", "year", "kind", "target_value", "projected", "gap_pct", "unit",
                     "verdict", "p_met", "p_low", "p_high", "source", "warnings"]
             summary[[c for c in cols if c in summary]].to_csv(tmp / "summary.csv", index=False)
-            write_comparison(tmp, reports, args.lang)
+            write_comparison(tmp, reports, scenarios, args.lang)
     except _NothingWritten:
         return 2
     print(f"summary: {final / 'summary.csv'}")
@@ -264,7 +264,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from agrosim.analysis.discovery import choose, prim, trajectory_table
     from agrosim.api import monte_carlo
     from agrosim.batch import read_columns
-    from agrosim.sectors import param_paths
+    from agrosim.registry import param_paths
     from agrosim.targets import met_runs
 
     check_lang(args.lang)
@@ -375,14 +375,16 @@ def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) ->
     """OUT/<name>/allocate/: first the data (the allocation tables in allocation/, and a deterministic
     run of the scenario as declared, without the budget), swapped in whole; then its report drawn from
     them. If drawing fails the finished allocation stays on disk and `agrosim report` can draw it."""
+    from agrosim.analysis.report_inputs import report_findings
     from agrosim.api import run
-    from agrosim.report.writer import ALLOCATE, rebuild_report, write_report
+    from agrosim.cli_run import rebuild
+    from agrosim.report.writer import ALLOCATE, write_report
 
     base = run(sc)
     folder = write_report(out, sc, base.results, base.verdicts, lang=lang, allocation=(tables, settings), draw=False,
-                          command=ALLOCATE)
+                          command=ALLOCATE, findings=report_findings(sc, base.results, lang))
     try:
-        rebuild_report(folder, lang)
+        rebuild(folder, lang)
     except Exception as exc:
         raise RuntimeError(f"the allocation results are kept in {folder}, but drawing its report failed "
                            f"({type(exc).__name__}: {exc}); retry with `agrosim report {folder}`") from exc
@@ -392,7 +394,7 @@ def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) ->
 def _investment_bounds(sc) -> dict[str, float]:
     """Feasible maximum of each invested driver that the model bounds (see analysis.levers)."""
     from agrosim.analysis.levers import feasible_range
-    from agrosim.sectors import param_paths
+    from agrosim.registry import param_paths
 
     specs = param_paths(sc.sectors)
     bounds = {}

@@ -118,7 +118,7 @@ def _write_fitted(args: argparse.Namespace, sc, command: str, name: str, table: 
 def _calibrate_history(args: argparse.Namespace, sc) -> int:
     """Trend and weather spread of one series from the years before the base year, as a scenario."""
     from agrosim.analysis.tracking import fit_trend_spread, spread_yaml
-    from agrosim.sectors import param_paths
+    from agrosim.registry import param_paths
     from agrosim.observed import load_observed
 
     known = param_paths(sc.sectors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Mapping
 
 from agrosim.errors import InputError, Problem
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
@@ -69,6 +70,7 @@ def _print_warnings(scenario, warnings: list[str]) -> None:
 
 
 def cmd_run(args) -> int:
+    from agrosim.analysis.report_inputs import report_findings
     from agrosim.api import run
     from agrosim.prepare import load_scenario
     from agrosim.report.lang import check_lang
@@ -79,9 +81,10 @@ def cmd_run(args) -> int:
     _check_observed(args, sc)
     _base_year_check(sc, args.strict)
     result = run(sc)
+    thresholds = {"import_share": args.warn_import_share}
     folder = write_report(Path(args.out), result.scenario, result.results, result.verdicts, lang=args.lang,
-                          observed=args.observed, tracking=_tracking(args),
-                          tradeoff_thresholds={"import_share": args.warn_import_share})
+                          observed=args.observed, tracking=_tracking(args), tradeoff_thresholds=thresholds,
+                          findings=report_findings(result.scenario, result.results, args.lang, thresholds))
     print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
           f"{result.scenario.base_year}–{result.scenario.end_year}")
     print(_verdict_table(result.verdicts))
@@ -92,6 +95,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_mc(args) -> int:
+    from agrosim.analysis.report_inputs import report_findings
     from agrosim.api import check_batch_size, monte_carlo
     from agrosim.batch import check_design_size, remove_store
     from agrosim.report.lang import check_lang
@@ -106,9 +110,10 @@ def cmd_mc(args) -> int:
     record = None if args.record is None else "all" if args.record == "all" else args.record.split(",")
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True, thresholds=thresholds, record=record)
+    saved = {"import_share": args.warn_import_share}
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
                           mc.seed, observed=args.observed, tracking=_tracking(args), command="mc",
-                          tradeoff_thresholds={"import_share": args.warn_import_share})
+                          tradeoff_thresholds=saved, findings=report_findings(mc.scenario, mc.results, args.lang, saved))
     remove_store(mc.chunks[0].parent)
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
                          "verdict"]]
@@ -128,18 +133,63 @@ def _check_observed(args, scenario) -> None:
         load_observed(args.observed, scenario)
 
 
+def rebuild(folder: Path, lang: str = "en", observed: str | Path | None = None, tracking: Mapping | None = None,
+            allocation: str | Path | None = None) -> Path:
+    """Redraw a report folder without running the model: load the scenario it was written for and its
+    saved runs, compute the verdicts and the report findings (analysis layer), and hand them to the
+    writer. `observed`, `tracking` and `allocation` as for `agrosim report`; every input is checked
+    before anything is written."""
+    import pandas as pd
+
+    from agrosim.analysis.probability import bands, load_results, monte_carlo_table
+    from agrosim.analysis.report_inputs import report_findings
+    from agrosim.batch import target_indicators
+    from agrosim.prepare import load_scenario
+    from agrosim.report import sections, writer
+    from agrosim.report.lang import check_lang
+    from agrosim.report.tables import quantile_table, results_from_frame
+    from agrosim.targets import evaluate
+
+    check_lang(lang)
+    folder = writer.check_report_folder(folder)
+    scenario = load_scenario(writer.resolved_file(folder))
+    if observed is not None:
+        from agrosim.observed import load_observed
+
+        load_observed(observed, scenario)  # refuses a bad file before anything is written
+    alloc_source = writer.allocation_source(folder, allocation) if allocation is not None else None
+    meta = writer.saved_metadata(folder)
+    chunks = writer.saved_chunks(folder)
+    if chunks:
+        with writer.readable(folder / "runs"):
+            results = load_results(scenario, chunks, sorted(target_indicators(scenario)))
+            verdicts = monte_carlo_table(scenario, results, chunks)
+        with writer.readable(folder / "bands.csv"):
+            quant = pd.read_csv(folder / "bands.csv") if (folder / "bands.csv").is_file() else bands(scenario, chunks)
+    else:
+        with writer.readable(folder / "results.csv"):
+            frame = pd.read_csv(folder / "results.csv")
+            results = results_from_frame(scenario, frame)
+            verdicts = evaluate(scenario.targets, results)
+            quant = quantile_table(frame)
+    alloc = sections.read_allocation_dir(alloc_source) if alloc_source is not None else sections.read_allocation(folder)
+    findings = report_findings(scenario, results, lang, meta.get("tradeoff_thresholds"), alloc, costs=False)
+    return writer.redraw_report(folder, scenario, results, verdicts, quant, meta, findings, lang, observed, tracking,
+                                alloc_source)
+
+
 def cmd_report(args) -> int:
     """Redraw one report folder, or every report below a folder (OUT/<name>/ holds run/, mc/, …)."""
-    from agrosim.report.writer import find_reports, rebuild_report
+    from agrosim.report.writer import find_reports
 
     tracking = {"tracking_path": args.path, "tracking_tolerance": args.tolerance}
-    folders = find_reports(Path(args.folder)) or [Path(args.folder)]  # none: rebuild_report says what is missing
+    folders = find_reports(Path(args.folder)) or [Path(args.folder)]  # none: rebuild says what is missing
     if len(folders) > 1 and (args.observed or args.allocation):
         raise InputError([Problem("command line", "folder", f"{args.folder}, which holds {len(folders)} reports "
                                   f"({', '.join(str(f) for f in folders)})",
                                   "one report folder for --observed/--allocation, e.g. " + str(folders[0]))])
     for folder in folders:
-        done = rebuild_report(folder, args.lang, args.observed, tracking, args.allocation)
+        done = rebuild(folder, args.lang, args.observed, tracking, args.allocation)
         print(f"report.html, results.xlsx and charts rebuilt in {done}")
     return 0
 

@@ -18,7 +18,7 @@ from agrosim.config.distributions import Distribution
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec
 from agrosim.param_arrays import time_row
-from agrosim.sectors import param_spec
+from agrosim.registry import param_spec
 
 
 def centre(dist: Distribution) -> float:

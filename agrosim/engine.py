@@ -1,4 +1,5 @@
-"""The yearly engine: every sector's pure step on arrays of n runs, balances checked each year."""
+"""The yearly engine: every sector's pure step on arrays of n runs, balances checked each year, then
+the links (agrosim/links: land claims, feed, value) in their declared order."""
 from __future__ import annotations
 
 from typing import Mapping
@@ -6,11 +7,11 @@ from typing import Mapping
 import numpy as np
 
 from agrosim.config.scenario import Scenario
-from agrosim.errors import InputError, ModelError, Problem
-from agrosim.links import LinkInputs, check_reads, land
+from agrosim.errors import ModelError
+from agrosim.links import LINKS, Link, LinkInputs, check_reads
 from agrosim.param_arrays import all_arrays
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME, SECTORS
+from agrosim.sectors import SECTOR_BY_NAME, SECTORS
 from agrosim.sectors.base import IndicatorSpec, Sector
 
 BALANCE_RTOL = 1e-9
@@ -33,27 +34,32 @@ def check_balances(sector: Sector, old: dict, new: dict, flows: dict, year: int)
                 raise ModelError(f"{sector.name}: {name} is negative or NaN in {year}")
 
 
+def active_parts(scenario: Scenario) -> tuple[list[Sector], list[Link]]:
+    """The scenario's sectors in stepping order, and the links that run in it, in `LINKS` order."""
+    sectors = [SECTOR_BY_NAME[name] for name in scenario.sectors if name in SECTOR_BY_NAME]
+    return sectors, [link for link in LINKS if link.runs(scenario.sectors, sectors)]
+
+
 def recorded_indicators(scenario: Scenario) -> dict[str, IndicatorSpec]:
-    """Every indicator a run of the scenario records: its sectors', and the land check's when it runs."""
-    active = [BY_NAME[name] for name in scenario.sectors]
-    specs = {ind.name: ind for s in active for ind in s.indicators}
-    if land.claimants(active):
-        specs.update({ind.name: ind for ind in land.INDICATORS})
+    """Every indicator a run of the scenario records: its sectors' and listed links' in the order the
+    scenario lists them, then those of the links that run on their own (land claims)."""
+    sectors, links = active_parts(scenario)
+    listed = {s.name: s for s in (*sectors, *links)}
+    specs = {ind.name: ind for name in scenario.sectors if name in listed for ind in listed[name].indicators}
+    specs.update({ind.name: ind for link in links if link.name not in scenario.sectors for ind in link.indicators})
     return specs
 
 
-def check_links(active: list[Sector]) -> None:
-    """Refuse a link of the scenario that reads an indicator no registered sector reports, and a land
-    claim that is not one of its sector's own indicators (ModelError: a wrong name, never zeros)."""
-    known = {ind.name for s in SECTORS for ind in s.indicators} | {ind.name for ind in land.INDICATORS}
-    for s in active:
-        if s.couple is not None:
-            check_reads(f"link '{s.name}'", s.reads, known)
-        own = {ind.name for ind in s.indicators}
+def check_links(sectors: list[Sector], links: list[Link]) -> None:
+    """Refuse a link that reads an indicator no registered sector or link reports, and a land claim
+    that is not one of its sector's own indicators (ModelError: a wrong name, never zeros)."""
+    known = {ind.name for s in (*SECTORS, *LINKS) for ind in s.indicators}
+    for link in links:
+        check_reads(f"link '{link.name}'", link.reads, known)
+    for s in sectors:
         if s.land_claim is not None:
-            check_reads(f"the land claim of '{s.name}'", [s.land_claim], own, f"sector '{s.name}'")
-        if s.name == "land_grain":
-            check_reads("the land-claim check", [land.AVAILABLE], own, "sector 'land_grain'")
+            check_reads(f"the land claim of '{s.name}'", [s.land_claim], {ind.name for ind in s.indicators},
+                        f"sector '{s.name}'")
 
 
 def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] | None = None,
@@ -64,14 +70,12 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
     runs of this chunk within a larger batch. `observed` maps a year to {indicator: value in
     internal units}: after that year's step, sectors set their state to what was observed
     (re-forecasting); the base year can be observed too. Each year, after the sectors, the links
-    run: land claims against cultivated land, then link sectors (feed, value) in registry order.
+    run in `LINKS` order: land claims against cultivated land, then feed, then value.
     """
     params = all_arrays(scenario, n, per_run)
-    active = [BY_NAME[name] for name in scenario.sectors]
-    sectors = [s for s in active if s.couple is None]
-    links = [s for s in active if s.couple is not None]
-    check_links(active)
-    claimants = land.claimants(sectors)
+    sectors, links = active_parts(scenario)
+    check_links(sectors, links)
+    claims = {s.name: s.land_claim for s in sectors if s.land_claim is not None}
     years = scenario.years
     indicators = recorded_indicators(scenario)
     # year-major while recording (each year's write is contiguous), handed out as (n, years) views
@@ -99,40 +103,26 @@ def simulate(scenario: Scenario, n: int = 1, per_run: Mapping[str, np.ndarray] |
                 states[name], flows[name] = s.curtail(states[name], flows[name], share, params[name])
                 _record(data, s.report(states[name], flows[name], params[name], t), t)
 
-        if claimants:
-            shrink(_land_claims(scenario, claimants, data, t, years[t], warnings))
         for link in links:
             current = {k: v[t] for k, v in data.items()}
-            inputs = LinkInputs(current, params[link.name], t, years[t], tuple(scenario.sectors),
-                                {k: v[t] for k, v in spend.items()}, frozenset(link.reads), link.name)
+            inputs = LinkInputs(current, params.get(link.name, {}), t, years[t], tuple(scenario.sectors),
+                                {k: v[t] for k, v in spend.items()}, frozenset(link.reads), link.name,
+                                land_claims=claims if link.reads_land_claims else {},
+                                settings=scenario.land_claims if link.reads_land_claims else None,
+                                file=scenario.file, warnings=warnings)
             values, shares = link.couple(inputs)
-            shrink(shares)
             _record(data, values, t)
+            shrink(_declared_shares(link, shares, inputs.land_claims))
     return Results(scenario.name, scenario.region.id, years, indicators, {k: v.T for k, v in data.items()},
                    runs=np.arange(run_offset, run_offset + n), warnings=warnings)
 
 
-def _land_claims(scenario: Scenario, claimants: list[Sector], data: dict, t: int, year: int,
-                 warnings: list[str]) -> dict[str, np.ndarray]:
-    """Record the year's land indicators; raise, warn or return the shares the priority order grants."""
-    settings = scenario.land_claims or land.LandClaims()
-    claims = {s.name: data[s.land_claim][t] for s in claimants}
-    available = data[land.AVAILABLE][t]
-    total = sum(claims.values())
-    over = np.clip(total - available, 0.0, None)
-    data["land_claimed"][t], data["land_overcommitted"][t] = total, over
-    data["land_curtailed"][t] = 0.0
-    if not np.any(over > available * 1e-9):
-        return {}
-    message = land.describe(year, claims, available)
-    if settings.mode == "error":
-        raise InputError([Problem(scenario.file, "land_claims.mode", f"error, and {message}",
-                                  "claims within the cultivated land, or mode warning or priority to run on")])
-    if settings.mode == "warning" or t == 0:
-        warnings.append(message)
-        return {}
-    shares = land.resolve(claims, available, settings.priority)
-    data["land_curtailed"][t] = sum(claims[k] * (1.0 - shares[k]) for k in claims)
+def _declared_shares(link: Link, shares: Mapping[str, np.ndarray], claimants: Mapping[str, str]) -> Mapping:
+    """The shares a link returned, refusing a sector it did not declare it may curtail."""
+    allowed = set(link.shrinks) | set(claimants)
+    wrong = sorted(set(shares) - allowed)
+    if wrong:
+        raise ModelError(f"link '{link.name}' curtails {', '.join(wrong)}, not declared in `shrinks`")
     return shares
 
 

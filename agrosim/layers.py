@@ -16,22 +16,23 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "agrosim.layers", "agrosim.version", "agrosim.parampath")),
     # reading and validating scenario files: schema, merge, sector declarations, parameter specs and
     # values, distributions and events as written (no event calendar, no run arrays)
-    ("config", ("agrosim.config", "agrosim.investments")),
-    # what a run is made of: sectors and links, event calendar, run arrays, sampling, observations, and
+    ("config", ("agrosim.config",)),
+    # what a run is made of: sectors, links and the lookup of both (registry), event calendar, run arrays, sampling, observations, and
     # the design step of loading (prepare: the calendar, placeholders, base-year and cross-parameter checks)
     ("design", ("agrosim.sectors", "agrosim.links", "agrosim.events", "agrosim.param_arrays", "agrosim.uncertainty",
-                "agrosim.compose", "agrosim.baseyear", "agrosim.observed", "agrosim.prepare")),
+                "agrosim.compose", "agrosim.baseyear", "agrosim.observed", "agrosim.prepare", "agrosim.registry")),
     # the container the engine fills (under the engine, which builds it)
     ("results", ("agrosim.results",)),
     ("engine", ("agrosim.engine",)),
     # many runs in chunks, and verdicts on targets
     ("batch", ("agrosim.batch", "agrosim.targets")),
-    ("analysis", ("agrosim.analysis",)),
+    # analyses of scenarios and their runs; regions compares the targets of nested regions' files
+    ("analysis", ("agrosim.analysis", "agrosim.regions")),
     ("report", ("agrosim.report",)),
     # what people call: the Python API, the command line, the explorer page, generated reference docs
     ("interface", ("agrosim", "agrosim.api", "agrosim.cli", "agrosim.cli_analysis", "agrosim.cli_args",
                    "agrosim.cli_observed", "agrosim.cli_options", "agrosim.cli_regions", "agrosim.cli_run",
-                   "agrosim.regions", "agrosim.reference", "agrosim.explorer")),
+                   "agrosim.reference", "agrosim.explorer")),
 )
 
 

@@ -13,7 +13,7 @@ from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
 from agrosim.units import UnitError, parse_quantity, parse_year
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME, is_link
 
 COLUMNS = ("region", "indicator", "year", "value", "unit", "source")
 
@@ -121,13 +121,14 @@ def by_year(observed: pd.DataFrame, years: list[int] | None = None) -> dict[int,
     for row in observed.itertuples():
         where = f"row {row.row}" if hasattr(row, "row") else f"{row.indicator} {row.year}"
         sector = owner.get(row.indicator)
-        if sector is None or row.indicator not in sector.observable:
+        takes = () if sector is None or is_link(sector.name) else sector.observable  # a link holds no state
+        if row.indicator not in takes:
             if sector is None:
                 found, expected = f"'{row.indicator}', which no sector takes as state", "an observable indicator"
             else:
                 found = (f"'{row.indicator}', which {sector.name} cannot set its state from "
                          "(a flow or a derived value, not an observable stock)")
-                expected = f"an indicator {sector.name} declares observable ({', '.join(sector.observable) or 'none'})"
+                expected = f"an indicator {sector.name} declares observable ({', '.join(takes) or 'none'})"
             problems.append(Problem(shown, f"{where}.indicator", found,
                                     expected + "; drop the row for reforecast (track and backtest take it)"))
         elif years is not None and int(row.year) > years[-1]:

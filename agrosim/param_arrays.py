@@ -13,7 +13,7 @@ import numpy as np
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import EventRole, ParamSpec
 from agrosim.parampath import ParamPath
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 from agrosim.sectors.base import Sector
 
 

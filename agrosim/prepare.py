@@ -19,7 +19,7 @@ from agrosim.config.scenario import Scenario
 from agrosim.errors import InputError
 from agrosim.events import plan
 from agrosim.param_arrays import sector_arrays
-from agrosim.sectors import BY_NAME, param_paths
+from agrosim.registry import BY_NAME, param_paths
 
 
 def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:

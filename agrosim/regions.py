@@ -83,13 +83,13 @@ def _targets_outside_sectors(sc: Scenario, problems: list) -> list[Target]:
     targets all the same, so they take part in the comparison; they are read by the loader's own target
     reading (value, upper bound, realised indicator), over every sector's indicators."""
     from agrosim.config.loader import Collector, _targets
-    from agrosim.sectors import SECTORS
+    from agrosim.registry import BY_NAME
 
     kept = {t.id for t in sc.targets}
     models = {tid: TargetModel.model_validate(raw) for tid, raw in (sc.resolved.get("targets") or {}).items()
               if raw is not None and tid not in kept}  # the loader validated every target's keys already
     col = Collector({}, sc.file)
-    out = _targets(models, SECTORS, col)
+    out = _targets(models, list(BY_NAME.values()), col)
     problems.extend(col.problems)
     return out
 
@@ -99,9 +99,9 @@ def _chain(ids: list[str]) -> str:
 
 
 def _indicators() -> dict:
-    from agrosim.sectors import SECTORS
+    from agrosim.registry import BY_NAME
 
-    return {i.name: i for s in SECTORS for i in s.indicators}
+    return {i.name: i for s in BY_NAME.values() for i in s.indicators}
 
 
 def _additive(unit: str) -> bool:

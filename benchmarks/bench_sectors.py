@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from agrosim import load_scenario, simulate  # noqa: E402
 from agrosim.batch import Design  # noqa: E402
-from agrosim.sectors import BY_NAME  # noqa: E402
+from agrosim.registry import BY_NAME, is_link  # noqa: E402
 
 LINKS = ("feed", "value")
 FULL_SHANXI = ROOT / "benchmarks" / "full_shanxi.yaml"
@@ -64,7 +64,7 @@ def table() -> None:
     print(f"{'scenario':<22} {'sectors':<48} {'vectorised µs/run':>18} {'loop µs/run':>12} {'ratio':>7}")
     for path in sorted((ROOT / "scenarios").glob("*_baseline.yaml")):
         full = load_scenario(path)
-        producing = [s for s in full.sectors if BY_NAME[s].couple is None]
+        producing = [s for s in full.sectors if not is_link(s)]
         cases = [[s] for s in producing] + ([full.sectors] if len(full.sectors) > 1 else [])
         for sectors in cases:
             sc = load_scenario(path, {"sectors": sectors})

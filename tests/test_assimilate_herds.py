@@ -11,7 +11,8 @@ from agrosim.cli import main
 from agrosim.engine import check_balances
 from agrosim.errors import InputError
 from agrosim.observed import by_year, load_observed
-from agrosim.sectors import BY_NAME, _herd, beef, dairy, layers, pigs, sheep
+from agrosim.sectors import SECTORS, _herd, beef, dairy, layers, pigs, sheep
+from agrosim.registry import BY_NAME
 from herd_util import params
 
 REGION = {"id": "testland", "en": "Test county", "zh": "测试县"}
@@ -343,7 +344,7 @@ def test_reforecast_refuses_flows_and_negative_stocks(write, tmp_path, capsys):
 
 def test_every_declared_observable_is_an_indicator_of_its_sector():
     assert all(BY_NAME[name].observable for name in STATIONARY)
-    for sector in BY_NAME.values():
+    for sector in SECTORS:
         names = {i.name for i in sector.indicators}
         assert set(sector.observable) <= names, sector.name
         assert (sector.assimilate is None) == (not sector.observable), sector.name

@@ -7,7 +7,7 @@ from agrosim import load_scenario, simulate
 from agrosim.baseyear import CLOSURE_RTOL, closure, counts, stated_figures
 from agrosim.cli import main
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 from agrosim.units import parse_unit
 
 REGIONS = sorted(bundled_params_dir().glob("*.yaml"))

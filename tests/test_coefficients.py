@@ -4,10 +4,10 @@ import math
 
 import pytest
 
-from agrosim.sectors import SECTORS
+from agrosim.registry import BY_NAME
 from agrosim.units import parse_unit
 
-SPECS = [(s.name, f"{t.name}." if t else "", p) for s in SECTORS
+SPECS = [(s.name, f"{t.name}." if t else "", p) for s in BY_NAME.values()
          for t, p in [(None, p) for p in s.params] + [(t, p) for t in s.tables for p in t.params]]
 
 
@@ -25,4 +25,4 @@ def test_coefficient_has_unit_range_and_source(sector, prefix, spec):
 
 
 def test_every_sector_is_covered():
-    assert {s for s, _, _ in SPECS} == {s.name for s in SECTORS if s.params or s.tables}
+    assert {s for s, _, _ in SPECS} == {s.name for s in BY_NAME.values() if s.params or s.tables}

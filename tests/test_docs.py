@@ -14,13 +14,13 @@ def test_generated_reference_pages_are_current():
 
 def test_reference_covers_every_parameter_and_command():
     from agrosim.cli import COMMANDS
-    from agrosim.sectors import SECTORS
+    from agrosim.registry import BY_NAME
 
     from agrosim.config.loader import TOP_KEYS
 
     page = reference.scenario_page()
     assert all(f"`{key}`" in page for key in TOP_KEYS)
-    for sector in SECTORS:
+    for sector in BY_NAME.values():
         for spec in sector.params:
             assert f"| `{spec.name}` |" in page
         for ind in sector.indicators:

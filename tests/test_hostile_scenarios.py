@@ -159,7 +159,7 @@ def test_draws_are_truncated_to_the_valid_range(write):
     weather = draws[WEATHER]
     assert weather.min() >= 0 and weather.max() <= 2 and np.isfinite(weather).all()
     assert 0.3 < (weather < 1).mean() < 0.7  # symmetric about the mean 1 inside [0, 2]
-    spec_hi = next(p for p in __import__("agrosim.sectors", fromlist=["BY_NAME"]).BY_NAME["land_grain"].params
+    spec_hi = next(p for p in __import__("agrosim.registry", fromlist=["BY_NAME"]).BY_NAME["land_grain"].params
                    if p.name == "yield_trend_per_yr").hi
     assert draws[TREND].min() > 0 and draws[TREND].max() <= spec_hi
     from agrosim.engine import simulate

@@ -38,7 +38,8 @@ from agrosim import load_scenario, simulate
 from agrosim.batch import Design
 from agrosim.errors import ModelError
 from agrosim.param_arrays import sector_arrays
-from agrosim.sectors import BY_NAME, perennials
+from agrosim.sectors import perennials
+from agrosim.registry import BY_NAME
 from conftest import ROOT, long_settings
 
 RUNS = 8            # parameter sets per example, simulated in one call

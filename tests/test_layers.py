@@ -58,10 +58,10 @@ def test_every_module_has_a_layer():
 
 
 def test_the_parser_sees_function_level_relative_and_module_imports():
-    """Hand-checked: the report writer imports the loading composition inside a function and the yaml
-    reader at module level; relative imports (a made-up loader source) resolve to full names."""
-    imports = _imports("agrosim.report.writer", MODULES["agrosim.report.writer"])
-    assert {"agrosim.prepare", "agrosim.config.yaml_io", "agrosim.version"} <= imports
+    """Hand-checked: the report handlers import the loading composition inside a function and the
+    errors at module level; relative imports (a made-up loader source) resolve to full names."""
+    imports = _imports("agrosim.cli_run", MODULES["agrosim.cli_run"])
+    assert {"agrosim.prepare", "agrosim.errors", "agrosim.paths"} <= imports
     assert "agrosim.sectors.base" in _imports("agrosim.sectors.pigs", MODULES["agrosim.sectors.pigs"])
     relative = _imports("agrosim.config.loader", MODULES["agrosim.config.loader"], "from .spec import ParamSpec\n"
                         "def f():\n    from ..sectors import BY_NAME\n")

@@ -198,6 +198,7 @@ def test_yangcheng_herds_eat_more_than_the_county_grain(root):
 
 
 def test_report_shows_land_warnings_and_costs(write, tmp_path):
+    from agrosim.analysis.report_inputs import report_findings
     from agrosim.report.writer import write_report
     from agrosim.targets import evaluate
 
@@ -206,7 +207,7 @@ def test_report_shows_land_warnings_and_costs(write, tmp_path):
     data["targets"] = {"hsf": {"indicator": "hsf_area", "kind": "at_least", "value": "400 亩", "year": 2022}}
     sc = load_scenario(write("report.yaml", data))
     res = simulate(sc)
-    folder = write_report(tmp_path / "out", sc, res, evaluate(sc.targets, res))
+    folder = write_report(tmp_path / "out", sc, res, evaluate(sc.targets, res), findings=report_findings(sc, res))
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "Warnings" in html and "2020: cultivated land over-committed" in html
     assert "Cost per unit of target gap closed" in html
@@ -298,8 +299,8 @@ def test_a_link_reading_an_unknown_indicator_is_refused_before_the_run(write, mo
     from agrosim import engine
     from agrosim.errors import ModelError
 
-    typo = dataclasses.replace(feed.SECTOR, reads=feed.READS + ("grain_outptu",))
-    monkeypatch.setitem(engine.BY_NAME, "feed", typo)
+    typo = dataclasses.replace(feed.LINK, reads=feed.READS + ("grain_outptu",))
+    monkeypatch.setattr(engine, "LINKS", tuple(typo if link is feed.LINK else link for link in engine.LINKS))
     with pytest.raises(ModelError, match="link 'feed' reads indicator.s. not reported by any sector: "
                                          "'grain_outptu' .did you mean 'grain_output'.."):
         simulate(load_scenario(write("feed.yaml", pigs_and_grain())))
@@ -320,9 +321,9 @@ def test_link_inputs_refuse_an_undeclared_name_and_read_an_inactive_sector_as_ze
 def test_every_registered_link_reads_only_known_indicators():
     """The registry itself: every declared name exists (the engine checks it again before each run)."""
     from agrosim.engine import check_links
-    from agrosim.links import value
+    from agrosim.links import LINKS, value
     from agrosim.sectors import SECTORS
 
-    check_links(list(SECTORS))
+    check_links(list(SECTORS), list(LINKS))
     assert {"grain_output_maize", "pigs_slaughtered", "forage_output_dm"} <= set(feed.READS)
     assert {"hsf_spend", "dairy_cull_beef", "perennial_output_walnut"} <= set(value.READS)

@@ -60,7 +60,7 @@ def test_table_rows_take_their_own_defaults(write):
     from dataclasses import replace
 
     from agrosim.config import read_scenario
-    from agrosim.sectors import BY_NAME
+    from agrosim.registry import BY_NAME
 
     table = replace(SECTOR.tables[0], row_defaults={"potato": {"grain_equiv": 0.2}})
     data = small_grain()
@@ -84,7 +84,7 @@ def test_both_halves_of_loading_report_their_problems_together(write):
     """The config half (read_scenario) collects its problems; the design half (prepare) adds its own and
     raises them all at once, config's first, in the order a user saw before the split (issue 20)."""
     from agrosim.config import read_scenario
-    from agrosim.sectors import BY_NAME
+    from agrosim.registry import BY_NAME
 
     data = small_grain()
     data["outbreaks"] = [{"sector": "pigs", "year": 2022, "loss": "10 %"}]      # config: no active pig sector

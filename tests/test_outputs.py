@@ -164,7 +164,7 @@ def test_sensitivity_and_sweep_tables_are_in_plan_units(write, tmp_path, capsys)
 
 
 def test_tornado_and_feasibility_axes_name_levers_not_paths():
-    from agrosim.sectors import param_paths
+    from agrosim.registry import param_paths
     from agrosim.report import charts
     from agrosim.report.lang import chart_context
     from agrosim.report.tables import lever_axis

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from agrosim.parampath import ParamPath
-from agrosim.sectors import BY_NAME, param_paths, param_spec
+from agrosim.registry import BY_NAME, param_paths, param_spec
 
 #: one part of a path: any non-empty text without a dot (names, rows, even odd user input)
 PART = st.text(st.characters(blacklist_characters=".", blacklist_categories=("Cs",)), min_size=1, max_size=12)

@@ -220,7 +220,7 @@ def test_compact_model_equals_one_class_per_year_of_age(name, monkeypatch):
     """Every indicator of the bundled Zuoquan scenarios, deterministic and over 64 runs of their
     uncertainty plus varied harvest, bearing and planting ages, schedules and weather, to 1e-12."""
     from agrosim.batch import Design
-    from agrosim.sectors import BY_NAME
+    from agrosim.registry import BY_NAME
 
     sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
     rng = np.random.default_rng(3)

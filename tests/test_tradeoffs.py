@@ -15,7 +15,7 @@ from agrosim.analysis.sweep import design_points, within_feasible
 from agrosim.analysis.tradeoffs import (SEPARATOR, TradeOffThresholds, allocation_tradeoffs, from_table, scenario_tradeoffs,
                                         with_warnings)
 from agrosim.cli import main
-from agrosim.sectors import param_paths
+from agrosim.registry import param_paths
 from agrosim.param_arrays import all_arrays
 from agrosim.report import charts
 from agrosim.sectors import pigs

@@ -24,8 +24,8 @@ from agrosim.batch import Design
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
 from agrosim.param_arrays import time_row
-from agrosim.sectors import param_spec
-from agrosim.investments import Investment
+from agrosim.registry import param_spec
+from agrosim.config.investments import Investment
 from agrosim.targets import met_runs
 
 OBJECTIVES = ("expected-targets-met", "joint-probability", "min-probability")

@@ -20,7 +20,7 @@ import numpy as np
 
 from agrosim.config.scenario import Scenario
 from agrosim.param_arrays import all_arrays
-from agrosim.sectors import BY_NAME
+from agrosim.sectors import SECTOR_BY_NAME
 from agrosim.units import from_internal
 
 if TYPE_CHECKING:
@@ -63,16 +63,16 @@ def _speed_limits(sector: str, p: dict) -> tuple[str, np.ndarray] | None:
     kinds = {"dairy": dairy.KIND, "beef": beef.KIND, "sheep": sheep.KIND}
     if sector in kinds:
         kind = kinds[sector]
-        return kind.names["breeder_growth"], _herd.speed_limits_per_yr(p, kind)
+        return kind.names[_herd.HerdRole.BREEDER_GROWTH], _herd.speed_limits_per_yr(p, kind)
     return None
 
 
 def _breeding_purchases(sector: str) -> str | None:
     """The parameter of breeding stock bought into a herd's replacements (dairy heifers), else None."""
-    from agrosim.sectors import beef, dairy, sheep
+    from agrosim.sectors import _herd, beef, dairy, sheep
 
     kind = {"dairy": dairy.KIND, "beef": beef.KIND, "sheep": sheep.KIND}.get(sector)
-    return kind.names["bought"] if kind is not None and kind.bought_into == "replacements" else None
+    return kind.names[_herd.HerdRole.BOUGHT] if kind is not None and kind.bought_into == "replacements" else None
 
 
 def _year_span(years: list[int]) -> str:
@@ -115,7 +115,8 @@ def biological_limits(scenario: Scenario) -> pd.DataFrame:
 
 def _limit_rows(scenario: Scenario) -> list[dict]:
     """The rows of `biological_limits`, as dicts."""
-    owner = {i.name: BY_NAME[s] for s in scenario.sectors for i in BY_NAME[s].indicators}
+    sectors = [SECTOR_BY_NAME[s] for s in scenario.sectors if s in SECTOR_BY_NAME]  # links have no biology
+    owner = {i.name: s for s in sectors for i in s.indicators}
     params = None
     states: dict[str, dict] = {}
     rows = []

@@ -17,7 +17,7 @@ import pandas as pd
 
 from agrosim.config.scenario import Scenario
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 from agrosim.units import from_internal
 
 COLUMNS = ["target", "sector", "year", "unit", "spent_yi_yuan", "closed", "remaining_gap", "yuan_per",

@@ -22,7 +22,7 @@ from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.parampath import ParamPath
-from agrosim.sectors import param_paths
+from agrosim.registry import param_paths
 from agrosim.units import shown_param
 
 

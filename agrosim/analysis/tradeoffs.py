@@ -36,7 +36,7 @@ import pandas as pd
 
 from agrosim.config.scenario import Scenario
 from agrosim.parampath import ParamPath
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 
 SEPARATOR = " | "  # between the texts in one `warnings` cell
 KINDS = ("land_curtailed", "land_overcommitted", "feed_capped", "feed_imported", "lever_at_bound",

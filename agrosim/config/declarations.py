@@ -1,9 +1,10 @@
 """What a sector or link declares, as pure data: its parameters, tables and indicators.
 
 The config layer validates scenario sections against these declarations without knowing the sectors'
-step functions: the loader is given the registry (a mapping name → declaration, `agrosim.sectors.BY_NAME`
-in practice) by the design layer, which owns the sectors. `Sector` (agrosim/sectors/base.py) satisfies
-`Declared`; its step, curtail, couple … functions stay in the design layer.
+step functions: the loader is given the registry (a mapping name → declaration, `agrosim.registry.BY_NAME`
+in practice) by the design layer, which owns the sectors and links. `Sector` (agrosim/sectors/base.py)
+and `Link` (agrosim/links/base.py) satisfy `Declared`; their step, curtail, couple … functions stay in
+the design layer.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem, did_you_mean
 from agrosim.limits import MAX_EXTENDS_DEPTH, MAX_NAME_CHARS
-from agrosim.investments import Investment, InvestmentModel, parse_investment
+from agrosim.config.investments import Investment, InvestmentModel, parse_investment
 from agrosim.parampath import ParamPath
 from agrosim.paths import bundled_file
 from agrosim.units import UnitError, parse_quantity, parse_year

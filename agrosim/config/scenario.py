@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from agrosim.config.investments import Investment
 from agrosim.config.spec import ParamValue, Source
 
 TARGET_KINDS = ("at_least", "at_most", "about", "stable_at")
@@ -145,7 +146,7 @@ class Scenario:
     uncertainty: list = field(default_factory=list)
     correlation: Any = None
     events: Any = None  # agrosim.events.EventPlan
-    investments: list = field(default_factory=list)  # agrosim.investments.Investment
+    investments: list[Investment] = field(default_factory=list)
     land_claims: LandClaims | None = None
     #: known inconsistencies in the plan, by id (InconsistencyModel)
     inconsistencies: dict = field(default_factory=dict)

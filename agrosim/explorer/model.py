@@ -35,7 +35,7 @@ from agrosim.report.charts import light
 from agrosim.report.lang import check_lang
 from agrosim.report.writer import report_dir
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME, param_paths
+from agrosim.registry import BY_NAME, param_paths
 from agrosim.targets import met_runs
 from agrosim.units import convert, display_unit, from_internal, unit_en
 

@@ -25,8 +25,9 @@ from __future__ import annotations
 import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
-from agrosim.links import LinkInputs
-from agrosim.sectors.base import IndicatorSpec as I, link_sector, yearly
+from agrosim.config.declarations import IndicatorSpec as I
+from agrosim.links.base import Link, LinkInputs
+from agrosim.sectors.base import yearly
 
 _RULE = ("assumption: rule-of-thumb feeding level recalled from Chinese feeding practice, not checked "
          "against a published table; range kept wide")
@@ -153,8 +154,8 @@ def couple(x: LinkInputs):
 #: what `couple` reads: the herds' drivers, maize and all grain (straw), forage dry matter
 READS = tuple(row[0] for row in CONSUMERS.values()) + ("grain_output_maize", "grain_output", "forage_output_dm")
 
-SECTOR = link_sector(
-    couple,
+LINK = Link(
+    couple=couple,
     name="feed", title_en="Feed balance", title_zh="饲料平衡",
-    params=PARAMS, indicators=INDICATORS, reads=READS,
+    params=PARAMS, indicators=INDICATORS, reads=READS, shrinks=tuple(CONSUMERS),
 )

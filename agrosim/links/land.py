@@ -1,5 +1,5 @@
-"""Cultivated-land claims: every sector that uses cultivated land declares how much (its
-`land_claim` indicator); the engine compares the sum with the land available each year.
+"""Cultivated-land claims, the first link: every sector that uses cultivated land declares how much
+(its `land_claim` indicator); each year the link compares the sum with the land available.
 
 A scenario chooses what over-commitment means (`land_claims:`):
 
@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from agrosim.config.declarations import IndicatorSpec
 from agrosim.config.scenario import DEFAULT_PRIORITY, LandClaims
-from agrosim.sectors.base import IndicatorSpec
+from agrosim.errors import InputError, Problem
+from agrosim.links.base import Link, LinkInputs
 
-__all__ = ["AVAILABLE", "DEFAULT_PRIORITY", "INDICATORS", "LandClaims", "claimants", "describe", "resolve",
+__all__ = ["AVAILABLE", "DEFAULT_PRIORITY", "INDICATORS", "LINK", "LandClaims", "claimants", "describe", "resolve",
            "summarise"]
 
 AVAILABLE = "cultivated_land"
@@ -71,3 +73,34 @@ def describe(year: int, claims: dict[str, np.ndarray], available_mu: np.ndarray)
     parts = ", ".join(f"{name} {claims[name][i] / 1e4:,.1f}" for name in claims)
     return (f"{year}: cultivated land over-committed in {int(over.sum())} of {len(over)} runs: claims "
             f"{total[i] / 1e4:,.1f} 万亩 ({parts}) against {available_mu[i] / 1e4:,.1f} 万亩 available")
+
+
+def couple(x: LinkInputs):
+    """The year's land indicators, and the share of its claim each sector keeps: raise (mode error),
+    warn (mode warning, and in the base year, which is data) or grant land in priority order."""
+    settings = x.settings or LandClaims()
+    claims = {name: x.get(indicator) for name, indicator in x.land_claims.items()}
+    available = x.get(AVAILABLE)
+    total = sum(claims.values())
+    over = np.clip(total - available, 0.0, None)
+    out = {"land_claimed": total, "land_overcommitted": over, "land_curtailed": np.zeros_like(total)}
+    if not np.any(over > available * 1e-9):
+        return out, {}
+    message = describe(x.year, claims, available)
+    if settings.mode == "error":
+        raise InputError([Problem(x.file, "land_claims.mode", f"error, and {message}",
+                                  "claims within the cultivated land, or mode warning or priority to run on")])
+    if settings.mode == "warning" or x.t == 0:
+        x.warnings.append(message)
+        return out, {}
+    shares = resolve(claims, available, settings.priority)
+    out["land_curtailed"] = sum(claims[k] * (1.0 - shares[k]) for k in claims)
+    return out, shares
+
+
+LINK = Link(
+    couple=couple,
+    name="land", title_en="Cultivated-land claims", title_zh="耕地占用",
+    indicators=INDICATORS, reads=(AVAILABLE,), reads_land_claims=True,
+    when=lambda active: bool(claimants(active)),
+)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
-from agrosim.links import LinkInputs
-from agrosim.sectors.base import IndicatorSpec as I, link_sector, yearly
+from agrosim.config.declarations import IndicatorSpec as I
+from agrosim.links.base import Link, LinkInputs
+from agrosim.sectors.base import yearly
 
 _PRICE = ("assumption: order of magnitude of 2020 farm-gate prices in China, recalled and not checked "
           "against a price yearbook; give local prices with their source")
@@ -77,8 +78,8 @@ def couple(x: LinkInputs):
 #: what `couple` reads: every product's quantity and the HSF spending of land & grain
 READS = tuple(i for inds, *_rest in PRODUCTS.values() for i in inds) + ("hsf_spend",)
 
-SECTOR = link_sector(
-    couple,
+LINK = Link(
+    couple=couple,
     name="value", title_en="Output value and investment", title_zh="产值与投资",
     params=PARAMS, indicators=INDICATORS, reads=READS,
 )

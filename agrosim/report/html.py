@@ -15,7 +15,7 @@ from agrosim.config.scenario import Scenario
 from agrosim.report.charts import light, verdict_word
 from agrosim.report.lang import cjk_font_file, label, t, unit
 from agrosim.report.sections import WORDS as SECTION_WORDS
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 from agrosim.targets import verdict_key
 
 WORDS = {
@@ -140,7 +140,7 @@ def driver_lines(scenario: Scenario, lang: str, k: int = 3) -> list[str]:
     """The `k` assumptions that move the verdicts most, in words (agrosim.analysis.drivers)."""
     from agrosim.analysis.drivers import top_assumptions
     from agrosim.report.tables import convert, lever_label
-    from agrosim.sectors import param_spec
+    from agrosim.registry import param_spec
     from agrosim.units import display_unit
 
     out = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agrosim.config.scenario import Scenario
 from agrosim.parampath import ParamPath
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 from agrosim.units import convert, display_unit
 
 

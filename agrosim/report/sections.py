@@ -20,7 +20,7 @@ from agrosim.config.spec import ParamSpec
 from agrosim.parampath import ParamPath
 from agrosim.report.lang import label, t, unit
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 
 OBSERVED_FILE = "observed.csv"
 ALLOCATION_DIR = "allocation"
@@ -232,7 +232,12 @@ def write_allocation(folder: Path, tables: Mapping[str, pd.DataFrame], settings:
 
 def read_allocation(folder: Path) -> dict | None:
     """{'tables': {name: DataFrame}, 'settings': {...}} from a folder's allocation/, or None."""
-    base = Path(folder) / ALLOCATION_DIR
+    return read_allocation_dir(Path(folder) / ALLOCATION_DIR)
+
+
+def read_allocation_dir(base: Path) -> dict | None:
+    """{'tables': {name: DataFrame}, 'settings': {...}} from a folder holding allocation.csv, or None."""
+    base = Path(base)
     if not (base / "allocation.csv").is_file():
         return None
     tables = {name: pd.read_csv(base / f"{name}.csv", keep_default_na=True)

@@ -9,7 +9,7 @@ import pandas as pd
 from agrosim.config.scenario import Scenario, Target
 from agrosim.parampath import ParamPath
 from agrosim.results import Results
-from agrosim.sectors import BY_NAME
+from agrosim.registry import BY_NAME
 from agrosim.report.plan_notes import implied_text, num
 from agrosim.units import convert, display_unit
 

@@ -2,8 +2,11 @@
 
 A report folder holds the data (scenario.resolved.yaml, results.csv or bands.csv + runs/, targets.csv,
 metadata.json; optionally observed.csv and allocation/, see `sections`) and what is drawn from it
-(charts/, report.html, results.xlsx, tracking.csv); `rebuild_report` redraws the latter from the former
+(charts/, report.html, results.xlsx, tracking.csv); `redraw_report` redraws the latter from the former
 without running the model.
+
+The writer computes no model quantity and reads no scenario file: the command handlers load the
+scenario and compute the verdicts and the `ReportFindings` (agrosim/analysis/report_inputs.py) first.
 """
 from __future__ import annotations
 
@@ -24,10 +27,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from agrosim.analysis.biology import beyond_biology
-from agrosim.analysis.cost import cost_per_gap
-from agrosim.targets import yearly_probabilities
-from agrosim.analysis.tradeoffs import TradeOffThresholds, lines as tradeoff_lines, tradeoffs, with_warnings
+from agrosim.analysis.report_inputs import ReportFindings
+from agrosim.analysis.tradeoffs import lines as tradeoff_lines, with_warnings
 from agrosim.config.scenario import Scenario
 from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem
@@ -44,7 +45,7 @@ COST_FILE = "cost_per_gap.csv"
 #: the folder `agrosim allocate` writes under OUT/<name>/
 ALLOCATE = "allocate"
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-#: drawn from the data, so rebuilt rather than carried over by `rebuild_report`
+#: drawn from the data, so rebuilt rather than carried over by `redraw_report`
 _DRAWN = {"charts", "report.html", "results.xlsx", "targets.csv", "metadata.json", "tracking.csv"}
 
 
@@ -115,7 +116,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
                  bands: pd.DataFrame | None = None, chunks: list[Path] | None = None, lang: str = "en",
                  seed: int | None = None, observed: str | Path | None = None, tracking: Mapping | None = None,
                  allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True,
-                 tradeoff_thresholds: Mapping | None = None, command: str | None = "run") -> Path:
+                 tradeoff_thresholds: Mapping | None = None, command: str | None = "run", *,
+                 findings: ReportFindings) -> Path:
     """Write the data, charts, report.html and results.xlsx into OUT/<name>/<command>/ (OUT/<name>/ when
     `command` is None); return the folder.
 
@@ -124,11 +126,13 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
     `observed` (a CSV of observed values, copied as `observed.csv`) adds the tracking section, with
     `tracking` {'tracking_path': 'linear'|'growth', 'tracking_tolerance': 0.02}; `allocation` (the tables
     and settings of `agrosim allocate`, kept in `allocation/`) adds the allocation section. With
-    `draw=False` only the data are written (draw them later with `rebuild_report`). `tradeoff_thresholds`
+    `draw=False` only the data are written (draw them later with `agrosim report`). `tradeoff_thresholds`
     ({'import_share': 0.5, 'cut_share': 0.005}, see analysis.tradeoffs.TradeOffThresholds) set when a trade-off
-    becomes a warning; they are kept in metadata.json for redrawing.
+    becomes a warning; they are kept in metadata.json for redrawing. `findings` were computed for this
+    scenario, results, language and thresholds (`analysis.report_inputs.report_findings`).
     """
     check_lang(lang)
+    _check_findings(findings, lang)
     frame = results.to_frame() if chunks is None else None
     quant = bands if bands is not None else quantile_table(frame)
     meta = {"agrosim_version": __version__, "seed": scenario.seed if seed is None else seed,
@@ -137,7 +141,6 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
         meta["warnings"] = list(results.warnings)
     if tradeoff_thresholds:
         meta["tradeoff_thresholds"] = dict(tradeoff_thresholds)
-    costs = cost_per_gap(scenario, results)
     if observed is not None:
         meta.update({**sections.TRACKING_DEFAULTS, **{k: v for k, v in (tracking or {}).items() if v is not None}})
     folder = output_dir(Path(out_root), scenario.name, command)
@@ -153,21 +156,20 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
                 os.link(path, tmp / "runs" / path.name)
         if observed is not None:
             shutil.copyfile(observed, tmp / sections.OBSERVED_FILE)
-        if len(costs):
-            costs.to_csv(tmp / COST_FILE, index=False, encoding="utf-8")
+        if findings.costs is not None and len(findings.costs):
+            findings.costs.to_csv(tmp / COST_FILE, index=False, encoding="utf-8")
         if allocation is not None:
             sections.write_allocation(tmp, *allocation)
         if draw:
-            _render(tmp, scenario, verdicts, quant, meta, lang, results)
+            _render(tmp, scenario, verdicts, quant, meta, lang, results, findings)
         else:
-            records = tradeoffs(scenario, TradeOffThresholds.from_mapping(tradeoff_thresholds))
-            with_warnings(verdicts, records).to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
+            with_warnings(verdicts, findings.tradeoffs).to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
             (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return folder
 
 
 def is_report(folder: Path) -> bool:
-    """A folder `rebuild_report` can redraw: the resolved scenario with results.csv or runs/*.parquet."""
+    """A folder `redraw_report` can redraw: the resolved scenario with results.csv or runs/*.parquet."""
     folder = Path(folder)
     return (folder / "scenario.resolved.yaml").is_file() and (
         (folder / "results.csv").is_file() or any((folder / "runs").glob("*.parquet")))
@@ -183,57 +185,55 @@ def find_reports(folder: Path) -> list[Path]:
     return sorted(p for p in below if p.is_dir() and is_report(p))
 
 
-def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None = None,
-                   tracking: Mapping | None = None, allocation: str | Path | None = None) -> Path:
-    """Recompute the targets table from the saved runs and redraw charts, report.html and results.xlsx
-    of a report folder, without running the model.
-
-    `observed` (a CSV of observed values) is kept in the folder as `observed.csv`, replacing any before,
-    and adds the tracking section (`tracking`: path and tolerance, default: as before, else linear and
-    2 %); `allocation` (a folder written by `agrosim allocate` for the same scenario) is copied into
-    `allocation/` and adds the allocation section. Both are checked before anything is written."""
-    from agrosim.analysis.probability import bands, load_results, monte_carlo_table
-    from agrosim.batch import target_indicators
-    from agrosim.prepare import load_scenario
-    from agrosim.targets import evaluate
-
-    check_lang(lang)
+def check_report_folder(folder: Path) -> Path:
+    """The folder, resolved, if `redraw_report` can redraw it; else InputError saying what is missing."""
     folder = Path(folder).resolve()
-    chunks = sorted((folder / "runs").glob("*.parquet"))
     if not is_report(folder):
         raise InputError([Problem(str(folder), "", "no scenario.resolved.yaml with results.csv or runs/*.parquet",
                                   "a report folder written by `agrosim run`, `agrosim mc` or `agrosim allocate`, "
                                   "e.g. reports/<name>/run")])
-    scenario = load_scenario(folder / "scenario.resolved.yaml")
-    if observed is not None:
-        from agrosim.observed import load_observed
+    return folder
 
-        load_observed(observed, scenario)  # refuses a bad file before anything is written
-    alloc_source = _allocation_source(folder, allocation) if allocation is not None else None
+
+def resolved_file(folder: Path) -> Path:
+    """The scenario a report folder was written for, as the handlers load it again."""
+    return Path(folder) / "scenario.resolved.yaml"
+
+
+def saved_metadata(folder: Path) -> dict:
+    """metadata.json of a report folder ({} when absent), after checking every saved table reads."""
     meta_file = folder / "metadata.json"
-    with _readable(meta_file):
+    with readable(meta_file):
         meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
         if not isinstance(meta, dict):
             raise ValueError(f"a JSON {type(meta).__name__}, not an object")
     for table in [*folder.glob("*.csv"), *(folder / sections.ALLOCATION_DIR).glob("*.csv")]:
-        with _readable(table):
+        with readable(table):
             if table.read_bytes()[:64].strip():  # an empty table is written as an empty line
                 pd.read_csv(table, nrows=5)
-    if chunks:
-        for chunk in chunks:
-            with _readable(chunk):
-                pq.read_schema(chunk)
-        with _readable(folder / "runs"):
-            results = load_results(scenario, chunks, sorted(target_indicators(scenario)))
-            verdicts = monte_carlo_table(scenario, results, chunks)
-        with _readable(folder / "bands.csv"):
-            quant = pd.read_csv(folder / "bands.csv") if (folder / "bands.csv").is_file() else bands(scenario, chunks)
-    else:
-        with _readable(folder / "results.csv"):
-            frame = pd.read_csv(folder / "results.csv")
-            results = results_from_frame(scenario, frame)
-            verdicts = evaluate(scenario.targets, results)
-            quant = quantile_table(frame)
+    return meta
+
+
+def saved_chunks(folder: Path) -> list[Path]:
+    """The run files of a Monte Carlo report folder (runs/*.parquet), each checked to read; [] for a run."""
+    chunks = sorted((folder / "runs").glob("*.parquet"))
+    for chunk in chunks:
+        with readable(chunk):
+            pq.read_schema(chunk)
+    return chunks
+
+
+def redraw_report(folder: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame, quant: pd.DataFrame,
+                  meta: Mapping, findings: ReportFindings, lang: str = "en", observed: str | Path | None = None,
+                  tracking: Mapping | None = None, alloc_source: Path | None = None) -> Path:
+    """Redraw charts, report.html, results.xlsx and the targets table of a report folder from what the
+    handler read and computed (see `agrosim.cli_run.rebuild`), without running the model.
+
+    `observed` (a CSV of observed values) is kept in the folder as `observed.csv`, replacing any before,
+    and adds the tracking section (`tracking`: path and tolerance, default: as before, else linear and
+    2 %); `alloc_source` (checked by `allocation_source`) is copied into `allocation/` and adds the
+    allocation section."""
+    _check_findings(findings, lang)
     meta = {"agrosim_version": "", "seed": scenario.seed, "created": "", "scenario_file": "", **meta, "runs": results.n}
     if observed is not None:
         meta = {**sections.TRACKING_DEFAULTS, **meta}
@@ -255,12 +255,18 @@ def rebuild_report(folder: Path, lang: str = "en", observed: str | Path | None =
             for file in (*(f"{name}.csv" for name in sections.ALLOCATION_TABLES), sections.SETTINGS_FILE):
                 if (alloc_source / file).is_file():
                     shutil.copy2(alloc_source / file, tmp / sections.ALLOCATION_DIR / file)
-        _render(tmp, scenario, verdicts, quant, meta, lang, results)
+        _render(tmp, scenario, verdicts, quant, meta, lang, results, findings)
     return folder
 
 
+def _check_findings(findings: ReportFindings, lang: str) -> None:
+    """Findings computed in another language would put foreign sentences in the report."""
+    if findings.lang != lang:
+        raise ValueError(f"report findings in '{findings.lang}' for a report in '{lang}'")
+
+
 @contextmanager
-def _readable(path: Path):
+def readable(path: Path):
     """A data file of a report folder that does not read (truncated, edited, of another version) is bad
     input naming the file, not an internal error."""
     try:
@@ -272,7 +278,7 @@ def _readable(path: Path):
                                   "the file as agrosim wrote it; rerun the command that wrote the report")]) from None
 
 
-def _allocation_source(folder: Path, allocation: str | Path) -> Path:
+def allocation_source(folder: Path, allocation: str | Path) -> Path:
     """The folder holding allocation.csv of an `agrosim allocate` output, checked to be for the scenario of
     the report folder."""
     given = Path(allocation).resolve()
@@ -293,7 +299,7 @@ def _allocation_source(folder: Path, allocation: str | Path) -> Path:
 
 
 def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.DataFrame, meta: dict,
-            lang: str, results: Results) -> None:
+            lang: str, results: Results, findings: ReportFindings) -> None:
     """targets.csv, metadata.json, charts/, results.xlsx and report.html from the tables, with the tracking
     and allocation sections when the folder holds observed.csv or allocation/."""
     tracking = sections.tracking_table(folder, scenario, results, meta)
@@ -301,11 +307,10 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
     if tracking is None:
         meta = {k: v for k, v in meta.items() if k not in sections.TRACKING_DEFAULTS}
     meta = dict(meta, lang=lang, generated=_now())
-    records = tradeoffs(scenario, TradeOffThresholds.from_mapping(meta.get("tradeoff_thresholds")), allocation)
+    records = findings.tradeoffs
     verdicts = with_warnings(verdicts, records)
     verdicts.to_csv(folder / "targets.csv", index=False, encoding="utf-8")
-    if results is not None:
-        yearly_probabilities(scenario.targets, results).to_csv(folder / "yearly.csv", index=False, encoding="utf-8")
+    findings.yearly.to_csv(folder / "yearly.csv", index=False, encoding="utf-8")
     (folder / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     out = folder / "charts"
     out.mkdir()
@@ -346,23 +351,23 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
         context["summary"]["lines"].append(sections.tracking_summary(tracking, lang))
     context["allocation"] = None if allocation is None else sections.allocation_context(
         allocation, scenario, data_uri(allocation_figure), lang)
-    context["warnings"] = [*meta.get("warnings", []), *beyond_biology(scenario, lang),
+    context["warnings"] = [*meta.get("warnings", []), *findings.limits,
                            *tradeoff_lines(records, lang, land_warned=bool(meta.get("warnings")))]
     cost_file = folder / COST_FILE
     context["costs"] = pd.read_csv(cost_file).to_dict("records") if cost_file.is_file() else []
     (folder / "report.html").write_text(render(context), encoding="utf-8")
 
 
-def write_comparison(folder: Path, reports: Mapping[str, Path], lang: str = "en") -> list[Path]:
-    """comparison_<indicator>.png for every targeted indicator shared by two or more report folders; scenarios
-    of different regions or targets are drawn as shares of their own targets."""
-    from agrosim.prepare import load_scenario
-
+def write_comparison(folder: Path, reports: Mapping[str, Path], scenarios: Mapping[str, Scenario],
+                     lang: str = "en") -> list[Path]:
+    """comparison_<indicator>.png for every targeted indicator shared by two or more report folders (each
+    written for `scenarios[name]`); scenarios of different regions or targets are drawn as shares of their
+    own targets."""
     tables, targets, regions_of = {}, {}, {}
     for name, path in reports.items():
         data = path / "bands.csv" if (path / "bands.csv").is_file() else path / "results.csv"
         tables[name] = quantile_table(pd.read_csv(data))
-        scenario = load_scenario(path / "scenario.resolved.yaml")
+        scenario = scenarios[name]
         regions_of[name] = scenario.region.id
         for tg in scenario.targets:  # the last target of an indicator stands for it (one per scenario)
             targets.setdefault(tg.indicator, {})[name] = tg

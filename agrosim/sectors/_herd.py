@@ -24,32 +24,83 @@ bounds the breeders with no culls at all (the biological bound on targets).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Callable, Mapping
 
 import numpy as np
 
 from agrosim.config.spec import EventRole, ParamSpec as P
+from agrosim.errors import did_you_mean
 from agrosim.sectors.base import Balance, scale_except, yearly
 
 CLASSES = ("breeders", "young", "replacements", "finishing")
 
 
+class HerdRole(StrEnum):
+    """What a herd sector's parameter means to the stage model. A `HerdKind` names the sector's
+    parameter for each role; the roles are checked when the sector module is imported."""
+
+    BASE_STOCK = "base_stock"  # base-year animals of all ages (one base figure of three)
+    BASE_BREEDERS = "base_breeders"  # base-year breeding females
+    BASE_SLAUGHTER = "base_slaughter"  # base-year slaughter (optional role)
+    FEMALE_SHARE = "female_share"
+    YOUNG_MONTHS = "young_months"
+    YOUNG_MORTALITY = "young_mortality"
+    REARING_MONTHS = "rearing_months"
+    REARING_DEATH = "rearing_death"
+    BREEDER_DEATH = "breeder_death"
+    BREEDER_CULL = "breeder_cull"
+    FINISHING_MONTHS = "finishing_months"  # only a herd that finishes its own stock
+    FINISHING_DEATH = "finishing_death"  # only a herd that finishes its own stock
+    BOUGHT = "bought"  # time-varying
+    BREEDER_GROWTH = "breeder_growth"  # time-varying
+    SPARE = "spare"
+
+
+#: the roles every herd names; base-year figures: at least stock or breeders, slaughter optional
+_REQUIRED = frozenset(HerdRole) - {HerdRole.BASE_SLAUGHTER, HerdRole.FINISHING_MONTHS, HerdRole.FINISHING_DEATH}
+_FINISHING = frozenset({HerdRole.FINISHING_MONTHS, HerdRole.FINISHING_DEATH})
+_BY_YEAR = frozenset({HerdRole.BOUGHT, HerdRole.BREEDER_GROWTH})
+#: the roles of the three base figures, in the order `steady` reads them
+BASE_FIGURES = (HerdRole.BASE_STOCK, HerdRole.BASE_BREEDERS, HerdRole.BASE_SLAUGHTER)
+
+
 @dataclass(frozen=True)
 class HerdKind:
-    """How one herd sector maps onto the stage model: its parameter names and options.
+    """How one herd sector maps onto the stage model: its parameter for each `HerdRole`, and options.
 
-    `names` maps roles to the sector's parameter names: base_stock, base_breeders, base_slaughter
-    (optional), female_share, young_months, young_mortality, rearing_months, rearing_death,
-    breeder_death, breeder_cull, finishing_months, finishing_death (when `finishing`), bought,
-    breeder_growth, spare.
+    Checked at once (the sector module fails to import): every key is a `HerdRole`; every required
+    role is named, the finishing roles exactly when `finishing`; each named parameter is declared in
+    `params`, time-varying for `bought` and `breeder_growth`.
     """
 
-    names: Mapping[str, str]
+    names: Mapping[HerdRole, str]
+    params: tuple[P, ...]
     births_per_breeder_per_yr: Callable[[Mapping[str, np.ndarray]], np.ndarray]
     males_sold_at_birth: bool
     finishing: bool
     bought_into: str  # "replacements" or "finishing"
     sell_order: tuple[str, ...]  # stages sold first when the herd exceeds its places
+
+    def __post_init__(self):
+        roles = [r.value for r in HerdRole]
+        wrong = [f"'{k}'{did_you_mean(str(k), roles)}" for k in self.names if not isinstance(k, HerdRole)]
+        if wrong:
+            raise TypeError(f"herd roles must be HerdRole members, found {'; '.join(wrong)}")
+        wanted = _REQUIRED | (_FINISHING if self.finishing else frozenset())
+        missing = sorted(r.value for r in wanted - set(self.names))
+        extra = sorted(r.value for r in _FINISHING & set(self.names) if not self.finishing)
+        if missing or extra:
+            raise ValueError(f"herd roles not named: {', '.join(missing) or 'none'}; finishing roles of a herd "
+                             f"that does not finish: {', '.join(extra) or 'none'}")
+        specs = {p.name: p for p in self.params}
+        for role, name in self.names.items():
+            if name not in specs:
+                raise ValueError(f"herd role {role.value} names '{name}', not a declared parameter"
+                                 f"{did_you_mean(name, specs)}")
+            if (role in _BY_YEAR) != specs[name].time_varying:
+                raise ValueError(f"herd role {role.value} names '{name}', which must "
+                                 f"{'' if role in _BY_YEAR else 'not '}vary by year")
 
 
 def capacity_params(unit_word: str) -> tuple[P, ...]:
@@ -116,16 +167,16 @@ class Rates:
 def rates(p: Mapping[str, np.ndarray], kind: HerdKind, t: int = 0) -> Rates:
     """Monthly rates in year index t (births per breeder may be a yearly schedule)."""
     nm = kind.names
-    young_m, mort = p[nm["young_months"]], p[nm["young_mortality"]]
+    young_m, mort = p[nm[HerdRole.YOUNG_MONTHS]], p[nm[HerdRole.YOUNG_MORTALITY]]
     zero = np.zeros_like(young_m)
     births = kind.births_per_breeder_per_yr(p)
     return Rates(
-        births=(births[:, t] if births.ndim == 2 else births) / 12.0, fs=p[nm["female_share"]],
+        births=(births[:, t] if births.ndim == 2 else births) / 12.0, fs=p[nm[HerdRole.FEMALE_SHARE]],
         a_y=1.0 / young_m, h_y=np.minimum(mort, 1 - 1e-12) / ((1 - np.minimum(mort, 1 - 1e-12)) * young_m),
-        a_r=1.0 / p[nm["rearing_months"]], h_r=_hazard(p[nm["rearing_death"]]),
-        h_bd=_hazard(p[nm["breeder_death"]]), h_bc=_hazard(p[nm["breeder_cull"]]),
-        a_f=1.0 / p[nm["finishing_months"]] if kind.finishing else zero,
-        h_f=_hazard(p[nm["finishing_death"]]) if kind.finishing else zero,
+        a_r=1.0 / p[nm[HerdRole.REARING_MONTHS]], h_r=_hazard(p[nm[HerdRole.REARING_DEATH]]),
+        h_bd=_hazard(p[nm[HerdRole.BREEDER_DEATH]]), h_bc=_hazard(p[nm[HerdRole.BREEDER_CULL]]),
+        a_f=1.0 / p[nm[HerdRole.FINISHING_MONTHS]] if kind.finishing else zero,
+        h_f=_hazard(p[nm[HerdRole.FINISHING_DEATH]]) if kind.finishing else zero,
     )
 
 
@@ -170,10 +221,10 @@ def steady(p: Mapping[str, np.ndarray], kind: HerdKind) -> dict:
     slaughter): every stock is affine in the breeders B, so B = (given − value at B=0) / slope."""
     nm = kind.names
     r = rates(p, kind)
-    bought = yearly(p, nm["bought"], 0)
+    bought = yearly(p, nm[HerdRole.BOUGHT], 0)
     zero, one = _stationary(r, 0.0 * bought, bought, kind), _stationary(r, 1.0 + 0.0 * bought, bought, kind)
     b = np.zeros_like(bought)
-    for role, key in (("base_stock", "herd_head"), ("base_breeders", None), ("base_slaughter", "slaughter")):
+    for role, key in zip(BASE_FIGURES, ("herd_head", None, "slaughter")):
         name = nm.get(role)
         if name is None:
             continue
@@ -200,7 +251,7 @@ def init(p: Mapping[str, np.ndarray], kind: HerdKind):
     state = {f"{c}_head": np.maximum(st[f"{c}_head"], 0.0) for c in CLASSES}  # < 0 only where check() objects
     state["herd_head"] = sum(state[f"{c}_head"] for c in CLASSES)
     herd = state["herd_head"]
-    state["capacity_places"] = herd * (1.0 + p[kind.names["spare"]])
+    state["capacity_places"] = herd * (1.0 + p[kind.names[HerdRole.SPARE]])
     state["target_breeders_head"] = state["breeders_head"].copy()
     state["growth_limit_per_yr"] = speed_limits_per_yr(p, kind)  # (n, years), computed once per chunk
     return state, {k: np.zeros_like(herd) for k in FLOWS}
@@ -221,8 +272,8 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, re
     monthly list only with `record`, else empty: the engine needs the year alone)."""
     nm = kind.names
     r = rates(p, kind, t)
-    wanted_m = yearly(p, nm["bought"], t) / 12.0
-    asked = yearly(p, nm["breeder_growth"], t)
+    wanted_m = yearly(p, nm[HerdRole.BOUGHT], t) / 12.0
+    asked = yearly(p, nm[HerdRole.BREEDER_GROWTH], t)
     # own breeding caps the path; bought breeding stock may carry the herd beyond it
     capped = (wanted_m <= 0) | (kind.bought_into != "replacements")
     growth = np.where(capped, np.minimum(asked, s["growth_limit_per_yr"][:, t]), asked)
@@ -359,7 +410,7 @@ def max_breeder_growth_per_yr(p: Mapping[str, np.ndarray], kind: HerdKind, t: in
 def speed_limits_per_yr(p: Mapping[str, np.ndarray], kind: HerdKind) -> np.ndarray:
     """(n, years) engine speed limit of breeder growth by year (it moves with a births schedule);
     computed once for all years when births per breeder do not vary by year."""
-    years = p[kind.names["breeder_growth"]].shape[1]
+    years = p[kind.names[HerdRole.BREEDER_GROWTH]].shape[1]
     births = kind.births_per_breeder_per_yr(p)
     if births.ndim == 1 or np.all(births == births[:, :1]):
         return np.repeat(max_breeder_growth_per_yr(p, kind, 0, culls=True)[:, None], years, axis=1)
@@ -391,18 +442,18 @@ def limit(state, p, indicator: str, years: int, kind: HerdKind, breeders: str):
 def check(p: Mapping[str, np.ndarray], kind: HerdKind, sector: str) -> list[tuple[str, str, str]]:
     """Exactly one base figure; breeders able to replace themselves; a non-negative derived herd."""
     nm = kind.names
-    given = [nm[k] for k in ("base_stock", "base_breeders", "base_slaughter") if k in nm and np.any(p[nm[k]] > 0)]
+    given = [nm[k] for k in BASE_FIGURES if k in nm and np.any(p[nm[k]] > 0)]
     problems = []
     if len(given) != 1:
-        options = ", ".join(nm[k] for k in ("base_stock", "base_breeders", "base_slaughter") if k in nm)
+        options = ", ".join(nm[k] for k in BASE_FIGURES if k in nm)
         problems.append((sector, f"base figures given: {', '.join(given) or 'none'}", f"exactly one of {options}"))
         return problems
     st = steady(p, kind)
     if np.any(st["keep"] < 0):
-        problems.append((f"{sector}.{nm['bought']}", "base-year purchases above the replacements the herd needs",
+        problems.append((f"{sector}.{nm[HerdRole.BOUGHT]}", "base-year purchases above the replacements the herd needs",
                          "purchases of breeding stock at most the stationary replacement need"))
     if np.any(st["keep"] > st["weaned_f"] * (1 + 1e-9)):
-        problems.append((f"{sector}.{nm['breeder_cull']}",
+        problems.append((f"{sector}.{nm[HerdRole.BREEDER_CULL]}",
                          "breeders that cannot replace themselves (replacements needed exceed weaned females)",
                          "lower cull and death rates, or higher births and survival"))
     if np.any(st["breeders_head"] < 0):

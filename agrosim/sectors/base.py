@@ -48,17 +48,11 @@ class Sector:
     #: the indicator (mu) this sector claims of the cultivated land, if it uses any
     land_claim: str | None = None
     #: curtail(state, flows, share (n,), params) -> (state, flows): shrink the enterprise to `share` of
-    #: its size when a link finds land or feed short (animals or area with their flows; not capacity)
+    #: its size when a link (agrosim/links) finds land or feed short (animals or area with their flows; not capacity)
     curtail: Callable[[Arrays, Arrays, np.ndarray, Mapping[str, np.ndarray]], tuple[Arrays, Arrays]] | None = None
     #: limit(base state, params, indicator, years) -> (n,) upper bound biology puts on the indicator
     #: `years` after the base year (own breeding at its fastest, no purchases), or None if none is known
     limit: Callable[[Arrays, Mapping[str, np.ndarray], str, int], np.ndarray | None] | None = None
-    #: couple(LinkInputs) -> (indicators, {sector: share}): a link sector reads the year's indicators of
-    #: the other sectors instead of stepping stocks of its own (feed balance, output value)
-    couple: Callable[..., tuple[Arrays, dict[str, np.ndarray]]] | None = None
-    #: the indicators `couple` reads (`LinkInputs.get`); the engine refuses, before the first year, a
-    #: name no sector reports, and `get` refuses a name not declared here
-    reads: tuple[str, ...] = ()
 
     def param_specs(self) -> dict[str, ParamSpec]:
         """All parameter specs by flat name; table params are named `table.param`."""
@@ -66,13 +60,6 @@ class Sector:
         for table in self.tables:
             specs.update({f"{table.name}.{p.name}": p for p in table.params})
         return specs
-
-
-def link_sector(couple: Callable, **declarations) -> Sector:
-    """A sector that holds no stocks of its own (feed balance, output value): its parameters and
-    indicators, and `couple`, which the engine calls each year after the producing sectors."""
-    return Sector(tables=(), balances=(), init=lambda p: ({}, {}), step=lambda s, p, t: ({}, {}),
-                  report=lambda s, f, p, t: {}, couple=couple, **declarations)
 
 
 def yearly(params: Mapping[str, np.ndarray], name: str, t: int) -> np.ndarray:

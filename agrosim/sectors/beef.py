@@ -60,16 +60,17 @@ PARAMS = (
       source="scenario lever; 0 = stationary herd"),
 ) + _herd.capacity_params("beef-cattle")
 
+R = _herd.HerdRole
 KIND = _herd.HerdKind(
-    names={"base_stock": "base_stock_head", "base_breeders": "base_cows_head",
-           "base_slaughter": "base_slaughter_head_per_yr", "female_share": "female_calf_share",
-           "young_months": "calf_stage_months", "young_mortality": "calf_mortality",
-           "rearing_months": "heifer_rearing_months", "rearing_death": "heifer_death_rate_per_yr",
-           "breeder_death": "cow_death_rate_per_yr", "breeder_cull": "cow_cull_rate_per_yr",
-           "finishing_months": "finishing_months", "finishing_death": "finishing_death_rate_per_yr",
-           "bought": "feeders_bought_head_per_yr", "breeder_growth": "cow_herd_growth_per_yr",
-           "spare": "spare_capacity_share"},
-    births_per_breeder_per_yr=lambda p: 12.0 / p["calving_interval_months"],
+    names={R.BASE_STOCK: "base_stock_head", R.BASE_BREEDERS: "base_cows_head",
+           R.BASE_SLAUGHTER: "base_slaughter_head_per_yr", R.FEMALE_SHARE: "female_calf_share",
+           R.YOUNG_MONTHS: "calf_stage_months", R.YOUNG_MORTALITY: "calf_mortality",
+           R.REARING_MONTHS: "heifer_rearing_months", R.REARING_DEATH: "heifer_death_rate_per_yr",
+           R.BREEDER_DEATH: "cow_death_rate_per_yr", R.BREEDER_CULL: "cow_cull_rate_per_yr",
+           R.FINISHING_MONTHS: "finishing_months", R.FINISHING_DEATH: "finishing_death_rate_per_yr",
+           R.BOUGHT: "feeders_bought_head_per_yr", R.BREEDER_GROWTH: "cow_herd_growth_per_yr",
+           R.SPARE: "spare_capacity_share"},
+    params=PARAMS, births_per_breeder_per_yr=lambda p: 12.0 / p["calving_interval_months"],
     males_sold_at_birth=False, finishing=True, bought_into="finishing",
     sell_order=("finishing", "replacements", "young"),
 )

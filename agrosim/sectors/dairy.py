@@ -70,14 +70,15 @@ PARAMS = (
       source="scenario lever; 0 = stationary herd"),
 ) + _herd.capacity_params("dairy")
 
+R = _herd.HerdRole
 KIND = _herd.HerdKind(
-    names={"base_stock": "base_herd_head", "base_breeders": "base_cows_head", "female_share": "female_calf_share",
-           "young_months": "calf_stage_months", "young_mortality": "calf_mortality",
-           "rearing_months": "heifer_rearing_months", "rearing_death": "heifer_death_rate_per_yr",
-           "breeder_death": "cow_death_rate_per_yr", "breeder_cull": "cow_cull_rate_per_yr",
-           "bought": "heifers_bought_head_per_yr", "breeder_growth": "cow_herd_growth_per_yr",
-           "spare": "spare_capacity_share"},
-    births_per_breeder_per_yr=lambda p: 12.0 / p["calving_interval_months"],
+    names={R.BASE_STOCK: "base_herd_head", R.BASE_BREEDERS: "base_cows_head", R.FEMALE_SHARE: "female_calf_share",
+           R.YOUNG_MONTHS: "calf_stage_months", R.YOUNG_MORTALITY: "calf_mortality",
+           R.REARING_MONTHS: "heifer_rearing_months", R.REARING_DEATH: "heifer_death_rate_per_yr",
+           R.BREEDER_DEATH: "cow_death_rate_per_yr", R.BREEDER_CULL: "cow_cull_rate_per_yr",
+           R.BOUGHT: "heifers_bought_head_per_yr", R.BREEDER_GROWTH: "cow_herd_growth_per_yr",
+           R.SPARE: "spare_capacity_share"},
+    params=PARAMS, births_per_breeder_per_yr=lambda p: 12.0 / p["calving_interval_months"],
     males_sold_at_birth=True, finishing=False, bought_into="replacements", sell_order=("replacements", "young"),
 )
 

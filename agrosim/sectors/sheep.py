@@ -62,16 +62,17 @@ PARAMS = (
       source="scenario lever; 0 = stationary flock"),
 ) + _herd.capacity_params("sheep")
 
+R = _herd.HerdRole
 KIND = _herd.HerdKind(
-    names={"base_stock": "base_stock_head", "base_breeders": "base_ewes_head",
-           "base_slaughter": "base_slaughter_head_per_yr", "female_share": "female_lamb_share",
-           "young_months": "lamb_weaning_months", "young_mortality": "lamb_mortality",
-           "rearing_months": "ewe_lamb_rearing_months", "rearing_death": "ewe_lamb_death_rate_per_yr",
-           "breeder_death": "ewe_death_rate_per_yr", "breeder_cull": "ewe_cull_rate_per_yr",
-           "finishing_months": "finishing_months", "finishing_death": "finishing_death_rate_per_yr",
-           "bought": "lambs_bought_head_per_yr", "breeder_growth": "ewe_flock_growth_per_yr",
-           "spare": "spare_capacity_share"},
-    births_per_breeder_per_yr=lambda p: p["lambs_born_per_ewe_per_yr"],
+    names={R.BASE_STOCK: "base_stock_head", R.BASE_BREEDERS: "base_ewes_head",
+           R.BASE_SLAUGHTER: "base_slaughter_head_per_yr", R.FEMALE_SHARE: "female_lamb_share",
+           R.YOUNG_MONTHS: "lamb_weaning_months", R.YOUNG_MORTALITY: "lamb_mortality",
+           R.REARING_MONTHS: "ewe_lamb_rearing_months", R.REARING_DEATH: "ewe_lamb_death_rate_per_yr",
+           R.BREEDER_DEATH: "ewe_death_rate_per_yr", R.BREEDER_CULL: "ewe_cull_rate_per_yr",
+           R.FINISHING_MONTHS: "finishing_months", R.FINISHING_DEATH: "finishing_death_rate_per_yr",
+           R.BOUGHT: "lambs_bought_head_per_yr", R.BREEDER_GROWTH: "ewe_flock_growth_per_yr",
+           R.SPARE: "spare_capacity_share"},
+    params=PARAMS, births_per_breeder_per_yr=lambda p: p["lambs_born_per_ewe_per_yr"],
     males_sold_at_birth=False, finishing=True, bought_into="finishing",
     sell_order=("finishing", "replacements", "young"),
 )

@@ -1,7 +1,8 @@
 """What a sector is: its declared parameters, stocks, balances and indicators, and its pure step.
 
 Every array has the run axis first: a stock is (n,) or (n, k) for k cohorts/crops; a constant
-parameter is (n,); a time-varying one is (n, years) and sectors read column `t`.
+parameter is (n,); a time-varying one is (n, years) and sectors read column `t`; a table column
+`table.param` is (n, rows), or (n, rows, years) if time-varying.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from agrosim.config.declarations import IndicatorSpec, TableSpec
+from agrosim.config.declarations import IndicatorSpec, TableSpec, section_params
 from agrosim.config.spec import ParamSpec
 
 Arrays = dict[str, np.ndarray]
@@ -61,8 +62,9 @@ class Sector:
     reads: tuple[str, ...] = ()
 
     def param_specs(self) -> dict[str, ParamSpec]:
-        """All parameter specs by flat name; table params are named `table.param`."""
-        specs = {p.name: p for p in self.params}
+        """All parameter specs by flat name; table columns are named `table.param`, and a prefixed
+        table's cells also by their keys `<row>_<param>`."""
+        specs = {p.name: p for p in section_params(self)}
         for table in self.tables:
             specs.update({f"{table.name}.{p.name}": p for p in table.params})
         return specs
@@ -76,8 +78,8 @@ def link_sector(couple: Callable, **declarations) -> Sector:
 
 
 def yearly(params: Mapping[str, np.ndarray], name: str, t: int) -> np.ndarray:
-    """Value of a time-varying parameter in year index t, shape (n,)."""
-    return params[name][:, t]
+    """Value of a time-varying parameter in year index t: (n,), or (n, rows) for a table column."""
+    return params[name][..., t]
 
 
 def scale_except(kept: tuple[str, ...] = ()) -> Callable:

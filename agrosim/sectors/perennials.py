@@ -144,9 +144,10 @@ _HERB_ROWS = np.flatnonzero(_IS_HERB)
 
 
 def _rows(p, param, t=None, groups=_ALL) -> np.ndarray:
-    """(groups, n) view of a group-table column; time-varying ones at year index t."""
+    """(groups, n) of a group-table column, time-varying ones at year index t: a contiguous copy, as
+    the step computes with the run axis last and strided rows would slow every product over runs."""
     column = p[f"groups.{param}"] if t is None else yearly(p, f"groups.{param}", t)
-    return column.T if groups is _ALL else column[:, groups].T
+    return np.ascontiguousarray((column if groups is _ALL else column[:, groups]).T)
 
 
 def _common(x: np.ndarray) -> np.ndarray:
@@ -219,7 +220,7 @@ def step(s, p, t):
     old = np.moveaxis(s["cohorts_mu"], 0, -1)  # (groups, k, n) view
     n_groups, k, n = old.shape
     area = np.moveaxis(s["area_mu"], 0, -1)
-    planted = _rows(p, "planted_mu_per_yr", t).copy()  # handed out as a flow: not a view of the parameters
+    planted = _rows(p, "planted_mu_per_yr", t)
     active = np.flatnonzero(np.any(area != 0, axis=1) | np.any(planted != 0, axis=1))
     cohorts = np.zeros((n_groups, k, n))
     flows = {name: np.zeros((n_groups, n)) for name in _GROUP_FLOWS[1:]}

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import ValidationError
 
+from agrosim.config.declarations import section_params
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import Documented, ParamSpec, ParamValue, parse_param
 from agrosim.errors import InputError, Problem
@@ -141,7 +142,7 @@ def stated_figures(scenario: Scenario) -> list[Stated]:
     out = []
     for name in scenario.sectors:
         section = scenario.resolved.get(name) or {}
-        for spec in BY_NAME[name].params:
+        for spec in section_params(BY_NAME[name]):  # a prefixed table's cells too
             if spec.base_of is None or spec.name not in section:
                 continue
             pv = scenario.params[name][spec.name]

@@ -76,7 +76,7 @@ def sector_arrays(scenario: Scenario, sector: Sector, n: int,
                                  for row, key in zip(table.keys, keys)])
             else:
                 rows = np.array([values[key].value for key in keys], dtype=float)
-            out[f"{table.name}.{spec.name}"] = np.broadcast_to(rows, (n,) + rows.shape).copy()
+            out[f"{table.name}.{spec.name}"] = _runs_last(rows, n)
     for name, arr in (per_run or {}).items():
         target, spec = _target(out, sector, name)
         _apply_per_run(target, np.asarray(arr, dtype=float))
@@ -84,6 +84,13 @@ def sector_arrays(scenario: Scenario, sector: Sector, n: int,
         if event is not None:  # per-run values replace the parameter, not the events acting on it
             target[:, 1:] = _combine(spec, target[:, 1:], event[1:])
     return out
+
+
+def _runs_last(rows: np.ndarray, n: int) -> np.ndarray:
+    """`rows` for n runs, shaped with the run axis first, (n, rows) or (n, rows, years), but laid out
+    in memory with it last, so a year's (rows, n) slice (`yearly(p, name, t).T`) is contiguous for
+    sectors that compute with the run axis last (perennials) and a cell's (n,) values are too."""
+    return np.broadcast_to(rows.T[..., None], rows.T.shape + (n,)).copy().T
 
 
 def _target(out: dict, sector: Sector, name: str) -> tuple[np.ndarray, ParamSpec]:

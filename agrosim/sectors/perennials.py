@@ -144,10 +144,10 @@ _HERB_ROWS = np.flatnonzero(_IS_HERB)
 
 
 def _rows(p, param, t=None, groups=_ALL) -> np.ndarray:
-    """(groups, n) of a group-table column, time-varying ones at year index t: a contiguous copy, as
-    the step computes with the run axis last and strided rows would slow every product over runs."""
-    column = p[f"groups.{param}"] if t is None else yearly(p, f"groups.{param}", t)
-    return np.ascontiguousarray((column if groups is _ALL else column[:, groups]).T)
+    """(groups, n) of a group-table column, time-varying ones at year index t, contiguous: a view
+    of the column as the design layer lays it out (run axis last in memory), else a copy."""
+    rows = (p[f"groups.{param}"] if t is None else yearly(p, f"groups.{param}", t)).T
+    return np.ascontiguousarray(rows if groups is _ALL else rows[groups])
 
 
 def _common(x: np.ndarray) -> np.ndarray:

@@ -112,6 +112,13 @@ def test_a_table_declaration_naming_an_unknown_row_or_column_is_refused():
         TableSpec("plots", ROWS, COLUMNS, row_defaults={"north": {"yield_kg": 1.0}})
 
 
+def test_a_prefixed_cell_named_like_a_parameter_is_refused():
+    with pytest.raises(ValueError, match="declares north_area_mu twice"):
+        Sector(name="toy", title_en="Toy", title_zh="玩具", params=(P("north_area_mu", "mu", "clash"),),
+               tables=(TableSpec("plots", ROWS, COLUMNS, prefixed=True),), balances=(), indicators=(),
+               init=None, step=None, report=None)
+
+
 def test_uncertainty_on_one_cell_draws_only_that_cell(toy, tmp_path):
     key = toy.tables[0].cell_key("east", "area_mu")
     text = _section(toy, {(row, "area_mu"): "2 亩" for row in ROWS})

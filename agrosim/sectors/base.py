@@ -61,6 +61,15 @@ class Sector:
     #: name no sector reports, and `get` refuses a name not declared here
     reads: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """Refuse two parameters under one key of the section (a prefixed table's `<row>_<param>`
+        equal to a parameter's name or to another cell's), which a file could not tell apart."""
+        names = [p.name for p in section_params(self)]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"sector '{self.name}' declares {', '.join(twice)} twice; expected each "
+                             "parameter and prefixed table cell under a key of its own")
+
     def param_specs(self) -> dict[str, ParamSpec]:
         """All parameter specs by flat name; table columns are named `table.param`, and a prefixed
         table's cells also by their keys `<row>_<param>`."""

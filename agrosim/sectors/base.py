@@ -71,10 +71,10 @@ class Sector:
                              "parameter and prefixed table cell under a key of its own")
 
     def param_specs(self) -> dict[str, ParamSpec]:
-        """All parameter specs by flat name; table columns are named `table.param`, and a prefixed
-        table's cells also by their keys `<row>_<param>`."""
+        """All parameter specs by flat name: parameters and a prefixed table's cells (`<row>_<param>`)
+        by their keys, a nested table's columns as `table.param`."""
         specs = {p.name: p for p in section_params(self)}
-        for table in self.tables:
+        for table in (t for t in self.tables if not t.prefixed):
             specs.update({f"{table.name}.{p.name}": p for p in table.params})
         return specs
 

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import ValidationError
 
+from agrosim.config.declarations import section_params
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import Documented, ParamSpec, ParamValue, parse_param
 from agrosim.errors import InputError, Problem
-from agrosim.param_arrays import sector_arrays, time_row
+from agrosim.param_arrays import named_views, sector_arrays, time_row
 from agrosim.parampath import ParamPath
 from agrosim.registry import BY_NAME, is_link
 from agrosim.units import from_internal
@@ -141,7 +142,7 @@ def stated_figures(scenario: Scenario) -> list[Stated]:
     out = []
     for name in scenario.sectors:
         section = scenario.resolved.get(name) or {}
-        for spec in BY_NAME[name].params:
+        for spec in section_params(BY_NAME[name]):  # a prefixed table's cells too
             if spec.base_of is None or spec.name not in section:
                 continue
             pv = scenario.params[name][spec.name]
@@ -215,11 +216,12 @@ def drivers(scenario: Scenario, sector_name: str, rel_step: float = 0.01) -> dic
     depends on it. {indicator: [parameter, ...]}."""
     sector = BY_NAME[sector_name]
     base = sector_arrays(scenario, sector, 1)
-    keys = [k for k, v in base.items() if np.any(v != 0)]
+    keys = [k for k, v in named_views(sector, base).items() if np.any(v != 0)]
     n = len(keys) + 1
     arrays = {k: np.repeat(v, n, axis=0) for k, v in base.items()}
+    named = named_views(sector, arrays)
     for i, k in enumerate(keys, start=1):
-        arrays[k][i] = arrays[k][i] * (1.0 + rel_step)
+        named[k][i] = named[k][i] * (1.0 + rel_step)
     values = _base_year(sector, arrays)
     out = {}
     for ind, v in values.items():

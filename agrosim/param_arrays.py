@@ -1,8 +1,9 @@
 """Turn a scenario's parsed parameters into arrays with the run axis first.
 
-Constant → (n,); time-varying → (n, years) with column 0 the base year; table parameters →
-(n, rows) in the table's declared row order. Per-run values (Monte Carlo draws, sweeps) replace
-a constant by an (n,) array of their own.
+Constant → (n,); time-varying → (n, years) with column 0 the base year; a table column `table.param`
+→ (n, rows) in the table's declared row order, or (n, rows, years) for a time-varying column (the
+table's year axis, each cell's schedule and events as for a parameter of its own). Per-run values
+(Monte Carlo draws, sweeps) replace a parameter or one table cell by (n,) values of their own.
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def _combine(spec: ParamSpec, own: np.ndarray, event: np.ndarray) -> np.ndarray:
 def time_row(scenario: Scenario, spec, path: str, with_events: bool = True) -> np.ndarray:
     """(years,) values of a time-varying parameter, with the scenario's event schedules applied."""
     years = scenario.years
-    pv = scenario.params[ParamPath.parse(path).sector][spec.name].value
+    where = ParamPath.parse(path)
+    pv = scenario.params[where.sector][where.local].value
     if isinstance(pv, dict):
         before = spec.default if spec.default is not None else next(iter(pv.values()))
         row = _schedule(pv, years, before, spec.is_pulse)
@@ -55,7 +57,7 @@ def _event_row(scenario: Scenario, path: str) -> np.ndarray | None:
 
 def sector_arrays(scenario: Scenario, sector: Sector, n: int,
                   per_run: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-    """Arrays for one sector; `per_run` maps local names to (n,) arrays that replace constants."""
+    """Arrays for one sector; `per_run` maps local names (`param`, a cell's key) to per-run values."""
     values = scenario.params[sector.name]
     years = scenario.years
     out: dict[str, np.ndarray] = {}
@@ -68,34 +70,64 @@ def sector_arrays(scenario: Scenario, sector: Sector, n: int,
             out[spec.name] = np.full(n, float(pv))
     for table in sector.tables:
         for spec in table.params:
-            row = np.array([values[f"{table.name}.{key}.{spec.name}"].value for key in table.keys], dtype=float)
-            out[f"{table.name}.{spec.name}"] = np.broadcast_to(row, (n, len(table.keys))).copy()
+            keys = [table.cell_key(row, spec.name) for row in table.keys]
+            if spec.time_varying:
+                rows = np.stack([time_row(scenario, table.cell_spec(row, spec.name), f"{sector.name}.{key}")
+                                 for row, key in zip(table.keys, keys)])
+            else:
+                rows = np.array([values[key].value for key in keys], dtype=float)
+            out[f"{table.name}.{spec.name}"] = _runs_last(rows, n)
     for name, arr in (per_run or {}).items():
-        _apply_per_run(out, sector, name, np.asarray(arr, dtype=float))
+        target, spec = _target(out, sector, name)
+        _apply_per_run(target, np.asarray(arr, dtype=float))
         event = _event_row(scenario, f"{sector.name}.{name}")
         if event is not None:  # per-run values replace the parameter, not the events acting on it
-            out[name][:, 1:] = _combine(sector.param_specs()[name], out[name][:, 1:], event[1:])
+            target[:, 1:] = _combine(spec, target[:, 1:], event[1:])
     return out
 
 
-def _apply_per_run(out: dict, sector: Sector, name: str, arr: np.ndarray) -> None:
-    """Replace a parameter by per-run values: (n,) for a constant; for a time-varying one (n,) for
-    all simulated years alike or (n, years-1) for one value per year (the base year keeps its
-    observed value); or one table cell, named `table.row.param`."""
+def _runs_last(rows: np.ndarray, n: int) -> np.ndarray:
+    """`rows` for n runs, shaped with the run axis first, (n, rows) or (n, rows, years), but laid out
+    in memory with it last, so a year's (rows, n) slice (`yearly(p, name, t).T`) is contiguous for
+    sectors that compute with the run axis last (perennials) and a cell's (n,) values are too."""
+    return np.broadcast_to(rows.T[..., None], rows.T.shape + (n,)).copy().T
+
+
+def _target(out: dict, sector: Sector, name: str) -> tuple[np.ndarray, ParamSpec]:
+    """The (n,) or (n, years) view of `out` that parameter or table cell `name` fills, and its spec."""
+    for table in sector.tables:
+        cell = table.cells().get(name)
+        if cell is not None:
+            row, param = cell
+            return out[f"{table.name}.{param}"][:, table.keys.index(row)], table.cell_spec(row, param)
     where = ParamPath.in_sector(sector.name, name)
     if where.table is not None:
-        table = next((t for t in sector.tables if t.name == where.table), None)
-        if table is None or where.row not in table.keys:
-            raise KeyError(f"{sector.name} has no table row '{where.table}.{where.row}'")
-        out[where.spec_key][:, table.keys.index(where.row)] = arr
-        return
+        raise KeyError(f"{sector.name} has no table row '{where.table}.{where.row}'")
     if name not in out:
         raise KeyError(f"{sector.name} has no parameter '{name}'")
-    target = out[name]
+    return out[name], sector.param_specs()[name]
+
+
+def _apply_per_run(target: np.ndarray, arr: np.ndarray) -> None:
+    """Replace a parameter's values in place: (n,) for a constant; for a time-varying one (n,) for
+    all simulated years alike or (n, years-1) for one value per year (the base year keeps its
+    observed value)."""
     if target.ndim == 2:
         target[:, 1:] = arr[:, None] if arr.ndim == 1 else arr
     else:
-        out[name] = np.broadcast_to(arr, target.shape).copy()
+        target[...] = arr
+
+
+def named_views(sector: Sector, arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The sector's arrays by the names a scenario file gives them: parameters and nested table
+    columns as they are, a prefixed table's cells (`<row>_<param>`) as (n, …) views of their column."""
+    out = dict(arrays)
+    for table in (t for t in sector.tables if t.prefixed):
+        for p in table.params:
+            del out[f"{table.name}.{p.name}"]
+        out.update({key: arrays[f"{table.name}.{param}"][:, table.keys.index(row)]
+                    for key, (row, param) in table.cells().items()})
+    return out
 
 
 def all_arrays(scenario: Scenario, n: int, per_run: Mapping[str, np.ndarray] | None = None) -> dict[str, dict]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from agrosim.config.declarations import section_params
 from agrosim.config.loader import TOP_KEYS
 from agrosim.config.scenario import TargetModel
 from agrosim.links.land import DEFAULT_PRIORITY, INDICATORS as LAND_INDICATORS
@@ -63,8 +64,11 @@ def scenario_page() -> str:
         parts.append(f"| `{name}` | {field.description or _TARGET_HELP.get(name, '')} |\n")
     for sector in BY_NAME.values():
         parts.append(f"\n## `{sector.name}`: {sector.title_en} ({sector.title_zh})\n\n{cols}\n")
-        parts.extend(_row(p, p.name) + "\n" for p in sector.params)
-        for table in sector.tables:
+        parts.extend(_row(p, p.name) + "\n" for p in section_params(sector))
+        for table in (t for t in sector.tables if t.prefixed):
+            parts.append(f"\nTable `{table.name}` ({table.description.rstrip('.')}): rows "
+                         f"{', '.join(f'`{k}`' for k in table.keys)}, each cell a key `<row>_<param>` above.\n")
+        for table in (t for t in sector.tables if not t.prefixed):
             parts.append(f"\n### `{sector.name}.{table.name}.<row>`\n\nRows: {', '.join(f'`{k}`' for k in table.keys)}. "
                          f"{table.description}\n\n{cols}\n")
             parts.extend(_row(p, p.name) + "\n" for p in table.params)

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from agrosim import load_scenario, simulate  # noqa: E402
 from agrosim.batch import Design  # noqa: E402
+from agrosim.config.declarations import section_params  # noqa: E402
 from agrosim.registry import BY_NAME, is_link  # noqa: E402
 
 LINKS = ("feed", "value")
@@ -123,7 +124,7 @@ def sobol() -> None:
     sc = load_scenario(FULL_SHANXI)
     dists = list(sc.uncertainty)  # the scenario's own uncertain inputs first: they are what moves grain
     taken = {d.param for d in dists}
-    candidates = {name: [spec for spec in BY_NAME[name].params if not spec.time_varying
+    candidates = {name: [spec for spec in section_params(BY_NAME[name]) if not spec.time_varying
                          and f"{name}.{spec.name}" not in taken
                          and isinstance(sc.params[name][spec.name].value, (int, float))
                          and sc.params[name][spec.name].value > 0] for name in sc.sectors}

@@ -7,12 +7,19 @@ from agrosim.sectors import _herd
 
 
 def params(sector, n: int = 1, years: int = 6, **values) -> dict[str, np.ndarray]:
-    """Arrays for `sector` from its defaults; keyword values override (scalars, (n,) or (n, years))."""
-    out = {}
-    for spec in sector.params:
-        value = values.get(spec.name, spec.default if spec.default is not None else 0.0)
+    """Arrays for `sector` from its defaults; keyword values override (scalars, (n,) or (n, years)),
+    a table cell by its key (`walnut_area_mu`, `types.italian.honey_kg_per_box`); table columns are
+    (n, rows) or (n, rows, years) as the design layer builds them."""
+    def array(spec, name):
+        value = values.get(name, spec.default if spec.default is not None else 0.0)
         shape = (n, years) if spec.time_varying else (n,)
-        out[spec.name] = np.broadcast_to(np.asarray(value, dtype=float), shape).copy()
+        return np.broadcast_to(np.asarray(value, dtype=float), shape)
+
+    out = {spec.name: array(spec, spec.name).copy() for spec in sector.params}
+    for table in sector.tables:
+        for column in table.params:
+            cells = [array(table.cell_spec(row, column.name), table.cell_key(row, column.name)) for row in table.keys]
+            out[f"{table.name}.{column.name}"] = np.stack(cells, axis=1)
     return out
 
 

@@ -4,11 +4,15 @@ import math
 
 import pytest
 
+from agrosim.config.declarations import section_params
 from agrosim.registry import BY_NAME
 from agrosim.units import parse_unit
 
+# each parameter and prefixed table cell (`walnut_area_mu`, with its group's own default and source), and
+# each column of a nested table, of every sector and link
 SPECS = [(s.name, f"{t.name}." if t else "", p) for s in BY_NAME.values()
-         for t, p in [(None, p) for p in s.params] + [(t, p) for t in s.tables for p in t.params]]
+         for t, p in [(None, p) for p in section_params(s)] + [(t, p) for t in s.tables if not t.prefixed
+                                                                  for p in t.params]]
 
 
 @pytest.mark.parametrize("sector,prefix,spec", SPECS, ids=[f"{s}.{x}{p.name}" for s, x, p in SPECS])

@@ -166,7 +166,7 @@ def _reference_sector():
     ages = np.arange(perennials.AGE_CLASSES, dtype=float)[None, None, :]
 
     def stack(p, name, t=None):
-        return np.stack([p[f"{g}_{name}"] if t is None else p[f"{g}_{name}"][:, t] for g in G], axis=1)
+        return p[f"groups.{name}"] if t is None else p[f"groups.{name}"][:, :, t]
 
     def curve(p):
         first = stack(p, "first_yield_age_yr")[:, :, None]

@@ -8,7 +8,8 @@ the design layer.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Iterable, Mapping, Protocol
 
 from agrosim.config.spec import ParamSpec
@@ -16,7 +17,16 @@ from agrosim.config.spec import ParamSpec
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A keyed table of parameters, one row per item (e.g. one row per crop)."""
+    """A table of parameters: one row per item (crop, crop group), one column per `ParamSpec`.
+
+    A column declared `time_varying` gives every cell a yearly schedule (the table's year axis).
+    The design layer hands the step one array per column, `table.param`: (n, rows) for a constant
+    column, (n, rows, years) for a time-varying one, rows in `keys` order (agrosim/param_arrays.py).
+
+    How a scenario file writes a cell: nested, `table: {row: {param: …}}` (path
+    `sector.table.row.param`), or with `prefixed=True` as a flat key `<row>_<param>` of the
+    sector's section (path `sector.<row>_<param>`, the format the perennials files use).
+    """
 
     name: str
     keys: tuple[str, ...]
@@ -24,6 +34,60 @@ class TableSpec:
     description: str = ""
     #: defaults that differ by row, e.g. {"italian": {"honey_kg_per_box": 40.0}}; else the spec's default
     row_defaults: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    #: cells are flat `<row>_<param>` keys of the sector's section instead of a nested table
+    prefixed: bool = False
+    #: Chinese row labels, for a column's `zh` written with `{row_zh}`
+    row_zh: Mapping[str, str] = field(default_factory=dict)
+    #: spec fields that differ by row (plausible range, source, bounds), {row: {param: {field: value}}}
+    row_fields: Mapping[str, Mapping[str, Mapping[str, object]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Refuse a declaration naming a row or column the table does not have."""
+        columns = {p.name for p in self.params}
+        for what, mapping in (("row_defaults", self.row_defaults), ("row_fields", self.row_fields)):
+            for row, cols in mapping.items():
+                bad = [row] if row not in self.keys else [c for c in cols if c not in columns]
+                if bad:
+                    raise ValueError(f"table '{self.name}' {what} names '{bad[0]}'; expected rows "
+                                     f"{', '.join(self.keys)} and columns {', '.join(sorted(columns))}")
+
+    def cell_key(self, row: str, param: str) -> str:
+        """A cell's key in `Scenario.params[sector]`: `table.row.param`, or `<row>_<param>` if prefixed."""
+        return f"{row}_{param}" if self.prefixed else f"{self.name}.{row}.{param}"
+
+    @cached_property
+    def _cells(self) -> dict[str, tuple[str, str]]:
+        return {self.cell_key(row, p.name): (row, p.name) for row in self.keys for p in self.params}
+
+    @cached_property
+    def _cell_specs(self) -> dict[tuple[str, str], ParamSpec]:
+        out = {}
+        for row in self.keys:
+            for column in self.params:
+                fields = dict(self.row_fields.get(row, {}).get(column.name, {}))
+                if column.name in self.row_defaults.get(row, {}):
+                    fields["default"] = self.row_defaults[row][column.name]
+                label = {"{row}": row, "{row_zh}": self.row_zh.get(row, row)}
+                description, zh = column.description, column.zh
+                for mark, text in label.items():
+                    description, zh = description.replace(mark, text), zh.replace(mark, text)
+                name = self.cell_key(row, column.name) if self.prefixed else column.name
+                out[row, column.name] = replace(column, name=name, description=description, zh=zh, **fields)
+        return out
+
+    def cells(self) -> dict[str, tuple[str, str]]:
+        """Every cell by its key in `Scenario.params[sector]`: {key: (row, param)}."""
+        return self._cells
+
+    def cell_spec(self, row: str, param: str) -> ParamSpec:
+        """A cell's own spec (one object per cell): the column's, with the row's default and fields,
+        labels filled in with the row (`{row}`, `{row_zh}`), named by its key if prefixed (as the
+        scenario file names it)."""
+        return self._cell_specs[row, param]
+
+    def flat_params(self) -> tuple[ParamSpec, ...]:
+        """The cells a prefixed table adds to its sector's section as named keys (none if nested)."""
+        return tuple(self._cell_specs.values()) if self.prefixed else ()
 
 
 @dataclass(frozen=True)
@@ -48,11 +112,19 @@ class Declared(Protocol):
     land_claim: str | None
 
 
+def section_params(sector: Declared) -> tuple[ParamSpec, ...]:
+    """The parameters a sector's section names as its own keys: the cells of its prefixed tables
+    (`<row>_<param>`, row by row), then its params."""
+    return tuple(p for table in sector.tables for p in table.flat_params()) + sector.params
+
+
 def param_paths(declared: Iterable[Declared]) -> dict[str, ParamSpec]:
-    """Every parameter a scenario can vary, by full path: `sector.param`, `sector.table.row.param`."""
+    """Every parameter a scenario can vary, by full path: `sector.param`, `sector.table.row.param`
+    (a nested table's cell: its column's spec) and `sector.<row>_<param>` (a prefixed table's cell)."""
     out = {}
     for sector in declared:
-        out.update({f"{sector.name}.{p.name}": p for p in sector.params})
+        out.update({f"{sector.name}.{p.name}": p for p in section_params(sector)})
         for table in sector.tables:
-            out.update({f"{sector.name}.{table.name}.{row}.{p.name}": p for row in table.keys for p in table.params})
+            if not table.prefixed:
+                out.update({f"{sector.name}.{table.name}.{row}.{p.name}": p for row in table.keys for p in table.params})
     return out

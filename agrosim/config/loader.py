@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from agrosim.config.declarations import Declared, param_paths
+from agrosim.config.declarations import Declared, param_paths, section_params
 from agrosim.config.distributions import Distribution, correlation_matrix, parse_distribution
 from agrosim.config.events import (CAPACITY_PARAM, LOSS_PARAM, EventInputs, parse_drought, parse_outbreak,
                                    parse_project)
@@ -179,10 +179,10 @@ def _sector_params(section: Any, sector, col: Collector) -> dict[str, ParamValue
     if not isinstance(section, dict):
         col.add(path, repr(section), f"a mapping of {sector.name} parameters")
         return {}
-    table_names = [t.name for t in sector.tables]
-    col.unknown_keys(section, [p.name for p in sector.params] + table_names, path)
+    tables = [t for t in sector.tables if not t.prefixed]  # a prefixed table's cells are section keys
+    col.unknown_keys(section, [p.name for p in section_params(sector)] + [t.name for t in tables], path)
     out: dict[str, ParamValue] = {}
-    for spec in sector.params:
+    for spec in section_params(sector):
         if spec.name in section:
             value = col.value(section[spec.name], spec, path + (spec.name,))
             if value is not None:
@@ -191,7 +191,7 @@ def _sector_params(section: Any, sector, col: Collector) -> dict[str, ParamValue
             col.add(path + (spec.name,), "nothing", f"a value for required key '{spec.name}' in {spec.unit}")
         else:
             out[spec.name] = ParamValue(spec.default)
-    for table in sector.tables:
+    for table in tables:
         rows = section.get(table.name, {})
         tpath = path + (table.name,)
         if not isinstance(rows, dict):

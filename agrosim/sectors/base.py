@@ -1,7 +1,8 @@
 """What a sector is: its declared parameters, stocks, balances and indicators, and its pure step.
 
 Every array has the run axis first: a stock is (n,) or (n, k) for k cohorts/crops; a constant
-parameter is (n,); a time-varying one is (n, years) and sectors read column `t`.
+parameter is (n,); a time-varying one is (n, years) and sectors read column `t`; a table column
+`table.param` is (n, rows), or (n, rows, years) if time-varying.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from agrosim.config.declarations import IndicatorSpec, TableSpec
+from agrosim.config.declarations import IndicatorSpec, TableSpec, section_params
 from agrosim.config.spec import ParamSpec
 
 Arrays = dict[str, np.ndarray]
@@ -54,17 +55,27 @@ class Sector:
     #: `years` after the base year (own breeding at its fastest, no purchases), or None if none is known
     limit: Callable[[Arrays, Mapping[str, np.ndarray], str, int], np.ndarray | None] | None = None
 
+    def __post_init__(self) -> None:
+        """Refuse two parameters under one key of the section (a prefixed table's `<row>_<param>`
+        equal to a parameter's name or to another cell's), which a file could not tell apart."""
+        names = [p.name for p in section_params(self)]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"sector '{self.name}' declares {', '.join(twice)} twice; expected each "
+                             "parameter and prefixed table cell under a key of its own")
+
     def param_specs(self) -> dict[str, ParamSpec]:
-        """All parameter specs by flat name; table params are named `table.param`."""
-        specs = {p.name: p for p in self.params}
-        for table in self.tables:
+        """All parameter specs by flat name: parameters and a prefixed table's cells (`<row>_<param>`)
+        by their keys, a nested table's columns as `table.param`."""
+        specs = {p.name: p for p in section_params(self)}
+        for table in (t for t in self.tables if not t.prefixed):
             specs.update({f"{table.name}.{p.name}": p for p in table.params})
         return specs
 
 
 def yearly(params: Mapping[str, np.ndarray], name: str, t: int) -> np.ndarray:
-    """Value of a time-varying parameter in year index t, shape (n,)."""
-    return params[name][:, t]
+    """Value of a time-varying parameter in year index t: (n,), or (n, rows) for a table column."""
+    return params[name][..., t]
 
 
 def scale_except(kept: tuple[str, ...] = ()) -> Callable:

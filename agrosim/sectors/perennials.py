@@ -13,15 +13,16 @@ All outputs are scaled by the yearly `yield_factor` (weather). A herb planted in
 year t + harvest_age and yields nothing before. Base-year area is spread evenly over ages
 0..base_age_span−1; the base-year root-herb output is the steady rotation, area / harvest age × Y.
 
-Group coefficients are flat parameters `<group>_<param>` (not a `TableSpec`) because each group
-needs its own defaults and a yearly planting schedule, which table parameters cannot carry.
+Group coefficients are one table, `GROUP_TABLE` (a row per crop group, each with its own defaults,
+and a yearly planting column); scenario files write a cell as a flat key `<group>_<param>`
+(`walnut_area_mu`), and the step reads each column as one array (see docs/sector_contract.md).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, TableSpec, yearly
 
 AGE_CLASSES = 40  # ages 0..39; the last class holds age 39 and older
 
@@ -51,40 +52,55 @@ GROUPS = {
 HERBS = tuple(g for g, row in GROUPS.items() if row[1])
 
 
-def _group_params(g, zh, harvest, first, plateau, yld, yld_range, yld_src, span):
-    kind = "root herb" if harvest else "bearing crop"
-    return (
-        P(f"{g}_area_mu", "mu", f"Cultivated {g} area in the base year.", f"基期{zh}面积", default=0.0, lo=0,
-          source="region file; 0 = not grown"),
-        P(f"{g}_planted_mu_per_yr", "mu/yr", f"New {g} planting in that year (enters at age 0).", f"{zh}新植面积",
-          default=0.0, lo=0, time_varying=True, source="scenario lever; 0 = no new planting"),
-        P(f"{g}_harvest_age_yr", "yr", f"Age at which {g} is dug (root herbs); 0 = bears every year.",
-          f"{zh}采挖年限", default=float(harvest), lo=0, hi=AGE_CLASSES - 1,
-          plausible=(2.0, 5.0) if harvest else None, source=_ROOT_AGE if harvest else f"{kind}: yields yearly"),
-        P(f"{g}_first_yield_age_yr", "yr", f"First bearing age of {g} (bearing crops).", f"{zh}始果年龄",
-          default=float(first), lo=0, hi=AGE_CLASSES - 1,
-          plausible=None if harvest else (max(first - 2.0, 1.0), first + 3.0),
-          source=_UNUSED if harvest else f"DESIGN.md: shrubs and trees bear from year 3-5; {_UNSURE}"),
-        P(f"{g}_plateau_age_yr", "yr", f"Age from which {g} gives its full yield (bearing crops).", f"{zh}盛果年龄",
-          default=float(plateau), lo=0, hi=AGE_CLASSES - 1, plausible=None if harvest else (float(first), plateau + 5.0),
-          source=_UNUSED if harvest else _UNSURE),
-        P(f"{g}_plateau_yield_kg_per_mu", "kg/mu", f"{g} yield at plateau (root herbs: at harvest).",
-          f"{zh}盛产期亩产", default=yld, lo=0, plausible=yld_range, source=yld_src),
-        P(f"{g}_removal_per_yr", "1/yr", f"Share of the {g} area removed (grubbed, abandoned) per year.",
-          f"{zh}年退出率", default=0.0, lo=0, hi=1, plausible=(0.0, 0.1),
-          source="scenario lever; 0 = none removed (no published rate found)"),
-        P(f"{g}_replant_share", "1", f"Share of the {g} area dug or removed that is replanted the same year.",
-          f"{zh}更新补植比例", default=1.0, lo=0, hi=1, plausible=(0.0, 1.0),
-          source="assumption: land stays in the crop; no published rate found"),
-        P(f"{g}_base_age_span_yr", "yr", f"Base-year {g} area spread evenly over ages 0..span−1.",
-          f"{zh}基期林龄跨度", default=float(span), lo=1, hi=AGE_CLASSES,
-          plausible=None if harvest else (5.0, 30.0),
-          source="steady rotation (one cohort per year up to harvest)" if harvest else
-          "assumption: plans give no age structure; unsure, range kept wide"),
-    )
+#: the group table's columns; labels name the row (`{row}`, `{row_zh}`), per-group figures are in _row_fields
+COLUMNS = (
+    P("area_mu", "mu", "Cultivated {row} area in the base year.", "基期{row_zh}面积", default=0.0, lo=0,
+      source="region file; 0 = not grown"),
+    P("planted_mu_per_yr", "mu/yr", "New {row} planting in that year (enters at age 0).", "{row_zh}新植面积",
+      default=0.0, lo=0, time_varying=True, source="scenario lever; 0 = no new planting"),
+    P("harvest_age_yr", "yr", "Age at which {row} is dug (root herbs); 0 = bears every year.", "{row_zh}采挖年限",
+      lo=0, hi=AGE_CLASSES - 1),
+    P("first_yield_age_yr", "yr", "First bearing age of {row} (bearing crops).", "{row_zh}始果年龄",
+      lo=0, hi=AGE_CLASSES - 1),
+    P("plateau_age_yr", "yr", "Age from which {row} gives its full yield (bearing crops).", "{row_zh}盛果年龄",
+      lo=0, hi=AGE_CLASSES - 1),
+    P("plateau_yield_kg_per_mu", "kg/mu", "{row} yield at plateau (root herbs: at harvest).", "{row_zh}盛产期亩产",
+      lo=0),
+    P("removal_per_yr", "1/yr", "Share of the {row} area removed (grubbed, abandoned) per year.", "{row_zh}年退出率",
+      default=0.0, lo=0, hi=1, plausible=(0.0, 0.1),
+      source="scenario lever; 0 = none removed (no published rate found)"),
+    P("replant_share", "1", "Share of the {row} area dug or removed that is replanted the same year.",
+      "{row_zh}更新补植比例", default=1.0, lo=0, hi=1, plausible=(0.0, 1.0),
+      source="assumption: land stays in the crop; no published rate found"),
+    P("base_age_span_yr", "yr", "Base-year {row} area spread evenly over ages 0..span−1.", "{row_zh}基期林龄跨度",
+      lo=1, hi=AGE_CLASSES),
+)
 
 
-PARAMS = tuple(x for g, row in GROUPS.items() for x in _group_params(g, row[0], *row[2:])) + (
+def _row_fields(zh, harvest, first, plateau, yld, yld_range, yld_src, span) -> dict:
+    """A group's own defaults, plausible ranges and sources, by column."""
+    return {
+        "harvest_age_yr": dict(default=float(harvest), plausible=(2.0, 5.0) if harvest else None,
+                               source=_ROOT_AGE if harvest else "bearing crop: yields yearly"),
+        "first_yield_age_yr": dict(default=float(first), plausible=None if harvest else (max(first - 2.0, 1.0), first + 3.0),
+                                   source=_UNUSED if harvest else f"DESIGN.md: shrubs and trees bear from year 3-5; {_UNSURE}"),
+        "plateau_age_yr": dict(default=float(plateau), plausible=None if harvest else (float(first), plateau + 5.0),
+                               source=_UNUSED if harvest else _UNSURE),
+        "plateau_yield_kg_per_mu": dict(default=yld, plausible=yld_range, source=yld_src),
+        "base_age_span_yr": dict(default=float(span), plausible=None if harvest else (5.0, 30.0),
+                                 source="steady rotation (one cohort per year up to harvest)" if harvest else
+                                 "assumption: plans give no age structure; unsure, range kept wide"),
+    }
+
+
+#: crop group × column, written in scenario files as flat keys `<group>_<column>` (`walnut_area_mu`);
+#: the step reads one array per column, `groups.<column>`: (n, groups), or (n, groups, years) for planting
+GROUP_TABLE = TableSpec(
+    "groups", tuple(GROUPS), COLUMNS, "Crop groups: area, planting, age rules and yield of each.",
+    prefixed=True, row_zh={g: row[0] for g, row in GROUPS.items()},
+    row_fields={g: _row_fields(row[0], *row[2:]) for g, row in GROUPS.items()})
+
+PARAMS = (
     P("wild_tended_mu", "mu", "Wild-tended herb area (野生抚育) in the base year, not cultivated land.",
       "基期野生抚育面积", default=0.0, lo=0, source="region file; 0 = none", base_of="herb_area_wild_tended"),
     P("wild_tending_added_mu_per_yr", "mu/yr", "Wild stands newly brought under tending in that year.",
@@ -118,9 +134,9 @@ BALANCES = (
 )
 
 _GROUP_FLOWS = ("planted_mu", "replanted_mu", "harvested_mu", "removed_mu", "output_kg")
-_NAMES = tuple(GROUPS)
 _ALL = np.arange(len(GROUPS))
-_HERB_ROWS = np.flatnonzero([g in HERBS for g in GROUPS])
+_IS_HERB = np.array([g in HERBS for g in GROUPS])
+_HERB_ROWS = np.flatnonzero(_IS_HERB)
 
 # Layout: the sector computes with the run axis last, (groups, ages, n) and (groups, n), so that
 # ageing is a copy of whole rows and sums over ages add rows; the state and flows it hands out
@@ -128,9 +144,10 @@ _HERB_ROWS = np.flatnonzero([g in HERBS for g in GROUPS])
 
 
 def _rows(p, param, t=None, groups=_ALL) -> np.ndarray:
-    """(groups, n) of one group parameter; time-varying ones at year index t."""
-    names = [f"{_NAMES[i]}_{param}" for i in groups]
-    return np.stack([p[name] if t is None else yearly(p, name, t) for name in names])
+    """(groups, n) of a group-table column, time-varying ones at year index t, contiguous: a view
+    of the column as the design layer lays it out (run axis last in memory), else a copy."""
+    rows = (p[f"groups.{param}"] if t is None else yearly(p, f"groups.{param}", t)).T
+    return np.ascontiguousarray(rows if groups is _ALL else rows[groups])
 
 
 def _common(x: np.ndarray) -> np.ndarray:
@@ -268,7 +285,7 @@ def report(s, f, p, t):
 def _field_mask(p):
     """(groups, n): 1 for herbs dug from fields (harvest age > 0), which occupy cultivated land (耕地);
     shrubs and trees (forsythia, cornus, walnut, fruit) stand on garden or forest land (园地/林地)."""
-    return np.stack([(p[f"{g}_harvest_age_yr"] > 0) & (g in HERBS) for g in GROUPS]).astype(float)
+    return ((_rows(p, "harvest_age_yr") > 0) & _IS_HERB[:, None]).astype(float)
 
 
 def curtail(s, f, share, p):
@@ -281,21 +298,23 @@ def curtail(s, f, share, p):
 
 def check(p):
     problems = []
-    for g in GROUPS:
-        grown = (p[f"{g}_area_mu"] > 0) | np.any(p[f"{g}_planted_mu_per_yr"] > 0, axis=1)
-        if np.any(grown & (p[f"{g}_plateau_yield_kg_per_mu"] <= 0)):
+    area, planted = _rows(p, "area_mu"), np.moveaxis(p["groups.planted_mu_per_yr"], 0, 1)
+    yield_kg, first, plateau = (_rows(p, c) for c in ("plateau_yield_kg_per_mu", "first_yield_age_yr", "plateau_age_yr"))
+    for k, g in enumerate(GROUPS):
+        grown = (area[k] > 0) | np.any(planted[k] > 0, axis=1)
+        if np.any(grown & (yield_kg[k] <= 0)):
             problems.append((f"perennials.{g}_plateau_yield_kg_per_mu", "0 kg/mu for a group with area",
                              "a yield above 0 (give one with its source)"))
-        if np.any(p[f"{g}_plateau_age_yr"] < p[f"{g}_first_yield_age_yr"]):
-            problems.append((f"perennials.{g}_plateau_age_yr", f"{p[f'{g}_plateau_age_yr'].min():g} yr",
-                             f"at least {g}_first_yield_age_yr = {p[f'{g}_first_yield_age_yr'].max():g} yr"))
+        if np.any(plateau[k] < first[k]):
+            problems.append((f"perennials.{g}_plateau_age_yr", f"{plateau[k].min():g} yr",
+                             f"at least {g}_first_yield_age_yr = {first[k].max():g} yr"))
     return problems
 
 
-_HERB_MASK = np.array([g in HERBS for g in GROUPS] + [True])  # parts: groups…, wild-tended area
-#: totals in nesting order: each scales its parts not yet pinned by an observation
-_TOTALS = (("herb_area_cultivated", np.array([g in HERBS for g in GROUPS] + [False])),
-           ("herb_area", _HERB_MASK), ("perennial_area", np.ones(len(GROUPS) + 1, dtype=bool)))
+#: totals in nesting order, over the parts (groups…, wild-tended area): each scales its parts not yet
+#: pinned by an observation
+_TOTALS = (("herb_area_cultivated", np.append(_IS_HERB, False)),
+           ("herb_area", np.append(_IS_HERB, True)), ("perennial_area", np.ones(len(GROUPS) + 1, dtype=bool)))
 OBSERVABLE = tuple(f"perennial_area_{g}" for g in GROUPS) + ("herb_area_wild_tended",) + tuple(t for t, _ in _TOTALS)
 
 
@@ -339,7 +358,7 @@ def assimilate(s, p, t, obs):
 
 SECTOR = Sector(
     name="perennials", title_en="Herbal medicine and perennials", title_zh="中药材与多年生作物",
-    params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    params=PARAMS, tables=(GROUP_TABLE,), balances=BALANCES, indicators=INDICATORS,
     land_claim="herb_field_area", curtail=curtail,
     init=init, step=step, report=report, check=check,
     assimilate=assimilate, observable=OBSERVABLE,

@@ -54,6 +54,8 @@ class MonteCarlo:
     bands: pd.DataFrame
     chunks: list[Path]
     seed: int | None = None
+    #: the P(met) classes of the verdicts (likely / unlikely); kept in the report's metadata.json
+    thresholds: Thresholds = Thresholds()
 
     def write(self, out_root: str | Path = "reports", lang: str = "en", command: str | None = "mc") -> Path:
         """Write the report (OUT/<name>/<command>/) and move the run files into it; the work folder is then
@@ -63,7 +65,8 @@ class MonteCarlo:
 
         folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks,
                               lang, self.seed, command=command,
-                              findings=report_findings(self.scenario, self.results, lang))
+                              findings=report_findings(self.scenario, self.results, lang),
+                              verdict_thresholds={"likely": self.thresholds.likely, "unlikely": self.thresholds.unlikely})
         remove_store(self.chunks[0].parent)
         return folder
 
@@ -94,7 +97,7 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int | None = None, seed: 
         over = load_results(sc, chunks, ["land_overcommitted"]).data["land_overcommitted"]
         results.warnings = land.summarise(sc.years, over)
     table = monte_carlo_table(sc, results, chunks, thresholds)
-    return MonteCarlo(sc, results, table, bands(sc, chunks), chunks, design.seed)
+    return MonteCarlo(sc, results, table, bands(sc, chunks), chunks, design.seed, thresholds or Thresholds())
 
 
 MAX_RUNS = 10**9

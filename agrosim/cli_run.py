@@ -113,7 +113,8 @@ def cmd_mc(args) -> int:
     saved = {"import_share": args.warn_import_share}
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
                           mc.seed, observed=args.observed, tracking=_tracking(args), command="mc",
-                          tradeoff_thresholds=saved, findings=report_findings(mc.scenario, mc.results, args.lang, saved))
+                          tradeoff_thresholds=saved, findings=report_findings(mc.scenario, mc.results, args.lang, saved),
+                          verdict_thresholds={"likely": mc.thresholds.likely, "unlikely": mc.thresholds.unlikely})
     remove_store(mc.chunks[0].parent)
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
                          "verdict"]]
@@ -148,7 +149,7 @@ def rebuild(folder: Path, lang: str = "en", observed: str | Path | None = None, 
     from agrosim.report import sections, writer
     from agrosim.report.lang import check_lang
     from agrosim.report.tables import quantile_table, results_from_frame
-    from agrosim.targets import evaluate
+    from agrosim.targets import Thresholds, evaluate
 
     check_lang(lang)
     folder = writer.check_report_folder(folder)
@@ -163,7 +164,8 @@ def rebuild(folder: Path, lang: str = "en", observed: str | Path | None = None, 
     if chunks:
         with writer.readable(folder / "runs"):
             results = load_results(scenario, chunks, sorted(target_indicators(scenario)))
-            verdicts = monte_carlo_table(scenario, results, chunks)
+            # the classes the run used (--likely/--unlikely), not the defaults
+            verdicts = monte_carlo_table(scenario, results, chunks, Thresholds(**meta.get("verdict_thresholds", {})))
         with writer.readable(folder / "bands.csv"):
             quant = pd.read_csv(folder / "bands.csv") if (folder / "bands.csv").is_file() else bands(scenario, chunks)
     else:

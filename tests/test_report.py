@@ -390,7 +390,8 @@ def test_report_opens_in_headless_chromium(write, tmp_path):
     assert shot.is_file() and shot.stat().st_size > 10_000  # kept under tmp_path as an artefact
     dom = browse("--dump-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
-    assert re.search(r"Of 3 targets, \d likely, \d uncertain, \d unlikely \(200 runs\)", dom.stdout)
+    assert re.search(r"Of 3 targets, \d likely \(P ≥ 0.8\), \d uncertain, \d unlikely \(P ≤ 0.2\) \(200 runs\)",
+                     dom.stdout)
     images = _images(dom.stdout)
     assert len(images) >= 4 and all(src.startswith("data:image/png;base64,") for src in images)
     console = [line for line in (done.stderr + dom.stderr).splitlines() if "CONSOLE" in line or "Uncaught" in line]

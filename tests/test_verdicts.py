@@ -159,3 +159,34 @@ def test_a_year_to_year_placeholder_is_drawn_each_year(root):
     assert abs(np.corrcoef(draws[:, 0], draws[:, 1])[0, 1]) < 0.15  # independent years
     grain = load_scenario(root / "scenarios" / "shanxi_grain_2025.yaml")
     assert "land_grain.weather_yield_factor" in grain.placeholders.explicit  # its own normal wins
+
+
+def test_a_rebuilt_report_keeps_the_thresholds_the_run_used(write, tmp_path):
+    """`mc --likely 0.25 --unlikely 0.1` on a target with P(met) about 0.3 calls it likely; the
+    report says so with its thresholds, metadata.json keeps them, and `agrosim report` redraws the
+    same verdict (with the defaults 0.8 / 0.2 it would be uncertain)."""
+    import json
+
+    import pandas as pd
+
+    from agrosim.cli import main
+
+    sc_file = write("coin.yaml", {
+        "extends": str(ROOT / "scenarios" / "shanxi_grain_2025.yaml"), "name": "coin", "uncertainty": None,
+        "land_grain": {"yield_trend_per_yr": {"value": "0 %/yr", "assumption": True,
+                                              "range": ["-1 %/yr", "2 %/yr"]},
+                       "weather_yield_factor": 1.0},
+        "targets": {"grain_capacity_2025": None, "grain_sown_area_2025": None, "hsf_area_2025": None,
+                    "output": {"indicator": "grain_output", "kind": "at_least", "value": "1560 万吨",
+                               "year": 2025}}})
+    out = tmp_path / "out"
+    assert main(["mc", str(sc_file), "--runs", "200", "--likely", "0.25", "--unlikely", "0.1", "--out", str(out)]) == 0
+    folder = out / "coin" / "mc"
+    first = pd.read_csv(folder / "targets.csv")
+    assert 0.25 <= first.p_met.iloc[0] < 0.8 and first.verdict.iloc[0] == "likely"
+    assert json.loads((folder / "metadata.json").read_text())["verdict_thresholds"] == {"likely": 0.25, "unlikely": 0.1}
+    assert "1 likely (P ≥ 0.25), 0 uncertain, 0 unlikely (P ≤ 0.1)" in (folder / "report.html").read_text()
+    assert main(["report", str(folder)]) == 0
+    again = pd.read_csv(folder / "targets.csv")
+    assert again.verdict.tolist() == first.verdict.tolist() and again.p_met.tolist() == first.p_met.tolist()
+    assert "(P ≥ 0.25)" in (folder / "report.html").read_text()

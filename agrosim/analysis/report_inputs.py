@@ -1,6 +1,6 @@
 """What a report states that is computed from a scenario and its runs, apart from the runs themselves:
 cost per unit of target gap, the trade-offs behind the verdicts, targets and herd growth beyond
-biology, and P(met) per target and year. The command handlers compute these before the writer
+biology, P(met) per target and year, and the assumptions that move the verdicts most. The command handlers compute these before the writer
 (agrosim/report/writer.py), which draws and writes what it is given and computes no model quantity.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pandas as pd
 
 from agrosim.analysis.biology import beyond_biology
 from agrosim.analysis.cost import cost_per_gap
+from agrosim.analysis.drivers import Driver, top_assumptions
 from agrosim.analysis.tradeoffs import TradeOff, TradeOffThresholds, tradeoffs
 from agrosim.config.scenario import Scenario
 from agrosim.results import Results
@@ -29,6 +30,8 @@ class ReportFindings:
     limits: list[str]
     #: P(met) per target and year (targets.yearly_probabilities)
     yearly: pd.DataFrame
+    #: the uncertain inputs whose one-at-a-time swing moves a target most, largest first (analysis.drivers)
+    drivers: list[Driver]
     #: cost per unit of target gap closed (analysis.cost); None when the report folder keeps its own
     costs: pd.DataFrame | None = None
 
@@ -42,4 +45,5 @@ def report_findings(scenario: Scenario, results: Results, lang: str = "en", thre
                           tradeoffs=tradeoffs(scenario, TradeOffThresholds.from_mapping(thresholds), allocation),
                           limits=beyond_biology(scenario, lang),
                           yearly=yearly_probabilities(scenario.targets, results),
+                          drivers=top_assumptions(scenario, 3),
                           costs=cost_per_gap(scenario, results) if costs else None)

@@ -5,6 +5,7 @@ import base64
 import io
 import math
 from pathlib import Path
+from typing import Mapping
 
 import jinja2
 import pandas as pd
@@ -16,7 +17,7 @@ from agrosim.report.charts import light, verdict_word
 from agrosim.report.lang import cjk_font_file, label, t, unit
 from agrosim.report.sections import WORDS as SECTION_WORDS
 from agrosim.registry import BY_NAME
-from agrosim.targets import verdict_key
+from agrosim.targets import Thresholds, verdict_key
 
 WORDS = {
     "en": {
@@ -37,7 +38,8 @@ WORDS = {
         "published": "Published source", "metadata": "Run", "deterministic": "one deterministic run",
         "mc": "Monte Carlo, {runs:,} runs",
         "headline_run": "Central run (one deterministic run, no probability): {met} of {n} targets met, {missed} missed.",
-        "headline_mc": "Of {n} targets, {likely} likely, {uncertain} uncertain, {unlikely} unlikely ({runs:,} runs).",
+        "headline_mc": "Of {n} targets, {likely} likely (P ≥ {likely_at:g}), {uncertain} uncertain, {unlikely} unlikely "
+                       "(P ≤ {unlikely_at:g}) ({runs:,} runs).",
         "drivers": "Assumptions that move the verdicts most",
         "drivers_none": "No uncertain inputs: every figure is held at its value.",
         "joint": "All targets met together: P = {p:.3f} [{lo:.3f}–{hi:.3f}].",
@@ -66,7 +68,8 @@ WORDS = {
         "published": "公开资料", "metadata": "运行信息", "deterministic": "单次确定性模拟",
         "mc": "蒙特卡洛模拟 {runs:,} 次",
         "headline_run": "中心情景（单次确定性模拟，不给概率）：{n} 项目标中 {met} 项实现，{missed} 项未实现。",
-        "headline_mc": "{n} 项目标中：很可能实现 {likely} 项，不确定 {uncertain} 项，不太可能实现 {unlikely} 项（{runs:,} 次模拟）。",
+        "headline_mc": "{n} 项目标中：很可能实现 {likely} 项（P ≥ {likely_at:g}），不确定 {uncertain} 项，不太可能实现 "
+                       "{unlikely} 项（P ≤ {unlikely_at:g}）（{runs:,} 次模拟）。",
         "drivers": "对结论影响最大的假设",
         "drivers_none": "没有不确定输入：所有数值均取定值。",
         "joint": "全部目标同时实现的概率：P = {p:.3f} [{lo:.3f}–{hi:.3f}]。",
@@ -102,10 +105,10 @@ def data_uri(png: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
 
 
-def summary(targets: pd.DataFrame, lang: str) -> dict:
+def summary(targets: pd.DataFrame, lang: str, thresholds: Mapping | None = None) -> dict:
     """The answer first: how many targets fall in each verdict class, which ones (with P or the gap),
     and the joint probability. A central run says met / missed; a Monte Carlo likely / uncertain /
-    unlikely."""
+    unlikely, with the thresholds the verdicts used (`thresholds` as kept in metadata.json)."""
     w = WORDS[lang]
     rows = targets[targets["target"] != "ALL"]
     runs = int(rows["runs"].max()) if len(rows) else 1
@@ -113,7 +116,9 @@ def summary(targets: pd.DataFrame, lang: str) -> dict:
     classes = ("likely", "uncertain", "unlikely") if runs > 1 else ("met", "missed")
     count = {c: keys.count(c) for c in classes}
     if runs > 1:
-        headline = w["headline_mc"].format(n=len(rows), runs=runs, **count)
+        at = Thresholds(**(thresholds or {}))
+        headline = w["headline_mc"].format(n=len(rows), runs=runs, likely_at=at.likely, unlikely_at=at.unlikely,
+                                           **count)
     else:
         headline = w["headline_run"].format(n=len(rows), **count)
     lines = []
@@ -136,15 +141,15 @@ def _amount(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
-def driver_lines(scenario: Scenario, lang: str, k: int = 3) -> list[str]:
-    """The `k` assumptions that move the verdicts most, in words (agrosim.analysis.drivers)."""
-    from agrosim.analysis.drivers import top_assumptions
+def driver_lines(drivers: list, scenario: Scenario, lang: str) -> list[str]:
+    """The assumptions that move the verdicts most (`ReportFindings.drivers`, computed by
+    agrosim.analysis.drivers), in words."""
     from agrosim.report.tables import convert, lever_label
     from agrosim.registry import param_spec
     from agrosim.units import display_unit
 
     out = []
-    for d in top_assumptions(scenario, k):
+    for d in drivers:
         spec = param_spec(d.param)
         shown = display_unit(spec.unit)
         low, high = (_amount(float(convert(v, spec.unit, shown))) for v in (d.low, d.high))
@@ -247,8 +252,7 @@ def build_context(scenario: Scenario, targets: pd.DataFrame, quant: pd.DataFrame
         "region": f"{region.zh} {region.en}" if lang == "zh" else f"{region.en} ({region.zh})",
         "years": f"{scenario.base_year}–{scenario.end_year}",
         "kind": w["mc"].format(runs=runs) if runs > 1 else w["deterministic"],
-        "summary": summary(targets, lang), "scorecard": data_uri(charts["scorecard"][0][0]), "mc": runs > 1,
-        "drivers": driver_lines(scenario, lang),
+        "summary": summary(targets, lang, metadata.get("verdict_thresholds")), "scorecard": data_uri(charts["scorecard"][0][0]), "mc": runs > 1,
         "targets": rows, "sections": sections, "tracking": None, "allocation": None,
         "assumptions": assumptions.to_dict("records"),
         "inconsistencies": [

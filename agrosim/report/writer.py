@@ -34,7 +34,7 @@ from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem
 from agrosim.report import charts, sections
 from agrosim.report.excel import write_workbook
-from agrosim.report.html import build_context, data_uri, render
+from agrosim.report.html import build_context, data_uri, driver_lines, render
 from agrosim.report.lang import chart_context, check_lang, label
 from agrosim.report.tables import (assumptions, grain_decomposition, indicators_wide, provenance, quantile_table,
                                    results_from_frame, series)
@@ -117,7 +117,7 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
                  seed: int | None = None, observed: str | Path | None = None, tracking: Mapping | None = None,
                  allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True,
                  tradeoff_thresholds: Mapping | None = None, command: str | None = "run", *,
-                 findings: ReportFindings) -> Path:
+                 findings: ReportFindings, verdict_thresholds: Mapping | None = None) -> Path:
     """Write the data, charts, report.html and results.xlsx into OUT/<name>/<command>/ (OUT/<name>/ when
     `command` is None); return the folder.
 
@@ -128,7 +128,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
     and settings of `agrosim allocate`, kept in `allocation/`) adds the allocation section. With
     `draw=False` only the data are written (draw them later with `agrosim report`). `tradeoff_thresholds`
     ({'import_share': 0.5, 'cut_share': 0.005}, see analysis.tradeoffs.TradeOffThresholds) set when a trade-off
-    becomes a warning; they are kept in metadata.json for redrawing. `findings` were computed for this
+    becomes a warning; they are kept in metadata.json for redrawing, as are `verdict_thresholds`
+    ({'likely': 0.8, 'unlikely': 0.2}: the P(met) classes the verdicts used). `findings` were computed for this
     scenario, results, language and thresholds (`analysis.report_inputs.report_findings`).
     """
     check_lang(lang)
@@ -141,6 +142,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
         meta["warnings"] = list(results.warnings)
     if tradeoff_thresholds:
         meta["tradeoff_thresholds"] = dict(tradeoff_thresholds)
+    if verdict_thresholds:
+        meta["verdict_thresholds"] = dict(verdict_thresholds)
     if observed is not None:
         meta.update({**sections.TRACKING_DEFAULTS, **{k: v for k, v in (tracking or {}).items() if v is not None}})
     folder = output_dir(Path(out_root), scenario.name, command)
@@ -345,6 +348,7 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
     write_workbook(folder / "results.xlsx", verdicts, indicators_wide(scenario, quant), params, sources, meta, extra,
                    lang)
     context = build_context(scenario, verdicts, quant, figures, params, sources, meta, decompositions, lang)
+    context["drivers"] = driver_lines(findings.drivers, scenario, lang)
     context["tracking"] = None if tracking is None else sections.tracking_context(
         tracking, scenario, meta, {k: data_uri(p) for k, p in tracking_figures.items()}, lang)
     if tracking is not None and len(tracking):

@@ -55,3 +55,27 @@ settings.register_profile("long", max_examples=LONG_EXAMPLES, deadline=None,
 def long_settings() -> settings:
     """Settings of the tests marked `long` (deselected by default, run with `python -m pytest -m long`)."""
     return settings(settings.get_profile("long"))
+
+
+# --- One font subset per character set ----------------------------------------------------------------
+@pytest.fixture(autouse=True, scope="session")
+def _font_subset_once_per_character_set():
+    """report.html embeds a subset of the CJK font holding the CJK characters of its text (about 1 s of CPU
+    each, in every report the suite writes). The subset depends only on that character set and the font
+    file, so within this test process each (characters, font) pair is subset once and reused; reports
+    written by child processes still subset their own. Tests that monkeypatch the font away get their own
+    key (the font file is looked up on every call)."""
+    from agrosim.report import html
+
+    subset_of = html.cjk_font_face
+    made: dict[tuple[str, object], str] = {}
+
+    def cached(text: str) -> str:
+        key = ("".join(sorted({c for c in text if ord(c) >= 0x2E80})), html.cjk_font_file())
+        if key not in made:
+            made[key] = subset_of(text)
+        return made[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(html, "cjk_font_face", cached)
+        yield

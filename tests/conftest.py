@@ -14,16 +14,21 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture
-def write(tmp_path):
-    """write(name, data_or_text) -> path; dicts are dumped as YAML, strings written as they are."""
+def writer(folder: Path):
+    """write(name, data_or_text) -> path in `folder`; dicts are dumped as YAML, strings written as they are."""
     def _write(name: str, content) -> Path:
-        path = tmp_path / name
+        path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         text = content if isinstance(content, str) else yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
         path.write_text(text, encoding="utf-8")
         return path
     return _write
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(name, data_or_text) -> path in this test's tmp_path (see `writer`)."""
+    return writer(tmp_path)
 
 
 def small_grain(**land_grain) -> dict:

@@ -14,16 +14,21 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture
-def write(tmp_path):
-    """write(name, data_or_text) -> path; dicts are dumped as YAML, strings written as they are."""
+def writer(folder: Path):
+    """write(name, data_or_text) -> path in `folder`; dicts are dumped as YAML, strings written as they are."""
     def _write(name: str, content) -> Path:
-        path = tmp_path / name
+        path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         text = content if isinstance(content, str) else yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
         path.write_text(text, encoding="utf-8")
         return path
     return _write
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(name, data_or_text) -> path in this test's tmp_path (see `writer`)."""
+    return writer(tmp_path)
 
 
 def small_grain(**land_grain) -> dict:
@@ -55,3 +60,27 @@ settings.register_profile("long", max_examples=LONG_EXAMPLES, deadline=None,
 def long_settings() -> settings:
     """Settings of the tests marked `long` (deselected by default, run with `python -m pytest -m long`)."""
     return settings(settings.get_profile("long"))
+
+
+# --- One font subset per character set ----------------------------------------------------------------
+@pytest.fixture(autouse=True, scope="session")
+def _font_subset_once_per_character_set():
+    """report.html embeds a subset of the CJK font holding the CJK characters of its text (about 1 s of CPU
+    each, in every report the suite writes). The subset depends only on that character set and the font
+    file, so within this test process each (characters, font) pair is subset once and reused; reports
+    written by child processes still subset their own. Tests that monkeypatch the font away get their own
+    key (the font file is looked up on every call)."""
+    from agrosim.report import html
+
+    subset_of = html.cjk_font_face
+    made: dict[tuple[str, object], str] = {}
+
+    def cached(text: str) -> str:
+        key = ("".join(sorted({c for c in text if ord(c) >= 0x2E80})), html.cjk_font_file())
+        if key not in made:
+            made[key] = subset_of(text)
+        return made[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(html, "cjk_font_face", cached)
+        yield

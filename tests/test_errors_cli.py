@@ -156,22 +156,30 @@ def test_cli_end_to_end_on_bundled_scenario(root, tmp_path, capsys):
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no temporary folders left
 
 
-def test_rerun_replaces_report_atomically(root, tmp_path, capsys):
+def _small_with_a_target() -> dict:
+    """A scenario whose report takes little drawing: one grain target."""
+    data = dict(small_grain(), name="small")
+    data["targets"] = {"g": {"indicator": "grain_output", "kind": "at_least", "value": "300 吨", "year": 2023}}
+    return data
+
+
+def test_rerun_replaces_report_atomically(write, tmp_path, capsys):
     out_dir = tmp_path / "reports"
+    path = write("small.yaml", _small_with_a_target())
     for _ in range(2):
-        assert run_cli([str(root / "scenarios" / "shanxi_grain_2025.yaml"), "--out", str(out_dir)], capsys)[0] == 0
-    assert [p.name for p in out_dir.iterdir()] == ["shanxi_grain_2025"]
-    assert [p.name for p in (out_dir / "shanxi_grain_2025").iterdir()] == ["run"]
+        assert run_cli([str(path), "--out", str(out_dir)], capsys)[0] == 0
+    assert [p.name for p in out_dir.iterdir()] == ["small"]
+    assert [p.name for p in (out_dir / "small").iterdir()] == ["run"]
 
 
-def test_failed_rerun_keeps_previous_report(root, write, tmp_path, capsys):
+def test_failed_rerun_keeps_previous_report(write, tmp_path, capsys):
     out_dir = tmp_path / "reports"
-    sc = root / "scenarios" / "shanxi_grain_2025.yaml"
+    sc = write("small.yaml", _small_with_a_target())
     assert run_cli([str(sc), "--out", str(out_dir)], capsys)[0] == 0
-    before = (out_dir / "shanxi_grain_2025" / "run" / "targets.csv").read_text()
-    bad = write("shanxi_grain_2025.yaml", {"extends": str(sc), "land_grain": {"hsf_area_mu": "x"}})
+    before = (out_dir / "small" / "run" / "targets.csv").read_text()
+    bad = write("bad/small.yaml", {"extends": str(sc), "land_grain": {"hsf_area_mu": "x"}})
     assert run_cli([str(bad), "--out", str(out_dir)], capsys)[0] == 2
-    assert (out_dir / "shanxi_grain_2025" / "run" / "targets.csv").read_text() == before
+    assert (out_dir / "small" / "run" / "targets.csv").read_text() == before
 
 
 # ---- what a newcomer meets first ------------------------------------------------------------------

@@ -194,7 +194,10 @@ def test_ctrl_c_as_the_pool_starts_stops_with_130_and_keeps_chunks(write, tmp_pa
     with open(err_file, "wb") as err:
         proc = subprocess.Popen([sys.executable, "-m", "agrosim.cli", "mc", str(s), "--runs", "40000",
                                  "--chunk-size", "500", "--workers", "2", "--out", str(out)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+                                # Ctrl-C live as in a terminal, also when pytest runs as a background job
+                                # (which starts with SIGINT ignored, and a child would inherit that)
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.time() + 60
         while time.time() < deadline and not (out / ".work").is_dir():
             time.sleep(0.01)

@@ -19,7 +19,7 @@ from agrosim.observed import load_observed
 from agrosim.report import sections
 from agrosim.report.html import WORDS
 from agrosim.report.lang import TEXT, cjk_font
-from conftest import small_grain
+from conftest import small_grain, writer
 from test_allocate import two_lever
 
 
@@ -166,8 +166,15 @@ def _allocate(write, tmp_path, *extra) -> Path:
     return tmp_path / "r" / "two" / "allocate"
 
 
-def test_allocation_section_shows_the_split_the_allocation_result_holds(write, tmp_path):
-    folder = _allocate(write, tmp_path)
+@pytest.fixture(scope="module")
+def allocated(tmp_path_factory) -> Path:
+    """One allocation folder of the two-lever case, shared by the tests that only read it."""
+    here = tmp_path_factory.mktemp("allocated")
+    return _allocate(writer(here), here)
+
+
+def test_allocation_section_shows_the_split_the_allocation_result_holds(allocated):
+    folder = allocated
     alloc = pd.read_csv(folder / "allocation" / "allocation.csv")
     probs = pd.read_csv(folder / "allocation" / "probabilities.csv").set_index("target")
     html = (folder / "report.html").read_text(encoding="utf-8")
@@ -207,9 +214,10 @@ def test_allocation_section_shows_the_split_the_allocation_result_holds(write, t
     assert pd.read_csv(folder / "targets.csv").set_index("target").loc["hsf", "verdict"] == "missed"
 
 
-def test_allocation_attached_to_another_report_of_the_same_scenario(write, tmp_path, capsys):
-    folder = _allocate(write, tmp_path)
-    assert main(["run", str(tmp_path / "two.yaml"), "--out", str(tmp_path / "r")]) == 0
+def test_allocation_attached_to_another_report_of_the_same_scenario(allocated, write, tmp_path, capsys):
+    folder = allocated
+    two = folder.parents[2] / "two.yaml"  # the scenario file the allocation was computed for
+    assert main(["run", str(two), "--out", str(tmp_path / "r")]) == 0
     report = tmp_path / "r" / "two" / "run"
     assert main(["report", str(report), "--allocation", str(folder)]) == 0
     html = (report / "report.html").read_text(encoding="utf-8")

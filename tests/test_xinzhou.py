@@ -91,7 +91,7 @@ def test_every_herd_placeholder_is_marked_an_assumption():
     assert np.isclose(sum(c["area_share"]["value"] for c in data["land_grain"]["crops"].values()), 1.0, atol=1e-9)
 
 
-def test_inconsistencies_are_structured_and_reported(tmp_path, capsys):
+def test_inconsistencies_are_structured_and_reported(plan, tmp_path, capsys):
     from agrosim.cli import main
 
     sc = agrosim.load_scenario(ROOT / "scenarios" / "xinzhou_plan_2025.yaml")
@@ -101,8 +101,7 @@ def test_inconsistencies_are_structured_and_reported(tmp_path, capsys):
     assert rec["pig_projects_vs_target"].targets == ["pigs_slaughtered_2025"]
     assert main(["validate", str(ROOT / "scenarios" / "xinzhou_plan_2025.yaml")]) == 0
     assert "plan inconsistency pig_projects_vs_target:" in capsys.readouterr().out
-    run = agrosim.run(sc)
-    html = run.write(tmp_path).joinpath("report.html").read_text(encoding="utf-8")
+    html = plan.write(tmp_path).joinpath("report.html").read_text(encoding="utf-8")
     assert "Inconsistencies in the plan" in html and "L439 「全市农作物耕种收综合机械化率达到74%」" in html
 
 

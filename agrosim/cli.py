@@ -227,6 +227,12 @@ def _handler(name: str):
     return getattr(import_module(module), function)
 
 
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The parser of one command."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices[command]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
@@ -242,9 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         print("problem in the input: standard error is closed; expected an open stream for messages "
               "(redirect it to a file or /dev/null instead)", file=sys.stdout)
         return 2
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         cli_args.check_no_nul(argv)
+        cli_args.check_single_values(_subparser(parser, args.command), args)
         cli_args.check_out("--out", getattr(args, "out", None))
         cli_args.check_scheduler_answers(getattr(args, "scheduler", None))
         return _handler(args.command)(args)

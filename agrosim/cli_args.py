@@ -108,6 +108,18 @@ def check_no_nul(argv: list[str]) -> None:
         raise InputError([Problem("command line", "", f"{bad[0]!r}, with a NUL character", "text without NUL")])
 
 
+def check_single_values(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse an option given '--' as its value (`--allocation=--`): argparse drops the '--' and hands
+    the command an empty list where it takes one value."""
+    for action in parser._actions:
+        value = getattr(args, action.dest, None)
+        single = isinstance(action, argparse._StoreAction) and isinstance(value, list)
+        repeated = isinstance(action, argparse._AppendAction) and any(isinstance(v, list) for v in value or ())
+        if action.option_strings and action.nargs is None and (single or repeated):
+            raise InputError([Problem("command line", action.option_strings[-1], "'--' as its value",
+                                      f"one value ({action.metavar or action.dest})")])
+
+
 def check_scheduler_answers(address: str | None) -> None:
     """Refuse an unreachable Dask scheduler up front (bad input, exit 2) instead of failing mid-run."""
     if not address:

@@ -90,6 +90,8 @@ def _with_investments(write) -> Path:
     (["mc", "{s}", "--likely", "0.3", "--unlikely", "0.5"],
      "--likely/--unlikely: found --likely 0.3 with --unlikely 0.5; expected --unlikely below --likely"),
     (["mc", "{s}", "--chunk-size", "-3"], "-3: expected a whole number ≥ 1"),
+    (["mc", "{s}", "--runs=--"], "--runs: found '--' as its value; expected one value"),
+    (["report", "{dir}", "--allocation=--"], "--allocation: found '--' as its value; expected one value"),
     (["reforecast", "{s}", "--observed", "{obs}", "--to", "1e9"], "1e9: expected a year such as 2025"),
     (["serve", "{s}", "--port", "70000"], "70000: expected a port from 0 to 65535"),
     (["serve", "{s}", "--runs", "-2"], "-2: expected a whole number ≥ 1"),
@@ -111,7 +113,7 @@ def test_bad_values_are_refused_with_the_option_and_what_it_takes(argv, says, wr
              "alloc": _with_investments(write), "dir": tmp_path,
              "one": write("one.yaml", dict(small_grain(), uncertainty={"land_grain.yield_trend_per_yr": {
                  "dist": "uniform", "low": "0 %/yr", "high": "10 %/yr"}}))}
-    writes = argv[0] not in ("regions", "validate")
+    writes = argv[0] not in ("regions", "validate", "report")  # report takes no --out
     code, err = call([a.format(**files) for a in argv] + (["--out", str(tmp_path / "r")] if writes else []), capsys)
     assert code == 2 and says.format(**files) in err, err
     assert "Traceback" not in err and not (tmp_path / "r").exists()

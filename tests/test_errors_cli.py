@@ -70,6 +70,13 @@ def test_a_long_expected_list_is_said_once_for_a_run_of_problems(write, tmp_path
     assert err.count("expected the same as above") == 9
 
 
+def test_correlations_that_are_not_a_list_are_refused(write, tmp_path, capsys):
+    """`correlations: 1` (found by the scenario fuzz: it was an internal error) is one input problem."""
+    data = dict(small_grain(), uncertainty={"land_grain.yield_trend_per_yr": {"dist": "uniform", "low": "0 %/yr",
+                                                                               "high": "1 %/yr"}}, correlations=1)
+    assert_refused(write("corr.yaml", data), tmp_path, capsys, "correlations: found 1; expected a list of [param_a")
+
+
 def test_missing_extends_file(write, tmp_path, capsys):
     path = write("child.yaml", {"extends": "nowhere.yaml", "name": "child"})
     assert_refused(path, tmp_path, capsys, str(path), "extends", "'nowhere.yaml', which does not exist")

@@ -300,6 +300,9 @@ def _uncertainty(raw: Any, pairs: Any, registry: Registry, sectors: list[str], c
             col.add(("uncertainty", path), found, expected or "a valid distribution")
     names = [d.param for d in dists]
     corr_pairs = []
+    if pairs is not None and not isinstance(pairs, list):
+        col.add(("correlations",), repr(pairs), "a list of [param_a, param_b, rho]")
+        pairs = []
     for i, item in enumerate(pairs or []):
         ok = isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item[:2]) \
             and isinstance(item[2], (int, float)) and not isinstance(item[2], bool) and -1 < item[2] < 1

@@ -153,7 +153,8 @@ TABLE: tuple[Command, ...] = (
             (partial(opt.folder, "folder of scenario YAML files"),
              partial(opt.runs, None, "Monte Carlo runs per scenario (default: one run)"), opt.seed, opt.lang,
              partial(opt.out, "folder that receives batch-<FOLDER>/: a report per scenario, summary.csv and "
-                              "comparison charts (default: reports)"), opt.compute, opt.fixed_assumptions)),
+                              "comparison charts (default: reports)"), opt.compute, opt.fixed_assumptions,
+             opt.verdicts)),
     Command("allocate", "split a budget across the scenario's investments to meet the most targets",
             "agrosim.cli_analysis:cmd_allocate",
             (partial(opt.scenario, "scenario YAML file with an `investments:` section"),

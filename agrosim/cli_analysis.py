@@ -192,7 +192,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     from agrosim.analysis.tradeoffs import with_warnings
     from agrosim.api import monte_carlo, run
+    from agrosim.cli_run import verdict_thresholds
 
+    thresholds = verdict_thresholds(args)  # with --runs, the P(met) classes of every scenario's verdicts
     folder = Path(args.folder)
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not folder.is_dir() or not files:
@@ -212,7 +214,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                     if args.runs:
                         check_design_size(sc, args.runs, "--runs")
                         done = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
-                                           work_root=args.out, progress=False)
+                                           work_root=args.out, progress=False, thresholds=thresholds)
                     else:
                         done = run(sc)
                     report = done.write(tmp, args.lang, command=None)

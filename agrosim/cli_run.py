@@ -36,7 +36,7 @@ def _print_tradeoffs(scenario, args, land_warned: bool) -> None:
         print(f"trade-off: {line}")
 
 
-def _thresholds(args):
+def verdict_thresholds(args):
     """The verdict thresholds of --likely/--unlikely (each a probability, checked by its type)."""
     from agrosim.targets import Thresholds
 
@@ -102,7 +102,7 @@ def cmd_mc(args) -> int:
     from agrosim.report.writer import write_report
 
     check_lang(args.lang)
-    thresholds = _thresholds(args)
+    thresholds = verdict_thresholds(args)
     sc = load_for_draws(args)
     _check_observed(args, sc)
     check_batch_size(args.runs or sc.runs, args.chunk_size, len(sc.years))

@@ -171,14 +171,7 @@ def test_a_rebuilt_report_keeps_the_thresholds_the_run_used(write, tmp_path):
 
     from agrosim.cli import main
 
-    sc_file = write("coin.yaml", {
-        "extends": str(ROOT / "scenarios" / "shanxi_grain_2025.yaml"), "name": "coin", "uncertainty": None,
-        "land_grain": {"yield_trend_per_yr": {"value": "0 %/yr", "assumption": True,
-                                              "range": ["-1 %/yr", "2 %/yr"]},
-                       "weather_yield_factor": 1.0},
-        "targets": {"grain_capacity_2025": None, "grain_sown_area_2025": None, "hsf_area_2025": None,
-                    "output": {"indicator": "grain_output", "kind": "at_least", "value": "1560 万吨",
-                               "year": 2025}}})
+    sc_file = _coin(write)
     out = tmp_path / "out"
     assert main(["mc", str(sc_file), "--runs", "200", "--likely", "0.25", "--unlikely", "0.1", "--out", str(out)]) == 0
     folder = out / "coin" / "mc"
@@ -190,3 +183,33 @@ def test_a_rebuilt_report_keeps_the_thresholds_the_run_used(write, tmp_path):
     again = pd.read_csv(folder / "targets.csv")
     assert again.verdict.tolist() == first.verdict.tolist() and again.p_met.tolist() == first.p_met.tolist()
     assert "(P ≥ 0.25)" in (folder / "report.html").read_text()
+
+
+def _coin(write, name: str = "coin.yaml") -> Path:
+    """Shanxi grain with one target whose P(met) is about 0.3 over 200 runs (the yield trend drawn)."""
+    return write(name, {
+        "extends": str(ROOT / "scenarios" / "shanxi_grain_2025.yaml"), "name": "coin", "uncertainty": None,
+        "land_grain": {"yield_trend_per_yr": {"value": "0 %/yr", "assumption": True,
+                                              "range": ["-1 %/yr", "2 %/yr"]},
+                       "weather_yield_factor": 1.0},
+        "targets": {"grain_capacity_2025": None, "grain_sown_area_2025": None, "hsf_area_2025": None,
+                    "output": {"indicator": "grain_output", "kind": "at_least", "value": "1560 万吨",
+                               "year": 2025}}})
+
+
+def test_batch_classes_verdicts_with_its_thresholds(write, tmp_path):
+    """`batch --runs 200 --likely 0.25 --unlikely 0.1`: the summary and each report use those thresholds."""
+    import json
+
+    import pandas as pd
+
+    from agrosim.cli import main
+
+    _coin(write, "plans/coin.yaml")
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "plans"), "--runs", "200", "--likely", "0.25", "--unlikely", "0.1",
+                 "--out", str(out)]) == 0
+    summary = pd.read_csv(out / "batch-plans" / "summary.csv")
+    assert 0.25 <= summary.p_met.iloc[0] < 0.8 and summary.verdict.iloc[0] == "likely"
+    meta = json.loads((out / "batch-plans" / "coin" / "metadata.json").read_text())
+    assert meta["verdict_thresholds"] == {"likely": 0.25, "unlikely": 0.1}

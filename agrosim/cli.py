@@ -228,10 +228,9 @@ def _handler(name: str):
     return getattr(import_module(module), function)
 
 
-def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
-    """The parser of one command."""
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return sub.choices[command]
+def subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    """The commands of `build_parser()`: `.choices` maps each name to its own parser."""
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         cli_args.check_no_nul(argv)
-        cli_args.check_single_values(_subparser(parser, args.command), args)
+        cli_args.check_single_values(subcommands(parser).choices[args.command], args)
         cli_args.check_out("--out", getattr(args, "out", None))
         cli_args.check_scheduler_answers(getattr(args, "scheduler", None))
         return _handler(args.command)(args)

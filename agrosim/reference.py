@@ -138,13 +138,12 @@ def coefficients_page(params_dir: Path | None = None) -> str:
 def cli_page() -> str:
     import os
 
-    from agrosim.cli import build_parser
+    from agrosim.cli import build_parser, subcommands
 
     os.environ["COLUMNS"] = "100"  # argparse wraps help to the terminal width: fix it for stable pages
     parser = build_parser()
     parts = [HEADER, "# Command-line reference\n\n```text\n", parser.format_help(), "```\n"]
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
-    for name, cmd in sub.choices.items():
+    for name, cmd in subcommands(parser).choices.items():
         parts.append(f"\n## `agrosim {name}`\n\n```text\n{cmd.format_help()}```\n")
     return "".join(parts)
 

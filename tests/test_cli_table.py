@@ -3,7 +3,6 @@ every numeric option checked with a clear message (exit 2), errors with structur
 regions command's target reading the loader's own."""
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 import yaml
 
 from agrosim import load_scenario
-from agrosim.cli import COMMANDS, TABLE, build_parser, main, usage
+from agrosim.cli import COMMANDS, TABLE, build_parser, main, subcommands, usage
 from agrosim.errors import ValueProblem
 from agrosim.regions import load_regions
 from conftest import ROOT, small_grain
@@ -29,7 +28,7 @@ def call(argv, capsys) -> tuple[int, str]:
 
 def test_parser_help_and_usage_come_from_the_table(capsys):
     parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    sub = subcommands(parser)
     assert list(sub.choices) == list(COMMANDS) == [c.name for c in TABLE]
     assert len(set(COMMANDS)) == len(COMMANDS)
     helps = {a.dest: a.help for a in sub._choices_actions}  # noqa: SLF001

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from agrosim.cli import COMMANDS, build_parser, main
+from agrosim.cli import COMMANDS, build_parser, main, subcommands
 from conftest import long_settings, small_grain
 
 UPLIFT, TREND = "land_grain.hsf_yield_uplift", "land_grain.yield_trend_per_yr"
@@ -55,7 +55,7 @@ BASE = {
 def _options(command: str) -> list[argparse.Action]:
     """The command's arguments as the parser declares them (positionals included, -h left out)."""
     parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    sub = subcommands(parser)
     return [a for a in sub.choices[command]._actions if not isinstance(a, argparse._HelpAction)]  # noqa: SLF001
 
 

@@ -66,7 +66,7 @@ class MonteCarlo:
         folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks,
                               lang, self.seed, command=command,
                               findings=report_findings(self.scenario, self.results, lang),
-                              verdict_thresholds={"likely": self.thresholds.likely, "unlikely": self.thresholds.unlikely})
+                              verdict_thresholds=self.thresholds)
         remove_store(self.chunks[0].parent)
         return folder
 

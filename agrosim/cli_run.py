@@ -114,7 +114,7 @@ def cmd_mc(args) -> int:
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
                           mc.seed, observed=args.observed, tracking=_tracking(args), command="mc",
                           tradeoff_thresholds=saved, findings=report_findings(mc.scenario, mc.results, args.lang, saved),
-                          verdict_thresholds={"likely": mc.thresholds.likely, "unlikely": mc.thresholds.unlikely})
+                          verdict_thresholds=mc.thresholds)
     remove_store(mc.chunks[0].parent)
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
                          "verdict"]]

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import threading
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
@@ -37,8 +38,9 @@ from agrosim.report.excel import write_workbook
 from agrosim.report.html import build_context, data_uri, driver_lines, render
 from agrosim.report.lang import chart_context, check_lang, label
 from agrosim.report.tables import (assumptions, grain_decomposition, indicators_wide, provenance, quantile_table,
-                                   results_from_frame, series)
+                                   series)
 from agrosim.results import Results
+from agrosim.targets import Thresholds
 from agrosim.version import __version__
 
 COST_FILE = "cost_per_gap.csv"
@@ -117,7 +119,7 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
                  seed: int | None = None, observed: str | Path | None = None, tracking: Mapping | None = None,
                  allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True,
                  tradeoff_thresholds: Mapping | None = None, command: str | None = "run", *,
-                 findings: ReportFindings, verdict_thresholds: Mapping | None = None) -> Path:
+                 findings: ReportFindings, verdict_thresholds: Thresholds | None = None) -> Path:
     """Write the data, charts, report.html and results.xlsx into OUT/<name>/<command>/ (OUT/<name>/ when
     `command` is None); return the folder.
 
@@ -129,7 +131,7 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
     `draw=False` only the data are written (draw them later with `agrosim report`). `tradeoff_thresholds`
     ({'import_share': 0.5, 'cut_share': 0.005}, see analysis.tradeoffs.TradeOffThresholds) set when a trade-off
     becomes a warning; they are kept in metadata.json for redrawing, as are `verdict_thresholds`
-    ({'likely': 0.8, 'unlikely': 0.2}: the P(met) classes the verdicts used). `findings` were computed for this
+    (the P(met) classes a Monte Carlo's verdicts used, as {'likely': 0.8, 'unlikely': 0.2}). `findings` were computed for this
     scenario, results, language and thresholds (`analysis.report_inputs.report_findings`).
     """
     check_lang(lang)
@@ -142,8 +144,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
         meta["warnings"] = list(results.warnings)
     if tradeoff_thresholds:
         meta["tradeoff_thresholds"] = dict(tradeoff_thresholds)
-    if verdict_thresholds:
-        meta["verdict_thresholds"] = dict(verdict_thresholds)
+    if verdict_thresholds is not None:
+        meta["verdict_thresholds"] = asdict(verdict_thresholds)
     if observed is not None:
         meta.update({**sections.TRACKING_DEFAULTS, **{k: v for k, v in (tracking or {}).items() if v is not None}})
     folder = output_dir(Path(out_root), scenario.name, command)

@@ -26,13 +26,13 @@ def _base_year_check(scenario, strict: bool) -> None:
         print(f"warning: {line}", file=sys.stderr)
 
 
-def _print_tradeoffs(scenario, args, land_warned: bool) -> None:
-    """The trade-offs behind the verdicts (land cut, feed imported or capped, levers at a bound), one
-    'trade-off:' line each on stdout, right under the verdict table."""
-    from agrosim.analysis.tradeoffs import TradeOffThresholds, lines, scenario_tradeoffs
+def _print_tradeoffs(records, land_warned: bool) -> None:
+    """The trade-offs behind the verdicts (land cut, feed imported or capped, levers at a bound; the
+    report findings' records, computed once), one 'trade-off:' line each on stdout, right under the
+    verdict table."""
+    from agrosim.analysis.tradeoffs import lines
 
-    for line in lines(scenario_tradeoffs(scenario, TradeOffThresholds(import_share=args.warn_import_share)),
-                      land_warned=land_warned):
+    for line in lines(records, land_warned=land_warned):
         print(f"trade-off: {line}")
 
 
@@ -82,13 +82,14 @@ def cmd_run(args) -> int:
     _base_year_check(sc, args.strict)
     result = run(sc)
     thresholds = {"import_share": args.warn_import_share}
+    findings = report_findings(result.scenario, result.results, args.lang, thresholds)
     folder = write_report(Path(args.out), result.scenario, result.results, result.verdicts, lang=args.lang,
                           observed=args.observed, tracking=_tracking(args), tradeoff_thresholds=thresholds,
-                          findings=report_findings(result.scenario, result.results, args.lang, thresholds))
+                          findings=findings)
     print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
           f"{result.scenario.base_year}–{result.scenario.end_year}")
     print(_verdict_table(result.verdicts))
-    _print_tradeoffs(result.scenario, args, bool(result.results.warnings))
+    _print_tradeoffs(findings.tradeoffs, bool(result.results.warnings))
     _print_warnings(result.scenario, result.results.warnings)
     print(f"\nreport written to {folder}")
     return 0
@@ -111,16 +112,17 @@ def cmd_mc(args) -> int:
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True, thresholds=thresholds, record=record)
     saved = {"import_share": args.warn_import_share}
+    findings = report_findings(mc.scenario, mc.results, args.lang, saved)
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
                           mc.seed, observed=args.observed, tracking=_tracking(args), command="mc",
-                          tradeoff_thresholds=saved, findings=report_findings(mc.scenario, mc.results, args.lang, saved),
+                          tradeoff_thresholds=saved, findings=findings,
                           verdict_thresholds=mc.thresholds)
     remove_store(mc.chunks[0].parent)
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
                          "verdict"]]
     print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
-    _print_tradeoffs(mc.scenario, args, bool(mc.results.warnings))
+    _print_tradeoffs(findings.tradeoffs, bool(mc.results.warnings))
     _print_warnings(mc.scenario, mc.results.warnings)
     print(f"\nreport written to {folder}")
     return 0

@@ -345,8 +345,8 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     try:
         tables = recommend(sc, problem, targets, args.objective, args.runs,
                            sc.seed if args.seed is None else args.seed, args.step, plan)
-    except ValueError as exc:
-        raise InputError([Problem("command line", "--min-share/--max-share", str(exc), "constraints some split meets")]) from None
+    except ValueProblem as exc:
+        raise InputError([exc.at("command line", "--min-share/--max-share")]) from None
     print(tables["allocation"][["lever", "share", "money_10k_yuan"]].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     print(tables["probabilities"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     from agrosim.analysis.tradeoffs import allocation_tradeoffs

@@ -185,3 +185,27 @@ def test_a_plain_value_error_in_a_parser_is_an_internal_error_not_bad_input(writ
     with pytest.raises(ValueError, match="a bug") as info:
         load_scenario(path)
     assert not isinstance(info.value, (ValueProblem, InputError))
+
+
+def test_analyses_refuse_with_the_option_or_file_found_and_expected(write, tmp_path, capsys):
+    """allocate's share constraints that no split meets, and calibrate's observed file with nothing after the
+    base year: each analysis raises a ValueProblem that the command places (option or file)."""
+    data = small_grain(reclamation_mu_per_yr="0 亩")
+    data["investments"] = {"hsf": {"param": "land_grain.hsf_build_mu_per_yr", "cost": "1 万元/亩", "group": "farmland"},
+                           "reclaim": {"param": "land_grain.reclamation_mu_per_yr", "cost": "2 万元/亩",
+                                       "group": "land"}}
+    data["targets"] = {"hsf": {"indicator": "hsf_area", "kind": "at_least", "value": "200 亩", "year": 2023}}
+    scenario = write("alloc.yaml", data)
+    csv = write("obs.csv", "region,indicator,year,value,unit,source\ntestland,grain_output,2020,30,万吨,x\n")
+    out = ["--out", str(tmp_path / "r")]
+    for argv, line in (
+            (["allocate", str(scenario), "--budget", "600 万元", "--min-share", "land=0.8", "--max-share", "reclaim=0.5",
+              "--runs", "2"], "command line: --min-share/--max-share: found no split satisfies the share constraints; "
+                              "expected constraints some split meets"),
+            (["calibrate", str(scenario), "--observed", str(csv), "--fit", "land_grain.yield_trend_per_yr"],
+             f"{csv}: found no observed values after the base year within the scenario's horizon; "
+             "expected observed values after the base year")):
+        code = main(argv + out)
+        err = capsys.readouterr().err
+        assert code == 2 and line in err and "Traceback" not in err, err
+    assert not (tmp_path / "r").exists()

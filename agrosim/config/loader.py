@@ -38,6 +38,8 @@ Registry = Mapping[str, Declared]
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
+#: what an entry of `uncertainty:` looks like
+A_DISTRIBUTION = "a distribution such as {dist: uniform, low: …, high: …}"
 
 
 def _resolve_extends(ref: Any, here: Path, shown: str) -> Path:
@@ -266,7 +268,7 @@ def _default_dist(path: str, spec: ParamSpec, params: dict) -> dict:
     bounds = value.range if value is not None and value.range else spec.plausible
     if not bounds or not all(math.isfinite(b) for b in bounds) or not bounds[0] < bounds[1]:
         raise ValueProblem(f"'plausible' for {path}, which has no documented or declared plausible range",
-                           "a distribution such as {dist: uniform, low: …, high: …}")
+                           A_DISTRIBUTION)
     low, high = (b if spec.unit == "1" else f"{b:.17g} {spec.unit}" for b in bounds)
     return {"dist": "uniform", "low": low, "high": high}
 
@@ -295,7 +297,7 @@ def _uncertainty(raw: Any, pairs: Any, registry: Registry, sectors: list[str], c
                 spec_raw = _default_dist(str(path), spec, params)
             dists.append(parse_distribution(str(path), spec_raw, spec))
         except (ValueProblem, ValidationError) as exc:
-            col.refused(("uncertainty", path), exc, "a distribution such as {dist: uniform, low: …, high: …}")
+            col.refused(("uncertainty", path), exc, A_DISTRIBUTION)
     names = [d.param for d in dists]
     corr_pairs = []
     if pairs is not None and not isinstance(pairs, list):

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from agrosim.config.declarations import section_params
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import Documented, ParamSpec, ParamValue, parse_param
-from agrosim.errors import InputError, Problem
+from agrosim.errors import InputError, Problem, ValueProblem
 from agrosim.param_arrays import named_views, sector_arrays, time_row
 from agrosim.parampath import ParamPath
 from agrosim.registry import BY_NAME, is_link
@@ -115,8 +115,9 @@ def check_section(raw, sectors: list[str]) -> list[tuple[tuple, str, str]]:
             continue
         try:
             _parse_entry(item, ind)
-        except (ValueError, ValidationError) as exc:
-            problems.append((path, str(exc).partition("; expected ")[0].splitlines()[0],
+        except (ValueProblem, ValidationError) as exc:
+            found = exc.found if isinstance(exc, ValueProblem) else str(exc)
+            problems.append((path, found.splitlines()[0],
                              f"a documented value in {ind.unit} with a source, tolerance in (0, 1)"))
     return problems
 
@@ -124,7 +125,7 @@ def check_section(raw, sectors: list[str]) -> list[tuple[tuple, str, str]]:
 def _parse_entry(item, ind) -> tuple[BaseFigureModel, ParamValue]:
     model = BaseFigureModel.model_validate(item if isinstance(item, dict) else {"value": item})
     if model.tolerance is not None and not 0 < model.tolerance < 1:
-        raise ValueError(f"tolerance {model.tolerance}; expected a fraction in (0, 1)")
+        raise ValueProblem(f"tolerance {model.tolerance}", "a fraction in (0, 1)")
     spec = ParamSpec(ind.name, ind.unit, ind.en, lo=0)
     return model, parse_param(model.model_dump(exclude={"tolerance"}, exclude_none=True), spec)
 

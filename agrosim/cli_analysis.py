@@ -11,7 +11,7 @@ from agrosim.analysis.levers import lever, parse_range
 from agrosim import cli_args
 from agrosim.batch import check_design_size, remove_store
 from agrosim.cli_run import load_for_draws
-from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.errors import InputError, Problem, ValueProblem, did_you_mean
 from agrosim.report.charts import feasibility_map, tornado
 from agrosim.report.lang import chart_context, check_lang, t, unit
 from agrosim.report.lang import label as say
@@ -316,7 +316,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
                                   "an `investments:` section: name: {param, cost, ...}")])
     try:
         total = parse_scalar(args.budget, ParamSpec("budget", "yuan", "budget", lo=0))
-    except ValueError:  # the parser's message words the same unit rules for scenario files
+    except ValueProblem:  # the parser's message words the same unit rules for scenario files
         raise InputError([Problem("command line", "--budget", repr(args.budget),
                                   "a sum of money ≥ 0 with its unit, e.g. '4.38 亿元' or '600 万元'")]) from None
     first, last = sc.years[1], sc.years[-1]
@@ -345,8 +345,8 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     try:
         tables = recommend(sc, problem, targets, args.objective, args.runs,
                            sc.seed if args.seed is None else args.seed, args.step, plan)
-    except ValueError as exc:
-        raise InputError([Problem("command line", "--min-share/--max-share", str(exc), "constraints some split meets")]) from None
+    except ValueProblem as exc:
+        raise InputError([exc.at("command line", "--min-share/--max-share")]) from None
     print(tables["allocation"][["lever", "share", "money_10k_yuan"]].to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     print(tables["probabilities"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     from agrosim.analysis.tradeoffs import allocation_tradeoffs

@@ -80,8 +80,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         shown.append(_written_unit(low, levers[-1].spec.unit))
     try:
         fit = calibrate(sc, observed, levers)
-    except ValueError as exc:
-        raise InputError([Problem(args.observed, "", str(exc), "observed values after the base year")]) from None
+    except ValueProblem as exc:
+        raise InputError([exc.at(args.observed, "")]) from None
     for path, unit, value, se, show in zip(fit.params, fit.units, fit.values, fit.std_errors, shown):
         factor = float(convert(1.0, unit, show))  # the fit is in the parameter's own unit
         print(f"{path} = {value * factor:.6g} {show} (standard error {se * factor:.3g} {show})")

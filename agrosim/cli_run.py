@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Mapping
 
-from agrosim.errors import InputError, Problem
+from agrosim.errors import InputError, Problem, ValueProblem
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
 
@@ -42,7 +42,7 @@ def verdict_thresholds(args):
 
     try:
         return Thresholds(args.likely, args.unlikely)
-    except ValueError:
+    except ValueProblem:
         raise InputError([Problem("command line", "--likely/--unlikely",
                                   f"--likely {args.likely:g} with --unlikely {args.unlikely:g}",
                                   "--unlikely below --likely")]) from None

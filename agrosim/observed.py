@@ -10,7 +10,7 @@ import pandas as pd
 
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec, parse_scalar
-from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.errors import InputError, Problem, ValueProblem, did_you_mean
 from agrosim.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
 from agrosim.units import UnitError, parse_quantity, parse_year
 from agrosim.registry import BY_NAME, is_link
@@ -69,9 +69,8 @@ def load_observed(path: str | Path, scenario: Scenario) -> pd.DataFrame:
             problems.append(Problem(shown, f"{where}.value", f"{row['value']!r} ({exc})",
                                     "a number, with its unit in the unit column"))
             continue
-        except ValueError as exc:
-            found, _, expected = str(exc).partition("; expected ")
-            problems.append(Problem(shown, f"{where}.value", found, expected))
+        except ValueProblem as exc:
+            problems.append(exc.at(shown, f"{where}.value"))
             continue
         rows.append({"row": number, "region": row["region"], "indicator": ind.name, "year": year, "value": value,
                      "value_written": written, "unit": row["unit"], "source": row["source"]})

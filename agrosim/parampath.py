@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from agrosim.errors import ValueProblem
+
 EXPECTED = "sector.param or sector.table.row.param"
 
 
@@ -34,10 +36,10 @@ class ParamPath:
 
     @classmethod
     def parse(cls, text: str) -> ParamPath:
-        """`sector.param` or `sector.table.row.param`; ValueError ('…; expected …') for anything else."""
+        """`sector.param` or `sector.table.row.param`; ValueProblem for anything else."""
         parts = str(text).split(".")
         if len(parts) not in (2, 4) or not all(parts):
-            raise ValueError(f"'{text}' is not a parameter path; expected {EXPECTED}")
+            raise ValueProblem(f"'{text}' is not a parameter path", EXPECTED)
         if len(parts) == 2:
             return cls(parts[0], parts[1])
         return cls(parts[0], parts[3], parts[1], parts[2])

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from agrosim.config.scenario import Target
+from agrosim.errors import ValueProblem
 from agrosim.results import Results
 from agrosim.units import from_internal
 
@@ -49,8 +50,8 @@ class Thresholds:
 
     def __post_init__(self):
         if not 0.0 <= self.unlikely < self.likely <= 1.0:
-            raise ValueError(f"thresholds unlikely {self.unlikely:g}, likely {self.likely:g}; "
-                             "expected 0 ≤ unlikely < likely ≤ 1")
+            raise ValueProblem(f"thresholds unlikely {self.unlikely:g}, likely {self.likely:g}",
+                               "0 ≤ unlikely < likely ≤ 1")
 
     def classify(self, p_met: float) -> str:
         if p_met >= self.likely:

@@ -23,6 +23,7 @@ import pandas as pd
 from agrosim.batch import Design
 from agrosim.config.scenario import Scenario
 from agrosim.engine import simulate
+from agrosim.errors import ValueProblem
 from agrosim.param_arrays import time_row
 from agrosim.registry import param_spec
 from agrosim.config.investments import Investment
@@ -133,7 +134,7 @@ def optimise(scenario: Scenario, problem: BudgetProblem, targets: list[str], kin
     cands = simplex_grid(d, step)
     cands = cands[feasible(problem, cands)]
     if len(cands) == 0:
-        raise ValueError("no split satisfies the share constraints")
+        raise ValueProblem("no split satisfies the share constraints", "constraints some split meets")
     obj, p = score(scenario, problem, cands, targets, runs, seed, kind)
     best = int(np.argmax(obj))
     if d <= 4:

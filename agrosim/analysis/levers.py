@@ -20,7 +20,7 @@ import numpy as np
 
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec, parse_scalar
-from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.errors import InputError, Problem, ValueProblem, did_you_mean
 from agrosim.parampath import ParamPath
 from agrosim.registry import param_paths
 from agrosim.units import shown_param
@@ -146,9 +146,8 @@ def lever(scenario: Scenario, path: str, low: str | float | None = None, high: s
     try:
         lo = parse_scalar(low, spec) if low is not None else (documented[0] if documented else None)
         hi = parse_scalar(high, spec) if high is not None else (documented[1] if documented else None)
-    except ValueError as exc:
-        found, _, expected = str(exc).partition("; expected ")
-        raise InputError([Problem("command line", path, found, expected)]) from None
+    except ValueProblem as exc:
+        raise InputError([exc.at("command line", path)]) from None
     if lo is None or hi is None or not lo < hi:
         raise InputError([Problem("command line", path, f"range {lo!r}..{hi!r}",
                                   "a range low < high, given as LOW:HIGH (e.g. '50 万亩/年:300 万亩/年') "

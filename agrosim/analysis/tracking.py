@@ -120,7 +120,8 @@ def calibrate(scenario: Scenario, observed: pd.DataFrame, levers: list[Lever]) -
     """Fit the levers so the model's relative errors against observed later years are smallest."""
     obs = observed[(observed.year > scenario.base_year) & observed.year.isin(scenario.years)]
     if obs.empty:
-        raise ValueError("no observed values after the base year within the scenario's horizon")
+        raise ValueProblem("no observed values after the base year within the scenario's horizon",
+                           "observed values after the base year")
     cols = np.array([scenario.years.index(y) for y in obs.year])
     inds = list(obs.indicator)
     target = obs.value.to_numpy(dtype=float)

@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from agrosim.config.spec import ParamSpec, parse_scalar
+from agrosim.errors import ValueProblem
 
 DISTS = ("uniform", "triangular", "normal", "lognormal", "pert", "choice")
 _NEEDS = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"), "normal": ("mean", "sd"),
@@ -114,20 +115,21 @@ def _ndtr(z: float) -> float:
 
 
 def parse_distribution(param: str, raw: Any, spec: ParamSpec) -> Distribution:
-    """Validate a distribution against its parameter's unit and valid range. Raises ValueError."""
+    """Validate a distribution against its parameter's unit and valid range. Raises ValueProblem, or
+    pydantic's ValidationError for a mapping the schema refuses."""
     if not isinstance(raw, dict):
-        raise ValueError(f"{raw!r}; expected a mapping with dist: one of {', '.join(DISTS)}")
+        raise ValueProblem(repr(raw), f"a mapping with dist: one of {', '.join(DISTS)}")
     model = DistModel.model_validate(raw)
     missing = [k for k in _NEEDS[model.dist] if getattr(model, k) is None]
     if missing:
-        raise ValueError(f"dist {model.dist} without {', '.join(missing)}; expected {', '.join(_NEEDS[model.dist])}")
+        raise ValueProblem(f"dist {model.dist} without {', '.join(missing)}", ', '.join(_NEEDS[model.dist]))
     unused = [k for k in ("low", "high", "mode", "mean", "sd", "median", "sigma", "values", "weights")
               if getattr(model, k) is not None and k not in _TAKES[model.dist]]
     if unused:
-        raise ValueError(f"{', '.join(unused)} with dist {model.dist}, which does not use "
-                         f"{'it' if len(unused) == 1 else 'them'}; expected only {', '.join(_TAKES[model.dist])}")
+        raise ValueProblem(f"{', '.join(unused)} with dist {model.dist}, which does not use "
+                           f"{'it' if len(unused) == 1 else 'them'}", f"only {', '.join(_TAKES[model.dist])}")
     if model.per_year and not spec.time_varying:
-        raise ValueError(f"per_year: true; expected per_year only for parameters that vary by year ({spec.name} does not)")
+        raise ValueProblem("per_year: true", f"per_year only for parameters that vary by year ({spec.name} does not)")
     args: dict[str, Any] = {}
     for key in ("low", "high", "mode", "mean", "median"):
         if getattr(model, key) is not None:
@@ -136,17 +138,16 @@ def parse_distribution(param: str, raw: Any, spec: ParamSpec) -> Distribution:
         args["sd"] = parse_scalar(model.sd, ParamSpec(spec.name, spec.unit, "", lo=0))
     if model.sigma is not None:
         if not 0 < model.sigma <= MAX_SIGMA:
-            raise ValueError(f"sigma {model.sigma}; expected 0 < sigma ≤ {MAX_SIGMA:g}")
+            raise ValueProblem(f"sigma {model.sigma}", f"0 < sigma ≤ {MAX_SIGMA:g}")
         args["sigma"] = float(model.sigma)
     if model.values is not None:
         if not model.values:
-            raise ValueError("values: []; expected at least one value")
+            raise ValueProblem("values: []", "at least one value")
         args["values"] = [parse_scalar(v, spec) for v in model.values]
         weights = model.weights or [1.0] * len(model.values)
         if len(weights) != len(model.values) or not all(math.isfinite(w) and w >= 0 for w in weights) \
                 or not sum(weights) > 0:
-            raise ValueError(f"weights {weights}; expected one finite, non-negative weight per value, "
-                             "not all zero")
+            raise ValueProblem(f"weights {weights}", "one finite, non-negative weight per value, not all zero")
         args["weights"] = weights
     _check_order(model.dist, args)
     dist = Distribution(param, model.dist, args, model.per_year, (spec.lo, spec.hi))
@@ -157,13 +158,13 @@ def parse_distribution(param: str, raw: Any, spec: ParamSpec) -> Distribution:
 
 def _check_order(dist: str, a: dict) -> None:
     if "low" in a and "high" in a and not a["low"] < a["high"]:
-        raise ValueError(f"low {a['low']:g} ≥ high {a['high']:g}; expected low < high")
+        raise ValueProblem(f"low {a['low']:g} ≥ high {a['high']:g}", "low < high")
     if dist in ("triangular", "pert") and not a["low"] <= a["mode"] <= a["high"]:
-        raise ValueError(f"mode {a['mode']:g} outside [{a['low']:g}, {a['high']:g}]; expected low ≤ mode ≤ high")
+        raise ValueProblem(f"mode {a['mode']:g} outside [{a['low']:g}, {a['high']:g}]", "low ≤ mode ≤ high")
     if dist == "normal" and not (0 < a["sd"] and math.isfinite(a["mean"] + 40 * a["sd"])):
-        raise ValueError(f"sd {a['sd']:g}; expected 0 < sd, small enough for mean ± 40 sd to be finite")
+        raise ValueProblem(f"sd {a['sd']:g}", "0 < sd, small enough for mean ± 40 sd to be finite")
     if dist == "lognormal" and not a["median"] > 0:
-        raise ValueError(f"median {a['median']:g}; expected median > 0")
+        raise ValueProblem(f"median {a['median']:g}", "median > 0")
 
 
 def _check_mass(dist: Distribution, spec: ParamSpec) -> None:
@@ -171,9 +172,9 @@ def _check_mass(dist: Distribution, spec: ParamSpec) -> None:
     lo, hi = dist.support()
     if not dist._cdf(hi, _ndtr) - dist._cdf(lo, _ndtr) >= MIN_MASS:
         centre = dist.args.get("mean", dist.args.get("median"))
-        raise ValueError(f"a {dist.dist} around {centre:g} {spec.unit} with almost no probability in [{lo:g}, {hi:g}] "
-                         f"(the valid range of {spec.name} and the distribution's own low/high); expected a "
-                         "distribution centred inside it")
+        raise ValueProblem(f"a {dist.dist} around {centre:g} {spec.unit} with almost no probability in [{lo:g}, {hi:g}] "
+                           f"(the valid range of {spec.name} and the distribution's own low/high)",
+                           "a distribution centred inside it")
 
 
 #: least eigenvalue a correlation matrix must keep: below it the pairs (almost) contradict each other
@@ -181,7 +182,7 @@ MIN_EIGENVALUE = 1e-6
 
 
 def correlation_matrix(params: list[str], pairs: list[tuple[str, str, float]]) -> np.ndarray:
-    """Symmetric correlation matrix; ValueError if a pair is given twice or the pairs cannot all hold
+    """Symmetric correlation matrix; ValueProblem if a pair is given twice or the pairs cannot all hold
     (the matrix is not positive definite, with MIN_EIGENVALUE to spare)."""
     index = {p: i for i, p in enumerate(params)}
     corr = np.eye(len(params))
@@ -189,12 +190,11 @@ def correlation_matrix(params: list[str], pairs: list[tuple[str, str, float]]) -
     for a, b, rho in pairs:
         key = frozenset((a, b))
         if key in seen:
-            raise ValueError(f"the pair {a}, {b} twice ({seen[key]:g} and {rho:g}); expected each pair once")
+            raise ValueProblem(f"the pair {a}, {b} twice ({seen[key]:g} and {rho:g})", "each pair once")
         seen[key] = rho
         corr[index[a], index[b]] = corr[index[b], index[a]] = rho
     smallest = float(np.linalg.eigvalsh(corr).min()) if len(params) else 1.0
     if not smallest > MIN_EIGENVALUE:
-        raise ValueError(f"correlations that cannot all hold together (the matrix is not positive definite: "
-                         f"smallest eigenvalue {smallest:.3g}); expected a consistent set of pairwise correlations, "
-                         "e.g. weaker ones")
+        raise ValueProblem(f"correlations that cannot all hold together (the matrix is not positive definite: "
+                           f"smallest eigenvalue {smallest:.3g})", "a consistent set of pairwise correlations, e.g. weaker ones")
     return corr

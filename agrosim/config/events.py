@@ -1,7 +1,8 @@
 """The events sections of a scenario as written: `budget:`, `projects:`, `outbreaks:`, `droughts:`.
 
 This is schema only (parsing into typed records, in internal units); agrosim/events.py runs the
-SimPy calendar over them and turns them into yearly schedules (the design layer).
+SimPy calendar over them and turns them into yearly schedules (the design layer). A refused value
+raises ValueProblem (found and expected apart), a mapping the schema refuses pydantic's ValidationError.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from agrosim.config.spec import EventRole, ParamSpec, parse_scalar
+from agrosim.errors import ValueProblem
 
 #: the sector parameters events drive (declared with `event=` by the sectors that have them)
 CAPACITY_PARAM = EventRole.CAPACITY.value
@@ -71,7 +73,7 @@ def parse_project(raw: dict, base_year: int, places_unit: str = "head") -> Proje
     """A project; `places` in the unit of its sector's capacity (head, box …)."""
     m = ProjectModel.model_validate(raw)
     if m.start <= base_year:
-        raise ValueError(f"start {m.start}; expected a year after the base year {base_year}")
+        raise ValueProblem(f"start {m.start}", f"a year after the base year {base_year}")
     cost = parse_scalar(m.cost, _MONEY) if m.cost is not None else 0.0
     month = (m.start - base_year - 1) * 12 + m.start_month - 1
     places = parse_scalar(m.places, ParamSpec("places", places_unit, "places", lo=0))
@@ -81,7 +83,7 @@ def parse_project(raw: dict, base_year: int, places_unit: str = "head") -> Proje
 def parse_outbreak(raw: dict) -> Outbreak:
     m = OutbreakModel.model_validate(raw)
     if (m.year is None) == (m.probability_per_yr is None):
-        raise ValueError("both or neither of year and probability_per_yr; expected exactly one of them")
+        raise ValueProblem("both or neither of year and probability_per_yr", "exactly one of them")
     return Outbreak(m.name, m.sector, parse_scalar(m.loss, _FRACTION), m.year, m.probability_per_yr)
 
 

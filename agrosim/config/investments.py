@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from agrosim.config.spec import ParamSpec, parse_scalar
+from agrosim.errors import ValueProblem
 
 
 class InvestmentModel(BaseModel):
@@ -43,13 +44,13 @@ class Investment:
 
 
 def parse_investment(name: str, raw: Any, spec: ParamSpec | None) -> Investment:
-    """Validate one investment against the parameter it feeds. Raises ValueError."""
+    """Validate one investment against the parameter it feeds. Raises ValueProblem, or pydantic's
+    ValidationError for a mapping the schema refuses."""
     model = InvestmentModel.model_validate(raw)
     if spec is None:
-        raise ValueError(f"param '{model.param}'; expected a parameter of an active sector")
+        raise ValueProblem(f"param '{model.param}'", "a parameter of an active sector")
     if not spec.time_varying or "/yr" not in spec.unit:
-        raise ValueError(f"param '{model.param}' ({spec.unit}); expected a yearly driver such as "
-                         "land_grain.hsf_build_mu_per_yr")
+        raise ValueProblem(f"param '{model.param}' ({spec.unit})", "a yearly driver such as land_grain.hsf_build_mu_per_yr")
     per_unit = spec.unit.split("/yr")[0]
     cost = parse_scalar(model.cost, ParamSpec("cost", f"yuan/{per_unit}", "cost", lo=1e-12))
     cap = parse_scalar(model.cap, ParamSpec("cap", spec.unit, "cap", lo=0)) if model.cap is not None else None

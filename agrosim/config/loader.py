@@ -18,12 +18,12 @@ from pydantic import ValidationError
 
 from agrosim.config.declarations import Declared, param_paths, section_params
 from agrosim.config.distributions import Distribution, correlation_matrix, parse_distribution
-from agrosim.config.events import (CAPACITY_PARAM, LOSS_PARAM, EventInputs, parse_drought, parse_outbreak,
-                                   parse_project)
+from agrosim.config.events import (CAPACITY_PARAM, LOSS_PARAM, DroughtModel, EventInputs, OutbreakModel,
+                                   ProjectModel, parse_drought, parse_outbreak, parse_project)
 from agrosim.config.scenario import InconsistencyModel, LandClaims, Target, TargetModel, TopLevel
 from agrosim.config.spec import ParamValue, parse_param, parse_scalar, ParamSpec
 from agrosim.config.yaml_io import read_yaml
-from agrosim.errors import InputError, Problem, did_you_mean
+from agrosim.errors import InputError, Problem, ValueProblem, did_you_mean
 from agrosim.limits import MAX_EXTENDS_DEPTH, MAX_NAME_CHARS
 from agrosim.config.investments import Investment, InvestmentModel, parse_investment
 from agrosim.parampath import ParamPath
@@ -38,6 +38,8 @@ Registry = Mapping[str, Declared]
 
 Origins = dict[tuple, str]
 MAX_YEARS = 100
+#: what an entry of `uncertainty:` looks like
+A_DISTRIBUTION = "a distribution such as {dist: uniform, low: …, high: …}"
 
 
 def _resolve_extends(ref: Any, here: Path, shown: str) -> Path:
@@ -159,19 +161,19 @@ class Collector:
     def value(self, raw: Any, spec: ParamSpec, path: tuple) -> ParamValue | None:
         try:
             return parse_param(raw, spec)
-        except (ValueError, ValidationError) as exc:
-            found, _, expected = _split(exc)
-            self.add(path, found, expected or f"a value in {spec.unit}")
+        except (ValueProblem, ValidationError) as exc:
+            self.refused(path, exc, "a documented value {value, source, range}")
             return None
 
-
-def _split(exc: Exception) -> tuple[str, str, str]:
-    if isinstance(exc, ValidationError):
+    def refused(self, path: tuple, exc: ValueProblem | ValidationError, shape: str) -> None:
+        """The problem of a value a parser refused: a ValueProblem's own found and expected, or the first
+        error of a pydantic schema with `shape` (what the entry should look like) as expected."""
+        if isinstance(exc, ValueProblem):
+            self.add(path, exc.found, exc.expected)
+            return
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err["loc"])
-        return f"{loc}: {err['msg']}" if loc else err["msg"], "", "a documented value {value, source, range}"
-    found, sep, expected = str(exc).partition("; expected ")
-    return found, sep, expected
+        self.add(path, f"{loc}: {err['msg']}" if loc else err["msg"], shape)
 
 
 def _sector_params(section: Any, sector, col: Collector) -> dict[str, ParamValue]:
@@ -239,9 +241,8 @@ def _targets(models: dict, sectors: list[Declared], col: Collector) -> list[Targ
         try:
             value = parse_scalar(model.value, spec)
             upper = None if model.upper is None else parse_scalar(model.upper, spec)
-        except ValueError as exc:
-            found, _, expected = str(exc).partition("; expected ")
-            col.add(path + ("value",), found, expected)
+        except ValueProblem as exc:
+            col.add(path + ("value",), exc.found, exc.expected)
             continue
         if upper is not None and not upper >= value:
             col.add(path + ("upper",), f"upper {model.upper} below value {model.value}",
@@ -266,8 +267,8 @@ def _default_dist(path: str, spec: ParamSpec, params: dict) -> dict:
     value = params.get(where.sector, {}).get(where.local)
     bounds = value.range if value is not None and value.range else spec.plausible
     if not bounds or not all(math.isfinite(b) for b in bounds) or not bounds[0] < bounds[1]:
-        raise ValueError(f"'plausible' for {path}, which has no documented or declared plausible range; "
-                         "expected a distribution such as {dist: uniform, low: …, high: …}")
+        raise ValueProblem(f"'plausible' for {path}, which has no documented or declared plausible range",
+                           A_DISTRIBUTION)
     low, high = (b if spec.unit == "1" else f"{b:.17g} {spec.unit}" for b in bounds)
     return {"dist": "uniform", "low": low, "high": high}
 
@@ -295,9 +296,8 @@ def _uncertainty(raw: Any, pairs: Any, registry: Registry, sectors: list[str], c
             if spec_raw == "plausible":
                 spec_raw = _default_dist(str(path), spec, params)
             dists.append(parse_distribution(str(path), spec_raw, spec))
-        except (ValueError, ValidationError) as exc:
-            found, _, expected = _split(exc)
-            col.add(("uncertainty", path), found, expected or "a valid distribution")
+        except (ValueProblem, ValidationError) as exc:
+            col.refused(("uncertainty", path), exc, A_DISTRIBUTION)
     names = [d.param for d in dists]
     corr_pairs = []
     if pairs is not None and not isinstance(pairs, list):
@@ -321,7 +321,7 @@ def _sector_of(path: str) -> str | None:
     """The sector a parameter path names, or None for text that is no parameter path."""
     try:
         return ParamPath.parse(path).sector
-    except ValueError:
+    except ValueProblem:
         return None
 
 
@@ -345,17 +345,16 @@ def _events(merged: dict, head, known: dict[str, ParamSpec], sectors: list[str],
                 continue
             try:
                 budget[year] = parse_scalar(amount, spec)
-            except ValueError as exc:
-                found, _, expected = str(exc).partition("; expected ")
-                col.add(("budget", year), found, expected)
+            except ValueProblem as exc:
+                col.add(("budget", year), exc.found, exc.expected)
     parsed = {"projects": [], "outbreaks": [], "droughts": []}
     def places_unit(raw: Any) -> str:
         spec = known.get(f"{raw.get('sector')}.{CAPACITY_PARAM}") if isinstance(raw, dict) else None
         return spec.unit.split("/")[0] if spec else "head"
 
-    parsers = {"projects": lambda r: parse_project(r, head.base_year, places_unit(r)), "outbreaks": parse_outbreak,
-               "droughts": parse_drought}
-    for key, parse in parsers.items():
+    parsers = {"projects": (lambda r: parse_project(r, head.base_year, places_unit(r)), ProjectModel),
+               "outbreaks": (parse_outbreak, OutbreakModel), "droughts": (parse_drought, DroughtModel)}
+    for key, (parse, model) in parsers.items():
         items = merged.get(key) or []
         if not isinstance(items, list):
             col.add((key,), repr(items), f"a list of {key}")
@@ -363,11 +362,10 @@ def _events(merged: dict, head, known: dict[str, ParamSpec], sectors: list[str],
         for i, raw in enumerate(items):
             try:
                 if not isinstance(raw, dict):
-                    raise ValueError(f"{raw!r}; expected a mapping")
+                    raise ValueProblem(repr(raw), "a mapping")
                 parsed[key].append(parse(raw))
-            except (ValueError, ValidationError) as exc:
-                found, _, expected = _split(exc)
-                col.add((key, i), found, expected or f"a valid entry of {key}")
+            except (ValueProblem, ValidationError) as exc:
+                col.refused((key, i), exc, _mapping_of(model))
     for key, param in (("projects", CAPACITY_PARAM), ("outbreaks", LOSS_PARAM)):
         for i, item in enumerate(parsed[key]):
             path = f"{item.sector}.{param}"
@@ -398,10 +396,10 @@ def _investments(raw: Any, known: dict[str, ParamSpec], col: Collector, uncertai
     out = []
     for name, item in raw.items():
         try:
-            inv = parse_investment(str(name), item, known.get(item.get("param")) if isinstance(item, dict) else None)
-        except (ValueError, ValidationError, AttributeError) as exc:
-            found, _, expected = _split(exc) if not isinstance(exc, AttributeError) else (repr(item), "", "")
-            col.add(("investments", name), found, expected or "a mapping {" + ", ".join(InvestmentModel.model_fields) + "}")
+            param = item.get("param") if isinstance(item, dict) else None  # a list or mapping is no key of `known`
+            inv = parse_investment(str(name), item, known.get(param) if isinstance(param, str) else None)
+        except (ValueProblem, ValidationError) as exc:
+            col.refused(("investments", name), exc, _mapping_of(InvestmentModel))
             continue
         if inv.param in uncertain:
             col.add(("investments", name, "param"), f"'{inv.param}', which also has a distribution",
@@ -409,6 +407,11 @@ def _investments(raw: Any, known: dict[str, ParamSpec], col: Collector, uncertai
             continue
         out.append(inv)
     return out
+
+
+def _mapping_of(model) -> str:
+    """What an entry of a section with pydantic schema `model` looks like: 'a mapping {name, sector, …}'."""
+    return "a mapping {" + ", ".join(model.model_fields) + "}"
 
 
 def _inconsistencies(raw: Any, target_ids: set[str], col: Collector) -> dict[str, InconsistencyModel]:
@@ -552,9 +555,8 @@ def read_scenario(path: str | Path, registry: Registry, overrides: dict | None =
     if pairs:
         try:
             corr = correlation_matrix([d.param for d in dists], pairs)
-        except ValueError as exc:
-            found, _, expected = str(exc).partition("; expected ")
-            col.add(("correlations",), found, expected)
+        except ValueProblem as exc:
+            col.add(("correlations",), exc.found, exc.expected)
     for t in targets:
         if not head.base_year < t.year <= head.end_year:
             col.add(("targets", t.id, "year"), str(t.year), f"a year in {head.base_year + 1}..{head.end_year}")

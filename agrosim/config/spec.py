@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from agrosim.errors import ValueProblem
 from agrosim.units import Quantity, UnitError, parse_unit, parse_year
 
 
@@ -118,27 +119,27 @@ class Documented(BaseModel):
 
 
 def parse_scalar(raw: Any, spec: ParamSpec) -> float:
-    """One number or quantity string → float in the spec's internal unit. Raises ValueError."""
+    """One number or quantity string → float in the spec's internal unit. Raises ValueProblem."""
     expected = parse_unit(spec.unit)
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise ValueError(f"{type(raw).__name__} {raw!r}; expected {_want(spec)}")
+        raise ValueProblem(f"{type(raw).__name__} {raw!r}", _want(spec))
     if isinstance(raw, str):
         try:
             quantity = Quantity.parse(raw)
         except UnitError as exc:
-            raise ValueError(f"'{raw}' ({exc}); expected {_want(spec)}") from None
+            raise ValueProblem(f"'{raw}' ({exc})", _want(spec)) from None
         try:
             value = quantity.to(expected, amount_per_year=True).value
         except UnitError:
-            raise ValueError(f"'{raw}' (unit of {quantity.unit.dimension}); expected {_want(spec)}") from None
+            raise ValueProblem(f"'{raw}' (unit of {quantity.unit.dimension})", _want(spec)) from None
     else:
         if expected.dimension not in ("1", "1/time"):
-            raise ValueError(f"bare number {raw}; expected {_want(spec)}")
+            raise ValueProblem(f"bare number {raw}", _want(spec))
         value = float(raw)
     if not math.isfinite(value):
-        raise ValueError(f"{raw!r} (not finite); expected {_want(spec)}")
+        raise ValueProblem(f"{raw!r} (not finite)", _want(spec))
     if not spec.lo <= value <= spec.hi:
-        raise ValueError(f"{raw!r} = {value:g} {spec.unit}; expected a value in [{spec.lo:g}, {spec.hi:g}] {spec.unit}")
+        raise ValueProblem(f"{raw!r} = {value:g} {spec.unit}", f"a value in [{spec.lo:g}, {spec.hi:g}] {spec.unit}")
     return value
 
 
@@ -163,42 +164,42 @@ class ParamValue:
 
 
 def parse_param(raw: Any, spec: ParamSpec) -> ParamValue:
-    """Short form (`"1662 万亩"`), schedule (`{2021: ..., 2023: ...}`) or long form with source."""
+    """Short form (`"1662 万亩"`), schedule (`{2021: ..., 2023: ...}`) or long form with source.
+    Raises ValueProblem, or pydantic's ValidationError for a long form with keys it does not take."""
     if isinstance(raw, dict) and "value" in raw:
         doc = Documented.model_validate(raw)
         base = parse_param(doc.value, spec)
         rng = None
         if doc.range is not None:
             if len(doc.range) != 2:
-                raise ValueError(f"range {doc.range!r}; expected [low, high]")
+                raise ValueProblem(f"range {doc.range!r}", "[low, high]")
             rng = (parse_scalar(doc.range[0], spec), parse_scalar(doc.range[1], spec))
             if rng[0] > rng[1]:
-                raise ValueError(f"range {doc.range!r} has low > high; expected [low, high]")
+                raise ValueProblem(f"range {doc.range!r} has low > high", "[low, high]")
         implied = None
         if doc.plan_implied is True:
             if not isinstance(base.value, float):
-                raise ValueError("plan_implied: true on a schedule; expected a constant value")
+                raise ValueProblem("plan_implied: true on a schedule", "a constant value")
             implied = base.value
         elif doc.plan_implied not in (None, False):
             implied = parse_scalar(doc.plan_implied, spec)
         if doc.per_year and not spec.time_varying:
-            raise ValueError(f"per_year: true; expected per_year only for parameters that vary by year "
-                             f"({spec.name} does not)")
+            raise ValueProblem("per_year: true", f"per_year only for parameters that vary by year ({spec.name} does not)")
         return ParamValue(base.value, doc.source, rng, doc.assumption, doc.note, pinned=doc.pinned,
                           plan_implied=implied, per_year=doc.per_year)
     if isinstance(raw, dict):
         if not spec.time_varying:
-            raise ValueError(f"a mapping {raw!r}; expected a single value ({spec.name} cannot vary by year)")
+            raise ValueProblem(f"a mapping {raw!r}", f"a single value ({spec.name} cannot vary by year)")
         schedule = {}
         for key, item in raw.items():
             try:
                 year = parse_year(key)
             except UnitError as exc:
-                raise ValueError(f"schedule key {key!r} ({exc}); expected a year such as 2023") from None
+                raise ValueProblem(f"schedule key {key!r} ({exc})", "a year such as 2023") from None
             if year in schedule:
-                raise ValueError(f"schedule key {key!r}, the year {year} twice; expected each year once")
+                raise ValueProblem(f"schedule key {key!r}, the year {year} twice", "each year once")
             schedule[year] = parse_scalar(item, spec)
         if not schedule:
-            raise ValueError("an empty schedule; expected {year: value, ...}")
+            raise ValueProblem("an empty schedule", "{year: value, ...}")
         return ParamValue(dict(sorted(schedule.items())))
     return ParamValue(parse_scalar(raw, spec))

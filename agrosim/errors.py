@@ -58,12 +58,15 @@ class ValueProblem(ValueError):
     caller that knows the file and key path makes a Problem of it with `at` (found and expected stay
     apart, so no caller re-reads them out of the message). Its text is the same 'found; expected …'."""
 
-    def __init__(self, found: str, expected: str):
+    def __init__(self, found: str, expected: str, key: tuple = ()):
         self.found, self.expected = str(found), str(expected)
+        #: where the value sits inside what the caller handed over (e.g. ('loss',) of an outbreak entry)
+        self.key = tuple(key)
         super().__init__(f"{self.found}; expected {self.expected}")
 
     def at(self, file: str, path: str) -> Problem:
-        return Problem(file, path, self.found, self.expected)
+        return Problem(file, ".".join([path, *map(str, self.key)]) if path else ".".join(map(str, self.key)),
+                       self.found, self.expected)
 
 
 class ModelError(RuntimeError):

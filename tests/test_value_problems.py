@@ -116,7 +116,12 @@ def _validate(path, capsys) -> str:
      "investments.x: found param 'land_grain.hsf_area_mu' (mu); expected a yearly driver such as "
      "land_grain.hsf_build_mu_per_yr"),
     ("droughts", [{"year": 2022, "yield_loss": "1 kg"}],
-     "droughts.0: found '1 kg' (unit of mass); expected a quantity of 1 convertible to 1, e.g. '0.1 or 10 %'"),
+     "droughts.0.yield_loss: found '1 kg' (unit of mass); expected a plain number or a percentage, "
+     "e.g. '0.1 or 10 %'"),
+    ("outbreaks", [{"name": "ASF", "sector": "land_grain", "year": 2022, "loss": 2}],
+     "outbreaks.0.loss: found 2; expected a value in [0, 1]"),
+    ("outbreaks", [{"name": "ASF", "sector": "land_grain", "year": 2022, "loss": "150 %"}],
+     "outbreaks.0.loss: found '150 %' = 1.5; expected a value in [0, 1]"),
     ("budget", {2021: "1 kg"},
      "budget.2021: found '1 kg' (unit of mass); expected a quantity of money convertible to yuan, e.g. '1.5 亿元'"),
 ])

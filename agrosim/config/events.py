@@ -69,14 +69,22 @@ _FRACTION = ParamSpec("loss", "1", "share lost", lo=0, hi=1)
 _MONEY = ParamSpec("cost", "yuan", "cost", lo=0)
 
 
+def _field(raw, spec: ParamSpec, key: str) -> float:
+    """parse_scalar of one field of an entry; a refusal names the field."""
+    try:
+        return parse_scalar(raw, spec)
+    except ValueProblem as exc:
+        raise ValueProblem(exc.found, exc.expected, key=(key,)) from None
+
+
 def parse_project(raw: dict, base_year: int, places_unit: str = "head") -> Project:
     """A project; `places` in the unit of its sector's capacity (head, box …)."""
     m = ProjectModel.model_validate(raw)
     if m.start <= base_year:
         raise ValueProblem(f"start {m.start}", f"a year after the base year {base_year}")
-    cost = parse_scalar(m.cost, _MONEY) if m.cost is not None else 0.0
+    cost = _field(m.cost, _MONEY, "cost") if m.cost is not None else 0.0
     month = (m.start - base_year - 1) * 12 + m.start_month - 1
-    places = parse_scalar(m.places, ParamSpec("places", places_unit, "places", lo=0))
+    places = _field(m.places, ParamSpec("places", places_unit, "places", lo=0), "places")
     return Project(m.name, m.sector, places, cost, month, m.build_months)
 
 
@@ -84,12 +92,12 @@ def parse_outbreak(raw: dict) -> Outbreak:
     m = OutbreakModel.model_validate(raw)
     if (m.year is None) == (m.probability_per_yr is None):
         raise ValueProblem("both or neither of year and probability_per_yr", "exactly one of them")
-    return Outbreak(m.name, m.sector, parse_scalar(m.loss, _FRACTION), m.year, m.probability_per_yr)
+    return Outbreak(m.name, m.sector, _field(m.loss, _FRACTION, "loss"), m.year, m.probability_per_yr)
 
 
 def parse_drought(raw: dict) -> tuple[str, int, float]:
     m = DroughtModel.model_validate(raw)
-    return m.name, m.year, parse_scalar(m.yield_loss, _FRACTION)
+    return m.name, m.year, _field(m.yield_loss, _FRACTION, "yield_loss")
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ class Collector:
         """The problem of a value a parser refused: a ValueProblem's own found and expected, or the first
         error of a pydantic schema with `shape` (what the entry should look like) as expected."""
         if isinstance(exc, ValueProblem):
-            self.add(path, exc.found, exc.expected)
+            self.add(path + exc.key, exc.found, exc.expected)
             return
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err["loc"])

@@ -139,12 +139,26 @@ def parse_scalar(raw: Any, spec: ParamSpec) -> float:
     if not math.isfinite(value):
         raise ValueProblem(f"{raw!r} (not finite)", _want(spec))
     if not spec.lo <= value <= spec.hi:
-        raise ValueProblem(f"{raw!r} = {value:g} {spec.unit}", f"a value in [{spec.lo:g}, {spec.hi:g}] {spec.unit}")
+        raise ValueProblem(_out_of_range(raw, value, spec), f"a value in [{spec.lo:g}, {spec.hi:g}]{_unit(spec)}")
     return value
+
+
+def _unit(spec: ParamSpec) -> str:
+    """' kg/head/yr' after a number; nothing for a dimensionless parameter (its unit is '1')."""
+    return "" if spec.unit == "1" else f" {spec.unit}"
+
+
+def _out_of_range(raw: Any, value: float, spec: ParamSpec) -> str:
+    """'2', or '150 %' = 1.5: the value as written, and as read in the spec's unit when that differs."""
+    if isinstance(raw, (int, float)) and float(raw) == value:
+        return f"{raw!r}{_unit(spec)}"
+    return f"{raw!r} = {value:g}{_unit(spec)}"
 
 
 def _want(spec: ParamSpec) -> str:
     dim = spec.dimension
+    if dim == "1":
+        return f"a plain number or a percentage, e.g. '{_EXAMPLES[dim]}'"
     return f"a quantity of {dim} convertible to {spec.unit}, e.g. '{_EXAMPLES.get(dim, '1 ' + spec.unit)}'"
 
 

@@ -232,8 +232,11 @@ def test_target_beyond_biology_is_flagged(write, tmp_path):
     bound = pigs.max_slaughter_head_per_yr(pigs.init(p)[0], p, 1)[0]
     assert table.loc["far", "limit"] == pytest.approx(bound) and 1000 < bound < 20000
     assert table["possible"].to_dict() == {"far": False, "near": True}
-    lines = beyond_biology(sc)
-    assert len(lines) == 1 and lines[0].startswith("far: 20,000 头 by 2021 is beyond biology")
+    records = beyond_biology(sc)
+    assert [(r.target, r.year, r.target_value) for r in records] == [("far", 2021, 20000.0)]
+    assert records[0].limit == pytest.approx(bound)
+    assert records[0].text("en").startswith("far: 20,000 头 by 2021 is beyond biology")
+    assert records[0].text("zh").startswith("far：2021年20,000头超出生物学上限")
     folder = tmp_path / "out"
     assert main(["run", str(path), "--out", str(folder)]) == 0
     assert "far: 20,000 头 by 2021 is beyond biology" in (folder / "bio" / "run" / "report.html").read_text(encoding="utf-8")

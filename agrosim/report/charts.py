@@ -115,7 +115,7 @@ def _min_span(ax, share: float) -> None:
 def scorecard(targets: pd.DataFrame, lang: str = "en"):
     """One row per target: gap to target in % (bar, traffic-light colour), P(met) with its interval
     (Monte Carlo only), projected vs target and the source line."""
-    from agrosim.analysis.tradeoffs import from_table
+    from agrosim.analysis.findings import from_table
 
     rows = targets[targets["target"] != "ALL"].reset_index(drop=True)
     mc = bool((rows["runs"] > 1).any())

@@ -3,51 +3,22 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from agrosim.config.scenario import Scenario, Target
 from agrosim.parampath import ParamPath
-from agrosim.results import Results
+from agrosim.results import QUANTILES
 from agrosim.registry import BY_NAME
 from agrosim.report.plan_notes import implied_text, num
 from agrosim.units import convert, display_unit
-
-QUANTILES = ("p5", "p25", "p50", "p75", "p95")
-
-
-def quantile_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """indicator, year, unit, mean, p5…p95 per indicator and year, from a tidy results table
-    (one row per run) or from a Monte Carlo bands table (returned as it is)."""
-    if "p50" in frame:
-        return frame
-    groups = frame.groupby(["indicator", "year", "unit"], sort=False)["value"]
-    table = groups.mean().rename("mean").to_frame()
-    for q in QUANTILES:
-        table[q] = groups.quantile(int(q[1:]) / 100)
-    return table.reset_index()
-
 
 def series(quant: pd.DataFrame, indicator: str, unit: str) -> pd.DataFrame:
     """One indicator's yearly quantiles (year, p5…p95) in `unit`."""
     rows = quant[quant["indicator"] == indicator].sort_values("year")
     out = rows[["year"]].reset_index(drop=True)
-    for q in QUANTILES:
+    for q in (f"p{level}" for level in QUANTILES):
         out[q] = convert(rows[q].to_numpy(float), rows["unit"].iloc[0], unit)
     return out
-
-
-def results_from_frame(scenario: Scenario, frame: pd.DataFrame) -> Results:
-    """Results (internal units) rebuilt from a saved tidy results table."""
-    specs = {i.name: i for s in scenario.sectors for i in BY_NAME[s].indicators}
-    names = [n for n in frame["indicator"].unique() if n in specs]
-    runs = np.sort(frame["run"].unique())
-    data = {}
-    for name in names:
-        rows = frame[frame["indicator"] == name]
-        wide = rows.pivot(index="run", columns="year", values="value").reindex(index=runs, columns=scenario.years)
-        data[name] = convert(wide.to_numpy(float), rows["unit"].iloc[0], specs[name].unit)
-    return Results(scenario.name, scenario.region.id, scenario.years, {n: specs[n] for n in names}, data, runs)
 
 
 def sector_of(scenario: Scenario) -> dict[str, str]:

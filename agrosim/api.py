@@ -42,7 +42,7 @@ class Run:
         from agrosim.report.writer import write_report
 
         return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang, command=command,
-                            findings=report_findings(self.scenario, self.results))
+                            findings=report_findings(self.scenario, self.results, self.verdicts))
 
 
 @dataclass
@@ -65,7 +65,7 @@ class MonteCarlo:
         from agrosim.report.writer import write_report
 
         folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.chunks, lang, self.seed,
-                              command=command, findings=report_findings(self.scenario, self.results,
+                              command=command, findings=report_findings(self.scenario, self.results, self.verdicts,
                                                                         quantiles=self.bands),
                               verdict_thresholds=self.thresholds)
         remove_store(self.chunks[0].parent)

@@ -387,7 +387,7 @@ def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) ->
 
     base = run(sc)
     folder = write_report(out, sc, base.results, base.verdicts, lang=lang, allocation=(tables, settings), draw=False,
-                          command=ALLOCATE, findings=report_findings(sc, base.results))
+                          command=ALLOCATE, findings=report_findings(sc, base.results, base.verdicts))
     try:
         rebuild(folder, lang)
     except Exception as exc:

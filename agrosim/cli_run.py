@@ -79,7 +79,7 @@ def cmd_run(args) -> int:
     _base_year_check(sc, args.strict)
     result = run(sc)
     thresholds = {"import_share": args.warn_import_share}
-    findings = report_findings(result.scenario, result.results, thresholds, observed=args.observed,
+    findings = report_findings(result.scenario, result.results, result.verdicts, thresholds, observed=args.observed,
                                tracking=_tracking(args))
     folder = write_report(Path(args.out), result.scenario, result.results, result.verdicts, lang=args.lang,
                           observed=args.observed, tradeoff_thresholds=thresholds, findings=findings)
@@ -109,8 +109,8 @@ def cmd_mc(args) -> int:
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True, thresholds=thresholds, record=record)
     saved = {"import_share": args.warn_import_share}
-    findings = report_findings(mc.scenario, mc.results, saved, quantiles=mc.bands, observed=args.observed,
-                               tracking=_tracking(args))
+    findings = report_findings(mc.scenario, mc.results, mc.verdicts, saved, quantiles=mc.bands,
+                               observed=args.observed, tracking=_tracking(args))
     folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.chunks, args.lang, mc.seed,
                           observed=args.observed, command="mc", tradeoff_thresholds=saved, findings=findings,
                           verdict_thresholds=mc.thresholds)
@@ -176,8 +176,8 @@ def rebuild(folder: Path, lang: str = "en", observed: str | Path | None = None, 
     alloc = sections.read_allocation_dir(alloc_source) if alloc_source is not None else sections.read_allocation(folder)
     kept = folder / sections.OBSERVED_FILE
     observed_now = observed if observed is not None else kept if kept.is_file() else None
-    findings = report_findings(scenario, results, meta.get("tradeoff_thresholds"), alloc, costs=False, quantiles=quant,
-                               observed=observed_now, tracking=tracking_settings(meta, tracking))
+    findings = report_findings(scenario, results, verdicts, meta.get("tradeoff_thresholds"), alloc, costs=False,
+                               quantiles=quant, observed=observed_now, tracking=tracking_settings(meta, tracking))
     return writer.redraw_report(folder, scenario, results, verdicts, meta, findings, lang, observed, alloc_source)
 
 

@@ -74,6 +74,15 @@ def quantile_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
+def series(quant: pd.DataFrame, indicator: str, unit: str) -> pd.DataFrame:
+    """One indicator's yearly quantiles (year, p5…p95) in `unit`."""
+    rows = quant[quant["indicator"] == indicator].sort_values("year")
+    out = rows[["year"]].reset_index(drop=True)
+    for q in (f"p{level}" for level in QUANTILES):
+        out[q] = convert(rows[q].to_numpy(float), rows["unit"].iloc[0], unit)
+    return out
+
+
 def results_from_frame(scenario: Scenario, frame: pd.DataFrame) -> Results:
     """Results (internal units) of `scenario` rebuilt from a saved tidy results table."""
     specs = {i.name: i for s in scenario.sectors for i in BY_NAME[s].indicators}

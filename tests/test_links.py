@@ -207,7 +207,8 @@ def test_report_shows_land_warnings_and_costs(write, tmp_path):
     data["targets"] = {"hsf": {"indicator": "hsf_area", "kind": "at_least", "value": "400 亩", "year": 2022}}
     sc = load_scenario(write("report.yaml", data))
     res = simulate(sc)
-    folder = write_report(tmp_path / "out", sc, res, evaluate(sc.targets, res), findings=report_findings(sc, res))
+    verdicts = evaluate(sc.targets, res)
+    folder = write_report(tmp_path / "out", sc, res, verdicts, findings=report_findings(sc, res, verdicts))
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "Warnings" in html and "2020: cultivated land over-committed" in html
     assert "Cost per unit of target gap closed" in html

@@ -5,7 +5,7 @@ list. The report layer imports this module and no analysis computation (tests/te
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
@@ -74,6 +74,8 @@ class ReportFindings:
     costs: pd.DataFrame | None = None
     #: observed values against the plan; None without observed data
     tracking: TrackingFindings | None = None
+    #: target id → grain change split into area and yield effects (analysis.decomposition)
+    decompositions: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def with_warnings(verdicts: pd.DataFrame, records: list[TradeOff], lang: str = "en") -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """What a report states that is computed from a scenario and its runs: the quantile table of the runs,
-cost per unit of target gap, the trade-offs behind the verdicts, targets and herd growth beyond
+grain change split into area and yield effects, cost per unit of target gap, the trade-offs behind the verdicts, targets and herd growth beyond
 biology, P(met) per target and year, the assumptions that move the verdicts most, and the observed
 values against the plan's path. The command handlers compute these before the writer
 (agrosim/report/writer.py), which draws and writes what it is given and computes no model quantity.
@@ -17,6 +17,7 @@ import pandas as pd
 
 from agrosim.analysis.biology import beyond_biology
 from agrosim.analysis.cost import cost_per_gap
+from agrosim.analysis.decomposition import grain_decompositions
 from agrosim.analysis.drivers import top_assumptions
 from agrosim.analysis.findings import TRACKING_DEFAULTS, ReportFindings, TrackingFindings
 from agrosim.analysis.tracking import plan_path, track
@@ -48,19 +49,21 @@ def report_tracking(scenario: Scenario, results: Results, observed: str | Path, 
     return TrackingFindings(table, settings["tracking_path"], settings["tracking_tolerance"], paths)
 
 
-def report_findings(scenario: Scenario, results: Results, thresholds: Mapping | None = None,
+def report_findings(scenario: Scenario, results: Results, verdicts: pd.DataFrame, thresholds: Mapping | None = None,
                     allocation: Mapping | None = None, costs: bool = True, *, quantiles: pd.DataFrame | None = None,
                     observed: str | Path | None = None, tracking: Mapping | None = None) -> ReportFindings:
-    """Everything a report needs beyond the runs. `thresholds` as kept in metadata.json
+    """Everything a report needs beyond the runs and their `verdicts`. `thresholds` as kept in metadata.json
     ({'import_share': 0.5, …}); `allocation` {'tables', 'settings'} as read from a report's allocation/;
     `costs=False` when redrawing a folder that holds its cost table already; `quantiles`: the runs' quantile
     table when already at hand (a Monte Carlo's bands), else computed from `results`; `observed`: a CSV of
     observed values, tracked with the settings `tracking` (see `tracking_settings`)."""
-    return ReportFindings(quantiles=quantile_table(results.to_frame()) if quantiles is None else quantiles,
+    quant = quantile_table(results.to_frame()) if quantiles is None else quantiles
+    return ReportFindings(quantiles=quant,
                           tradeoffs=tradeoffs(scenario, TradeOffThresholds.from_mapping(thresholds), allocation),
                           limits=beyond_biology(scenario),
                           yearly=yearly_probabilities(scenario.targets, results),
                           drivers=top_assumptions(scenario, 3),
                           costs=cost_per_gap(scenario, results) if costs else None,
                           tracking=None if observed is None else report_tracking(
-                              scenario, results, observed, tracking_settings(tracking)))
+                              scenario, results, observed, tracking_settings(tracking)),
+                          decompositions=grain_decompositions(scenario, quant, verdicts))

@@ -16,7 +16,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from agrosim.analysis.report_inputs import TrackingFindings
+from agrosim.analysis.findings import TrackingFindings
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec
 from agrosim.parampath import ParamPath
@@ -138,7 +138,7 @@ def _g(value: float) -> str:
 def draw_tracking(tracking: TrackingFindings, scenario: Scenario, quant: pd.DataFrame, out: Path, lang: str,
                   save) -> dict[str, Path]:
     """charts/tracking_<target>.png for each tracked target (inside the language's chart context)."""
-    from agrosim.report.tables import series
+    from agrosim.results import series
     from agrosim.report.tracking_charts import tracking_chart
 
     paths = {}

@@ -36,8 +36,8 @@ from agrosim.report import charts, sections
 from agrosim.report.excel import write_workbook
 from agrosim.report.html import build_context, data_uri, driver_lines, render
 from agrosim.report.lang import chart_context, check_lang, label
-from agrosim.report.tables import assumptions, grain_decomposition, indicators_wide, provenance, series
-from agrosim.results import Results
+from agrosim.report.tables import assumptions, indicators_wide, provenance
+from agrosim.results import Results, series
 from agrosim.targets import Thresholds
 from agrosim.version import __version__
 
@@ -299,9 +299,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, meta: dict
     out = folder / "charts"
     out.mkdir()
     figures: dict[str, list[tuple[Path, str]]] = {}
-    decompositions = {}
+    decompositions = findings.decompositions
     rows = verdicts.set_index("target")
-    have = set(quant["indicator"])
     with chart_context(lang):
         save(charts.scorecard(verdicts, lang), out / "scorecard.png")
         figures["scorecard"] = [(out / "scorecard.png", "")]
@@ -310,10 +309,9 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, meta: dict
             path = out / f"{tg.id}.png"
             save(charts.trajectory(series(quant, tg.indicator, tg.unit_written), tg, rows.loc[tg.id], lang), path)
             figures[tg.id] = [(path, f"{name} ({tg.id})")]
-            if tg.indicator in ("grain_output", "grain_capacity") and {tg.indicator, "grain_sown_area"} <= have:
-                decompositions[tg.id] = table = grain_decomposition(quant, tg, rows.loc[tg.id])
+            if tg.id in decompositions:
                 path = out / f"decomposition_{tg.id}.png"
-                save(charts.decomposition(table, name, lang), path)
+                save(charts.decomposition(decompositions[tg.id], name, lang), path)
                 figures[tg.id].append((path, f"{name}: Δ = Δarea × Y0 + A1 × Δyield"))
         tracking_figures = {} if tracking is None else sections.draw_tracking(tracking, scenario, quant, out, lang,
                                                                               save)

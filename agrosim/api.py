@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from agrosim.analysis.probability import bands, load_results, monte_carlo_table
-from agrosim.analysis.tradeoffs import TradeOff, TradeOffThresholds, scenario_tradeoffs
+from agrosim.analysis.findings import TradeOff
+from agrosim.analysis.tradeoffs import TradeOffThresholds, scenario_tradeoffs
 from agrosim.batch import Design, remove_store, run_batch, target_indicators
 from agrosim.config import Scenario
 from agrosim.config.assumptions import require_ranges
@@ -41,7 +42,7 @@ class Run:
         from agrosim.report.writer import write_report
 
         return write_report(Path(out_root), self.scenario, self.results, self.verdicts, lang=lang, command=command,
-                            findings=report_findings(self.scenario, self.results, lang))
+                            findings=report_findings(self.scenario, self.results, self.verdicts))
 
 
 @dataclass
@@ -63,9 +64,9 @@ class MonteCarlo:
         from agrosim.analysis.report_inputs import report_findings
         from agrosim.report.writer import write_report
 
-        folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.bands, self.chunks,
-                              lang, self.seed, command=command,
-                              findings=report_findings(self.scenario, self.results, lang),
+        folder = write_report(Path(out_root), self.scenario, self.results, self.verdicts, self.chunks, lang, self.seed,
+                              command=command, findings=report_findings(self.scenario, self.results, self.verdicts,
+                                                                        quantiles=self.bands),
                               verdict_thresholds=self.thresholds)
         remove_store(self.chunks[0].parent)
         return folder

@@ -190,9 +190,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     reported and skipped, finished reports are kept; a summary table compares the scenarios."""
     import sys
 
-    from agrosim.analysis.tradeoffs import with_warnings
+    from agrosim.analysis.findings import with_warnings
     from agrosim.api import monte_carlo, run
     from agrosim.cli_run import verdict_thresholds
+    from agrosim.results import quantile_table
 
     thresholds = verdict_thresholds(args)  # with --runs, the P(met) classes of every scenario's verdicts
     folder = Path(args.folder)
@@ -206,7 +207,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     rows, failed = [], []
     try:
         with atomic_folder(Path(args.out), name) as tmp:
-            reports, scenarios = {}, {}
+            quantiles, scenarios = {}, {}
             for path, sc in _unique_names(files, {name}, lambda p: load_for_draws(args, p)):
                 try:
                     if sc is None:
@@ -224,7 +225,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
                     continue
                 rows.append(with_warnings(done.verdicts, done.tradeoffs()).assign(
                     scenario=done.scenario.name, region=done.scenario.region.id))
-                reports[done.scenario.name], scenarios[done.scenario.name] = report, done.scenario
+                # the runs' quantiles, as in the report: a Monte Carlo's bands, else those of the run
+                quantiles[done.scenario.name] = done.bands if args.runs else quantile_table(done.frame())
+                scenarios[done.scenario.name] = done.scenario
                 print(f"{path.name}: {len(done.scenario.targets)} targets → {final / report.name}")
             if not rows:
                 raise _NothingWritten
@@ -232,7 +235,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             cols = ["scenario", "region", "target", "year", "kind", "target_value", "projected", "gap_pct", "unit",
                     "verdict", "p_met", "p_low", "p_high", "source", "warnings"]
             summary[[c for c in cols if c in summary]].to_csv(tmp / "summary.csv", index=False)
-            write_comparison(tmp, reports, scenarios, args.lang)
+            write_comparison(tmp, quantiles, scenarios, args.lang)
     except _NothingWritten:
         return 2
     print(f"summary: {final / 'summary.csv'}")
@@ -384,7 +387,7 @@ def _write_allocation(out: Path, sc, tables: dict, settings: dict, lang: str) ->
 
     base = run(sc)
     folder = write_report(out, sc, base.results, base.verdicts, lang=lang, allocation=(tables, settings), draw=False,
-                          command=ALLOCATE, findings=report_findings(sc, base.results, lang))
+                          command=ALLOCATE, findings=report_findings(sc, base.results, base.verdicts))
     try:
         rebuild(folder, lang)
     except Exception as exc:

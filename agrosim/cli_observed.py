@@ -10,7 +10,7 @@ from agrosim.errors import InputError, Problem, ValueProblem
 
 
 def cmd_track(args: argparse.Namespace) -> int:
-    from agrosim.analysis.tracking import track
+    from agrosim.analysis.tracking import plan_path, track
     from agrosim.prepare import load_scenario
     from agrosim.observed import load_observed
     from agrosim.report.tracking_charts import tracking_chart
@@ -29,7 +29,8 @@ def cmd_track(args: argparse.Namespace) -> int:
         for tg in sc.targets:
             rows = table[table.target == tg.id]
             if len(rows):
-                save(tracking_chart(rows, tg.kind, tg.en, tg.zh, from_year=tg.from_year), tmp / f"tracking_{tg.id}.png")
+                save(tracking_chart(rows, plan_path(rows, tg.kind), tg.kind, tg.en, tg.zh, from_year=tg.from_year),
+                     tmp / f"tracking_{tg.id}.png")
     print(f"written to {output_dir(Path(args.out), sc.name, 'track')}; for a tracking section in a report: "
           f"agrosim run {args.scenario} --observed {args.observed}")
     return 0

@@ -11,10 +11,8 @@ from agrosim.errors import InputError, Problem, ValueProblem
 from agrosim.paths import bundled_params_dir, bundled_scenarios_dir
 
 
-def _tracking(args) -> dict | None:
-    """The report's tracking settings from --observed/--path/--tolerance, or None without --observed."""
-    if getattr(args, "observed", None) is None:
-        return None
+def _tracking(args) -> dict:
+    """The report's tracking settings as --path/--tolerance give them (None: not given)."""
     return {"tracking_path": args.path, "tracking_tolerance": args.tolerance}
 
 
@@ -30,7 +28,7 @@ def _print_tradeoffs(records, land_warned: bool) -> None:
     """The trade-offs behind the verdicts (land cut, feed imported or capped, levers at a bound; the
     report findings' records, computed once), one 'trade-off:' line each on stdout, right under the
     verdict table."""
-    from agrosim.analysis.tradeoffs import lines
+    from agrosim.analysis.findings import lines
 
     for line in lines(records, land_warned=land_warned):
         print(f"trade-off: {line}")
@@ -61,11 +59,10 @@ def _verdict_table(verdicts) -> str:
     return table.to_string(index=False, float_format=lambda v: f"{v:,.1f}")
 
 
-def _print_warnings(scenario, warnings: list[str]) -> None:
-    """Land over-commitment and targets beyond biology, one line each on stderr."""
-    from agrosim.analysis.biology import beyond_biology
-
-    for line in [*warnings, *beyond_biology(scenario)]:
+def _print_warnings(warnings: list[str], limits) -> None:
+    """Land over-commitment, then targets and herd growth beyond biology (`limits`: the records of
+    `analysis.biology.beyond_biology`, worded in English), one line each on stderr."""
+    for line in [*warnings, *(record.text("en") for record in limits)]:
         print(f"warning: {line}", file=sys.stderr)
 
 
@@ -82,15 +79,15 @@ def cmd_run(args) -> int:
     _base_year_check(sc, args.strict)
     result = run(sc)
     thresholds = {"import_share": args.warn_import_share}
-    findings = report_findings(result.scenario, result.results, args.lang, thresholds)
+    findings = report_findings(result.scenario, result.results, result.verdicts, thresholds, observed=args.observed,
+                               tracking=_tracking(args))
     folder = write_report(Path(args.out), result.scenario, result.results, result.verdicts, lang=args.lang,
-                          observed=args.observed, tracking=_tracking(args), tradeoff_thresholds=thresholds,
-                          findings=findings)
+                          observed=args.observed, tradeoff_thresholds=thresholds, findings=findings)
     print(f"{result.scenario.name} ({result.scenario.region.en} {result.scenario.region.zh}), "
           f"{result.scenario.base_year}–{result.scenario.end_year}")
     print(_verdict_table(result.verdicts))
     _print_tradeoffs(findings.tradeoffs, bool(result.results.warnings))
-    _print_warnings(result.scenario, result.results.warnings)
+    _print_warnings(result.results.warnings, findings.limits)
     print(f"\nreport written to {folder}")
     return 0
 
@@ -112,10 +109,10 @@ def cmd_mc(args) -> int:
     mc = monte_carlo(sc, args.runs, args.seed, args.chunk_size, args.workers, args.scheduler,
                      work_root=args.out, progress=True, thresholds=thresholds, record=record)
     saved = {"import_share": args.warn_import_share}
-    findings = report_findings(mc.scenario, mc.results, args.lang, saved)
-    folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.bands, mc.chunks, args.lang,
-                          mc.seed, observed=args.observed, tracking=_tracking(args), command="mc",
-                          tradeoff_thresholds=saved, findings=findings,
+    findings = report_findings(mc.scenario, mc.results, mc.verdicts, saved, quantiles=mc.bands,
+                               observed=args.observed, tracking=_tracking(args))
+    folder = write_report(Path(args.out), mc.scenario, mc.results, mc.verdicts, mc.chunks, args.lang, mc.seed,
+                          observed=args.observed, command="mc", tradeoff_thresholds=saved, findings=findings,
                           verdict_thresholds=mc.thresholds)
     remove_store(mc.chunks[0].parent)
     table = mc.verdicts[["target", "year", "kind", "target_value", "projected", "unit", "p_met", "p_low", "p_high",
@@ -123,7 +120,7 @@ def cmd_mc(args) -> int:
     print(f"{mc.scenario.name}: {mc.results.n} runs, seed {mc.scenario.seed if args.seed is None else args.seed}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}", na_rep=""))
     _print_tradeoffs(findings.tradeoffs, bool(mc.results.warnings))
-    _print_warnings(mc.scenario, mc.results.warnings)
+    _print_warnings(mc.results.warnings, findings.limits)
     print(f"\nreport written to {folder}")
     return 0
 
@@ -145,12 +142,12 @@ def rebuild(folder: Path, lang: str = "en", observed: str | Path | None = None, 
     import pandas as pd
 
     from agrosim.analysis.probability import bands, load_results, monte_carlo_table
-    from agrosim.analysis.report_inputs import report_findings
+    from agrosim.analysis.report_inputs import report_findings, tracking_settings
     from agrosim.batch import target_indicators
     from agrosim.prepare import load_scenario
     from agrosim.report import sections, writer
     from agrosim.report.lang import check_lang
-    from agrosim.report.tables import quantile_table, results_from_frame
+    from agrosim.results import quantile_table, results_from_frame
     from agrosim.targets import Thresholds, evaluate
 
     check_lang(lang)
@@ -160,7 +157,7 @@ def rebuild(folder: Path, lang: str = "en", observed: str | Path | None = None, 
         from agrosim.observed import load_observed
 
         load_observed(observed, scenario)  # refuses a bad file before anything is written
-    alloc_source = writer.allocation_source(folder, allocation) if allocation is not None else None
+    alloc_source = allocation_source(folder, allocation) if allocation is not None else None
     meta = writer.saved_metadata(folder)
     chunks = writer.saved_chunks(folder)
     if chunks:
@@ -177,9 +174,35 @@ def rebuild(folder: Path, lang: str = "en", observed: str | Path | None = None, 
             verdicts = evaluate(scenario.targets, results)
             quant = quantile_table(frame)
     alloc = sections.read_allocation_dir(alloc_source) if alloc_source is not None else sections.read_allocation(folder)
-    findings = report_findings(scenario, results, lang, meta.get("tradeoff_thresholds"), alloc, costs=False)
-    return writer.redraw_report(folder, scenario, results, verdicts, quant, meta, findings, lang, observed, tracking,
-                                alloc_source)
+    kept = folder / sections.OBSERVED_FILE
+    observed_now = observed if observed is not None else kept if kept.is_file() else None
+    findings = report_findings(scenario, results, verdicts, meta.get("tradeoff_thresholds"), alloc, costs=False,
+                               quantiles=quant, observed=observed_now, tracking=tracking_settings(meta, tracking))
+    return writer.redraw_report(folder, scenario, results, verdicts, meta, findings, lang, observed, alloc_source)
+
+
+def allocation_source(folder: Path, allocation: str | Path) -> Path:
+    """The folder holding allocation.csv of an `agrosim allocate` output, checked to be for the scenario of
+    the report folder (the two folders' scenario.resolved.yaml read the same)."""
+    from agrosim.config.yaml_io import read_yaml
+    from agrosim.report import sections
+    from agrosim.report.writer import ALLOCATE
+
+    given = Path(allocation).resolve()
+    if not (given / "scenario.resolved.yaml").is_file() and (given / ALLOCATE).is_dir():
+        given = given / ALLOCATE  # OUT/<name>/ given for OUT/<name>/allocate/
+    source = next((p for p in (given / sections.ALLOCATION_DIR, given) if (p / "allocation.csv").is_file()), None)
+    if source is None:
+        raise InputError([Problem(str(allocation), "", "no allocation/allocation.csv",
+                                  f"a folder written by `agrosim allocate`, e.g. reports/<name>/{ALLOCATE}")])
+    if source == folder / sections.ALLOCATION_DIR:
+        return source
+    theirs = given / "scenario.resolved.yaml"
+    mine = read_yaml(folder / "scenario.resolved.yaml")
+    if not theirs.is_file() or read_yaml(theirs) != mine:
+        raise InputError([Problem(str(allocation), "scenario.resolved.yaml", "an allocation for another scenario",
+                                  f"an allocation computed for the scenario of {folder}")])
+    return source
 
 
 def cmd_report(args) -> int:
@@ -209,6 +232,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    from agrosim.analysis.biology import beyond_biology
     from agrosim.baseyear import validate_lines
     from agrosim.prepare import load_scenario
 
@@ -216,7 +240,7 @@ def cmd_validate(args) -> int:
     _base_year_check(sc, args.strict)
     print(f"{args.scenario}: valid ({', '.join(sc.sectors)}; {len(sc.targets)} targets; "
           f"{sc.base_year}–{sc.end_year})")
-    _print_warnings(sc, [])
+    _print_warnings([], beyond_biology(sc))
     for key, item in sc.inconsistencies.items():
         touched = f" [targets: {', '.join(item.targets)}]" if item.targets else ""
         print(f"  plan inconsistency {key}: {item.en}{touched}")

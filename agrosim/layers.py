@@ -36,6 +36,27 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+#: What the report layer may import from the layers below it: the report draws and writes what the handlers
+#: computed, so it runs no model, loads no scenario file and calls no analysis (issue 20). Module → the names
+#: a report module may take from it (None: any name, or the module itself); a key covers its submodules.
+#: tests/test_layers.py fails on any other agrosim import in agrosim.report, function-level ones included.
+REPORT_MAY_IMPORT: dict[str, frozenset[str] | None] = {
+    "agrosim.report": None,                        # its own modules
+    # vocabulary: errors, units and their display, parameter paths, the version stamp
+    "agrosim.errors": None, "agrosim.units": None, "agrosim.parampath": None, "agrosim.version": None,
+    # the scenario as loaded, its targets and parameter specs, and the lookup of declared sectors (labels, units)
+    "agrosim.config.scenario": frozenset({"Scenario", "Target"}),
+    "agrosim.config.spec": frozenset({"ParamSpec"}),
+    "agrosim.registry": frozenset({"BY_NAME", "param_spec"}),
+    # the runs' container, the quantile levels of its tables and one indicator's rows of such a table in a
+    # unit (not quantile_table, which computes them)
+    "agrosim.results": frozenset({"Results", "QUANTILES", "series"}),
+    # the verdict classes and words (not evaluate or yearly_probabilities)
+    "agrosim.targets": frozenset({"Thresholds", "VERDICT_WORDS", "is_favourable", "verdict_key"}),
+    # the findings the handlers computed, and the wording of trade-off records
+    "agrosim.analysis.findings": None,
+}
+
 def layer_of(module: str) -> int | None:
     """Index in LAYERS of the layer holding `module` (the longest listed name that covers it), or None."""
     best, index = "", None

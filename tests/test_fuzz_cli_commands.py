@@ -155,11 +155,11 @@ def _light_reports(monkeypatch) -> None:
     """Reports keep their data and metadata but are not drawn (charts, workbook, page)."""
     from agrosim.report import writer
 
-    def metadata_only(folder, scenario, verdicts, quant, meta, lang, results, findings):
+    def metadata_only(folder, scenario, verdicts, meta, lang, findings):
         verdicts.to_csv(folder / "targets.csv", index=False)
         (folder / "metadata.json").write_text(json.dumps(dict(meta, lang=lang), default=str), encoding="utf-8")
     monkeypatch.setattr(writer, "_render", metadata_only)
-    monkeypatch.setattr(writer, "write_comparison", lambda folder, reports, scenarios, lang="en": [])
+    monkeypatch.setattr(writer, "write_comparison", lambda folder, quantiles, scenarios, lang="en": [])
 
 
 def _no_server(monkeypatch) -> list:

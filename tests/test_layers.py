@@ -1,6 +1,7 @@
 """Layers import only downward (issue 20). Every import in the package, function-level ones included,
 is parsed; an import from a lower layer into a higher one fails, with no exceptions. The layer list is
-agrosim/layers.py (drawn in docs/architecture.md)."""
+agrosim/layers.py (drawn in docs/architecture.md). The report layer is held tighter: it may import only
+what `layers.REPORT_MAY_IMPORT` lists (no engine, no scenario loading, no analysis computation)."""
 from __future__ import annotations
 
 import ast
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agrosim.layers import LAYERS, layer_of
+from agrosim.layers import LAYERS, REPORT_MAY_IMPORT, layer_of
 
 PACKAGE = Path(__file__).resolve().parents[1] / "agrosim"
 
@@ -87,3 +88,69 @@ def test_an_upward_import_is_caught():
                                            ("agrosim", "interface"), ("agrosim.config.spec", "config")])
 def test_layer_lookup(module, layer):
     assert LAYERS[layer_of(module)][0] == layer
+
+
+# ---- what the report layer may import -------------------------------------------------------------
+
+def _named_imports(module: str, path: Path, source: str | None = None) -> set[tuple[str, str | None]]:
+    """(agrosim module, name taken from it) of every import in `module`'s file (or `source`), function-level
+    ones included; the name is None when the module itself is imported (`import x`, `from pkg import module`)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") if source is None else source)):
+        if isinstance(node, ast.Import):
+            found.update((a.name, None) for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert not node.level, f"{module}: a relative import; write agrosim.… in full"
+            for alias in node.names:
+                whole = f"{node.module}.{alias.name}"
+                found.add((whole, None) if whole in MODULES else (node.module, alias.name))
+    return {(m, n) for m, n in found if m == "agrosim" or m.startswith("agrosim.")}
+
+
+def _refused(module: str, name: str | None) -> bool:
+    """Whether REPORT_MAY_IMPORT refuses taking `name` (None: the module itself) from `module`."""
+    keys = [k for k in REPORT_MAY_IMPORT if module == k or module.startswith(k + ".")]
+    if not keys:
+        return True
+    names = REPORT_MAY_IMPORT[max(keys, key=len)]
+    return names is not None and name not in names
+
+
+def _report_violations(sources: dict[str, str] | None = None) -> list[str]:
+    """'importer: from module import name' of every import of the report package the allow-list refuses."""
+    out = []
+    for module, path in MODULES.items():
+        if module == "agrosim.report" or module.startswith("agrosim.report."):
+            for imported, name in sorted(_named_imports(module, path, (sources or {}).get(module)), key=str):
+                if _refused(imported, name):
+                    out.append(f"{module}: " + (f"from {imported} import {name}" if name else f"import {imported}"))
+    return out
+
+
+def test_the_report_imports_only_what_it_may():
+    """The report draws what the handlers computed: no engine, no scenario loading, no analysis computation."""
+    found = _report_violations()
+    assert not found, ("the report layer imports what it may not (compute it in the handler or the analysis "
+                       "layer and hand it over, see layers.REPORT_MAY_IMPORT):\n" + "\n".join(found))
+
+
+def test_the_report_allow_list_can_fail():
+    """Planted: the imports the report held before issue 20 and others it must not make are each refused,
+    at module level or inside a function; vocabulary it may take passes."""
+    planted = {
+        "from agrosim.engine import simulate\n": "from agrosim.engine import simulate",
+        "def f():\n    from agrosim.analysis.tracking import track\n": "from agrosim.analysis.tracking import track",
+        "def f():\n    from agrosim.observed import load_observed\n": "from agrosim.observed import load_observed",
+        "from agrosim.config.yaml_io import read_yaml\n": "from agrosim.config.yaml_io import read_yaml",
+        "import agrosim.prepare\n": "import agrosim.prepare",
+        "from agrosim.targets import evaluate\n": "from agrosim.targets import evaluate",
+        "from agrosim.results import quantile_table\n": "from agrosim.results import quantile_table",
+        "from agrosim import targets\n": "import agrosim.targets",
+        "from agrosim.analysis.report_inputs import report_findings\n":
+            "from agrosim.analysis.report_inputs import report_findings",
+    }
+    for source, line in planted.items():
+        assert _report_violations({"agrosim.report.sections": source}) == [f"agrosim.report.sections: {line}"]
+    allowed = ("from agrosim.targets import verdict_key\nfrom agrosim.report import charts\n"
+               "from agrosim.analysis.findings import ReportFindings\nimport agrosim.units\n")
+    assert _report_violations({"agrosim.report.sections": allowed}) == []

@@ -207,7 +207,8 @@ def test_report_shows_land_warnings_and_costs(write, tmp_path):
     data["targets"] = {"hsf": {"indicator": "hsf_area", "kind": "at_least", "value": "400 亩", "year": 2022}}
     sc = load_scenario(write("report.yaml", data))
     res = simulate(sc)
-    folder = write_report(tmp_path / "out", sc, res, evaluate(sc.targets, res), findings=report_findings(sc, res))
+    verdicts = evaluate(sc.targets, res)
+    folder = write_report(tmp_path / "out", sc, res, verdicts, findings=report_findings(sc, res, verdicts))
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "Warnings" in html and "2020: cultivated land over-committed" in html
     assert "Cost per unit of target gap closed" in html
@@ -232,8 +233,11 @@ def test_target_beyond_biology_is_flagged(write, tmp_path):
     bound = pigs.max_slaughter_head_per_yr(pigs.init(p)[0], p, 1)[0]
     assert table.loc["far", "limit"] == pytest.approx(bound) and 1000 < bound < 20000
     assert table["possible"].to_dict() == {"far": False, "near": True}
-    lines = beyond_biology(sc)
-    assert len(lines) == 1 and lines[0].startswith("far: 20,000 头 by 2021 is beyond biology")
+    records = beyond_biology(sc)
+    assert [(r.target, r.year, r.target_value) for r in records] == [("far", 2021, 20000.0)]
+    assert records[0].limit == pytest.approx(bound)
+    assert records[0].text("en").startswith("far: 20,000 头 by 2021 is beyond biology")
+    assert records[0].text("zh").startswith("far：2021年20,000头超出生物学上限")
     folder = tmp_path / "out"
     assert main(["run", str(path), "--out", str(folder)]) == 0
     assert "far: 20,000 头 by 2021 is beyond biology" in (folder / "bio" / "run" / "report.html").read_text(encoding="utf-8")

@@ -23,7 +23,8 @@ from agrosim.cli import main
 from agrosim.config.scenario import Target
 from agrosim.report import charts
 from agrosim.report.lang import chart_context, cjk_font
-from agrosim.report.tables import grain_decomposition, series
+from agrosim.analysis.decomposition import grain_decomposition
+from agrosim.results import series
 from agrosim.report.writer import save
 from conftest import small_grain
 

@@ -12,7 +12,8 @@ from agrosim.api import monte_carlo, run
 from agrosim.explorer.model import _scorecard
 from agrosim.report import charts
 from agrosim.report.lang import chart_context
-from agrosim.report.tables import grain_decomposition, quantile_table, series
+from agrosim.analysis.decomposition import grain_decomposition
+from agrosim.results import quantile_table, series
 from conftest import small_grain
 
 

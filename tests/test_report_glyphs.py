@@ -15,7 +15,8 @@ import agrosim
 from agrosim.config.scenario import Target
 from agrosim.report import charts
 from agrosim.report.lang import chart_context
-from agrosim.report.tables import grain_decomposition, quantile_table, series
+from agrosim.analysis.decomposition import grain_decomposition
+from agrosim.results import quantile_table, series
 from conftest import ROOT
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -12,8 +12,8 @@ from agrosim.analysis.allocate import BudgetProblem, at_bound, budget_curve, sat
 from agrosim.analysis.levers import feasible_range, lever
 from agrosim.analysis.solve import solve
 from agrosim.analysis.sweep import design_points, within_feasible
-from agrosim.analysis.tradeoffs import (SEPARATOR, TradeOffThresholds, allocation_tradeoffs, from_table, scenario_tradeoffs,
-                                        with_warnings)
+from agrosim.analysis.findings import SEPARATOR, from_table, with_warnings
+from agrosim.analysis.tradeoffs import TradeOffThresholds, allocation_tradeoffs, scenario_tradeoffs
 from agrosim.cli import main
 from agrosim.registry import param_paths
 from agrosim.param_arrays import all_arrays

@@ -10,10 +10,14 @@ kept, both with the scenario's culling; bees: every colony split to the cap) is 
 engine; `growth_beyond_limits` names the parameter, the years, and the pace asked against the pace
 possible, and `agrosim validate`, `run` and `mc` print it.
 
+Both are records (`BeyondBiology`, `GrowthBeyondLimit`) computed once and worded by `.text(lang)`: in
+English on the command line, in the report's language in the report.
+
 The bound uses the scenario's central coefficients (one run with the declared values, no draws).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,6 +51,44 @@ _HOW = {
            "herd": "every weaned female kept, breeders culled at the scenario's rate"},
     "zh": {"pigs": "可留种母猪全部留种、按设定淘汰", "bees": "越冬后每群按上限分群", "herd": "断奶母畜全部留种、按设定淘汰"},
 }
+_BOUGHT = {"en": "; purchases of breeding stock ({bought}) come on top", "zh": "；外购种畜（{bought}）另计"}
+
+
+@dataclass(frozen=True)
+class BeyondBiology:
+    """A target above the most the region's own herd could reach by its year (values in the target's unit)."""
+
+    target: str
+    year: int
+    unit: str
+    target_value: float
+    limit: float
+
+    def text(self, lang: str = "en") -> str:
+        return _TEXT[lang].format(target=self.target, value=self.target_value, unit=self.unit, year=self.year,
+                                  limit=self.limit)
+
+
+@dataclass(frozen=True)
+class GrowthBeyondLimit:
+    """A herd's planned growth (`param` of `sector`) above its speed limit in `years`; `asked_per_yr` and
+    `possible_per_yr` (shares a year) are those of the year of largest excess; `bought`: the parameter of
+    breeding stock bought in on top, when the scenario buys any."""
+
+    sector: str
+    param: str
+    years: tuple[int, ...]
+    asked_per_yr: float
+    possible_per_yr: float
+    bought: str | None = None
+
+    def text(self, lang: str = "en") -> str:
+        how = _HOW[lang]["pigs" if self.sector == "pigs" else "bees" if self.sector == "bees" else "herd"]
+        if self.bought:
+            how += _BOUGHT[lang].format(bought=self.bought)
+        return _GROWTH_TEXT[lang].format(sector=self.sector, param=self.param, years=_year_span(self.years),
+                                         how=how, asked=f"{self.asked_per_yr:.1%}/yr",
+                                         possible=f"{self.possible_per_yr:.1%}/yr")
 
 
 def _speed_limits(sector: str, p: dict) -> tuple[str, np.ndarray] | None:
@@ -75,15 +117,15 @@ def _breeding_purchases(sector: str) -> str | None:
     return kind.names[_herd.HerdRole.BOUGHT] if kind is not None and kind.bought_into == "replacements" else None
 
 
-def _year_span(years: list[int]) -> str:
+def _year_span(years) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-def growth_beyond_limits(scenario: Scenario, lang: str = "en") -> list[str]:
-    """One sentence per herd whose planned growth exceeds its speed limit in some simulated year
-    (the largest excess is quoted; bees: the slower bee type's limit, as every type follows the rate)."""
+def growth_beyond_limits(scenario: Scenario) -> list[GrowthBeyondLimit]:
+    """One record per herd whose planned growth exceeds its speed limit in some simulated year
+    (the largest excess is kept; bees: the slower bee type's limit, as every type follows the rate)."""
     params = None
-    lines = []
+    records = []
     for name in scenario.sectors:
         params = params or all_arrays(scenario, 1)
         found = _speed_limits(name, params[name])
@@ -94,16 +136,13 @@ def growth_beyond_limits(scenario: Scenario, lang: str = "en") -> list[str]:
         over = asked > possible + 1e-9
         if not np.any(over):
             continue
-        years = [y for y, o in zip(scenario.years[1:], over) if o]
+        years = tuple(y for y, o in zip(scenario.years[1:], over) if o)
         worst = int(np.argmax(np.where(over, asked - possible, -np.inf)))
-        how = _HOW[lang]["pigs" if name == "pigs" else "bees" if name == "bees" else "herd"]
         bought = _breeding_purchases(name)
-        if bought and np.any(params[name][bought][0, 1:] > 0):
-            how += {"en": f"; purchases of breeding stock ({bought}) come on top",
-                    "zh": f"；外购种畜（{bought}）另计"}[lang]
-        lines.append(_GROWTH_TEXT[lang].format(sector=name, param=param, years=_year_span(years), how=how,
-                                               asked=f"{asked[worst]:.1%}/yr", possible=f"{possible[worst]:.1%}/yr"))
-    return lines
+        buys = bought is not None and bool(np.any(params[name][bought][0, 1:] > 0))
+        records.append(GrowthBeyondLimit(name, param, years, float(asked[worst]), float(possible[worst]),
+                                         bought if buys else None))
+    return records
 
 
 def biological_limits(scenario: Scenario) -> pd.DataFrame:
@@ -138,8 +177,8 @@ def _limit_rows(scenario: Scenario) -> list[dict]:
     return rows
 
 
-def beyond_biology(scenario: Scenario, lang: str = "en") -> list[str]:
-    """One sentence per target no own breeding can reach, then one per herd growth above its speed limit."""
-    return [_TEXT[lang].format(target=r["target"], value=r["target_value"], unit=r["unit"], year=r["year"],
-                               limit=r["limit"])
-            for r in _limit_rows(scenario) if not r["possible"]] + growth_beyond_limits(scenario, lang)
+def beyond_biology(scenario: Scenario) -> list[BeyondBiology | GrowthBeyondLimit]:
+    """One record per target no own breeding can reach, then one per herd growth above its speed limit
+    (each says itself with `.text(lang)`)."""
+    return [BeyondBiology(r["target"], r["year"], r["unit"], r["target_value"], r["limit"])
+            for r in _limit_rows(scenario) if not r["possible"]] + growth_beyond_limits(scenario)

@@ -9,11 +9,9 @@ import pandas as pd
 from agrosim.batch import SKETCH_LEVELS, read_columns, read_sketches
 from agrosim.config.scenario import Scenario
 from agrosim.engine import recorded_indicators
-from agrosim.results import Results
+from agrosim.results import QUANTILES, Results
 from agrosim.targets import Thresholds, evaluate, judged_values, met_runs, wilson_interval
 from agrosim.units import from_internal
-
-QUANTILES = (5, 25, 50, 75, 95)
 
 
 def load_results(scenario: Scenario, paths: list[Path], indicators: list[str]) -> Results:

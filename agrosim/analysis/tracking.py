@@ -29,6 +29,18 @@ def implied_path(base: float, target: float, base_year: int, target_year: int, y
     return base + (target - base) * frac
 
 
+def plan_path(rows: pd.DataFrame, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(years, values) of the plan's implied path of one target's rows of `track`, base year to target
+    year, in the target's unit (a held level for `stable_at`)."""
+    first = rows.iloc[0]
+    years = np.arange(int(first.base_year), int(first.target_year) + 1)
+    if kind == "stable_at" or first.path == "constant":
+        return years, np.full(len(years), float(first.target_value))
+    values = [implied_path(float(first.base), float(first.target_value), int(first.base_year),
+                           int(first.target_year), int(y), first.path) for y in years]
+    return years, np.array(values)
+
+
 def _status(tg: Target, observed: float, implied: float, tolerance: float) -> str:
     if tg.kind == "stable_at":
         ok = observed >= tg.value * (1 - 1e-9) and (tg.upper is None or observed <= tg.upper * (1 + 1e-9))

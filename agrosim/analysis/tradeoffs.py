@@ -32,13 +32,12 @@ import copy
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
+from agrosim.analysis.findings import TradeOff
 from agrosim.config.scenario import Scenario
 from agrosim.parampath import ParamPath
 from agrosim.registry import BY_NAME
 
-SEPARATOR = " | "  # between the texts in one `warnings` cell
 KINDS = ("land_curtailed", "land_overcommitted", "feed_capped", "feed_imported", "lever_at_bound",
          "budget_saturated")
 
@@ -56,23 +55,6 @@ class TradeOffThresholds:
     def from_mapping(cls, values) -> "TradeOffThresholds":
         """From a {name: value} mapping (metadata.json), ignoring missing keys."""
         return cls(**{k: float(v) for k, v in dict(values or {}).items() if k in cls.__dataclass_fields__})
-
-
-@dataclass(frozen=True)
-class TradeOff:
-    """One cost behind the verdicts. `size` is a share (0–1) except for `budget_saturated` (yuan:
-    the budget from which the objective stops improving). `targets`: the targets of `sector`."""
-
-    kind: str
-    sector: str | None
-    year: int | None
-    size: float
-    en: str
-    zh: str
-    targets: tuple[str, ...] = ()
-
-    def text(self, lang: str = "en") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 def _owner_targets(scenario: Scenario) -> dict[str, tuple[str, ...]]:
@@ -294,30 +276,3 @@ def tradeoffs(scenario: Scenario, thresholds: TradeOffThresholds | None = None, 
         budget = float(allocation["settings"].get("budget_yuan", float("nan")))
         records += allocation_tradeoffs(allocation["tables"], scenario, budget)
     return records
-
-
-def with_warnings(verdicts: pd.DataFrame, records: list[TradeOff], lang: str = "en") -> pd.DataFrame:
-    """The verdict table with a `warnings` column: SEPARATOR-joined texts of the records bearing on each
-    row (see the module docstring for which rows), empty where none."""
-    out = verdicts.copy()
-    ids = set(out["target"])
-
-    def bears(record: TradeOff, target: str) -> bool:
-        return target == "ALL" or not (set(record.targets) & ids) or target in record.targets
-
-    out["warnings"] = [SEPARATOR.join(r.text(lang) for r in records if bears(r, tid)) for tid in out["target"]]
-    return out
-
-
-def lines(records: list[TradeOff], lang: str = "en", land_warned: bool = False) -> list[str]:
-    """One line per record for the CLI and the report's warning list; with `land_warned` (the run's
-    own warnings already describe the land over-commitment) that record is left out."""
-    return [r.text(lang) for r in records if not (land_warned and r.kind == "land_overcommitted")]
-
-
-def from_table(verdicts: pd.DataFrame) -> list[str]:
-    """The distinct warning texts of a verdict table's `warnings` column, in order (for the scorecard)."""
-    if "warnings" not in verdicts:
-        return []
-    cells = [c for c in verdicts["warnings"].fillna("").astype(str) if c]
-    return list(dict.fromkeys(text for c in cells for text in c.split(SEPARATOR)))

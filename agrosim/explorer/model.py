@@ -34,12 +34,11 @@ from agrosim.prepare import load_scenario
 from agrosim.report.charts import light
 from agrosim.report.lang import check_lang
 from agrosim.report.writer import report_dir
-from agrosim.results import Results
+from agrosim.results import QUANTILES, Results
 from agrosim.registry import BY_NAME, param_paths
 from agrosim.targets import met_runs
 from agrosim.units import convert, display_unit, from_internal, unit_en
 
-QUANTILES = (5, 25, 50, 75, 95)
 MAX_TEXT = 64  # longest value text accepted from the page
 SAVED = "scenarios"  # folder under the output root that receives saved scenarios
 _SOURCE = "explorer"

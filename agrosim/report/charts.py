@@ -115,7 +115,7 @@ def _min_span(ax, share: float) -> None:
 def scorecard(targets: pd.DataFrame, lang: str = "en"):
     """One row per target: gap to target in % (bar, traffic-light colour), P(met) with its interval
     (Monte Carlo only), projected vs target and the source line."""
-    from agrosim.analysis.tradeoffs import from_table
+    from agrosim.analysis.findings import from_table
 
     rows = targets[targets["target"] != "ALL"].reset_index(drop=True)
     mc = bool((rows["runs"] > 1).any())
@@ -197,7 +197,7 @@ def comparison(tables: Mapping[str, pd.DataFrame], indicator: str, title: str, l
     """Median path of one indicator in each scenario (50 % band when runs vary), with the target.
 
     `tables`: scenario name → quantile table (indicator, year, unit, p5…p95), e.g. bands.csv or
-    `tables.quantile_table(results.csv)`. With `own_targets` (scenario name → its target), used when the
+    `results.quantile_table(results.csv)`. With `own_targets` (scenario name → its target), used when the
     scenarios are of different regions or targets, each path is drawn as a share of its own target and
     the line at 100 % stands for every scenario's target: a province, a city and a county never share one
     value axis and one region's target line.
@@ -236,7 +236,7 @@ def comparison(tables: Mapping[str, pd.DataFrame], indicator: str, title: str, l
 
 def decomposition(table: pd.DataFrame, title: str, lang: str = "en"):
     """Waterfall: base-year output, + area effect, + yield effect = projected output, against the
-    target line, with the gap (surplus or shortfall) marked. `table` from `tables.grain_decomposition`."""
+    target line, with the gap (surplus or shortfall) marked. `table` from `analysis.decomposition.grain_decomposition`."""
     v = table.set_index("item")["value"]
     y0, y1 = int(table["year"].iloc[0]), int(table["year"].iloc[-1])
     shown = unit(lang, table["unit"].iloc[0])

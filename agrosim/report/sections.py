@@ -1,8 +1,9 @@
 """Optional report sections, each drawn from data kept in the report folder:
 
 - tracking: `observed.csv` (the observed values, as supplied) against the plan's implied path, with the
-  path and tolerance in metadata.json (`tracking_path`, `tracking_tolerance`); `tracking.csv` is
-  recomputed whenever the report is drawn.
+  path and tolerance in metadata.json (`tracking_path`, `tracking_tolerance`); the handlers compute the
+  tracking table (`analysis.report_inputs.TrackingFindings`) whenever the report is drawn, and it is
+  written as `tracking.csv`.
 - allocation: `allocation/` (the tables of `agrosim allocate` and its `settings.json`).
 """
 from __future__ import annotations
@@ -15,18 +16,17 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from agrosim.analysis.findings import TrackingFindings
 from agrosim.config.scenario import Scenario
 from agrosim.config.spec import ParamSpec
 from agrosim.parampath import ParamPath
 from agrosim.report.lang import label, t, unit
-from agrosim.results import Results
 from agrosim.registry import BY_NAME
 
 OBSERVED_FILE = "observed.csv"
 ALLOCATION_DIR = "allocation"
 ALLOCATION_TABLES = ("allocation", "probabilities", "marginal", "budget_curve", "cost_sensitivity")
 SETTINGS_FILE = "settings.json"
-TRACKING_DEFAULTS = {"tracking_path": "linear", "tracking_tolerance": 0.02}
 #: the splits compared, as columns of the probabilities table, in the order shown
 SPLITS = ("recommended", "plan", "even split")
 STATUSES = ("on track", "behind", "ahead")
@@ -135,36 +135,21 @@ def _g(value: float) -> str:
 
 # ---- tracking -------------------------------------------------------------------------------------
 
-def tracking_table(folder: Path, scenario: Scenario, results: Results, meta: Mapping) -> pd.DataFrame | None:
-    """The tracking table of the observed values kept in `folder`, or None without observed data.
-    Base-year values not observed come from the report's runs (median of the base year)."""
-    file = Path(folder) / OBSERVED_FILE
-    if not file.is_file():
-        return None
-    from agrosim.analysis.tracking import track
-    from agrosim.observed import load_observed
-
-    observed = load_observed(file, scenario)
-    base = {tg.indicator: float(np.median(results.data[tg.indicator][:, 0]))
-            for tg in scenario.targets if tg.indicator in results.data}
-    settings = {**TRACKING_DEFAULTS, **{k: meta[k] for k in TRACKING_DEFAULTS if meta.get(k) is not None}}
-    return track(scenario, observed, settings["tracking_path"], float(settings["tracking_tolerance"]), base)
-
-
-def draw_tracking(table: pd.DataFrame, scenario: Scenario, quant: pd.DataFrame, out: Path, lang: str,
+def draw_tracking(tracking: TrackingFindings, scenario: Scenario, quant: pd.DataFrame, out: Path, lang: str,
                   save) -> dict[str, Path]:
     """charts/tracking_<target>.png for each tracked target (inside the language's chart context)."""
-    from agrosim.report.tables import series
+    from agrosim.results import series
     from agrosim.report.tracking_charts import tracking_chart
 
     paths = {}
     for tg in scenario.targets:
-        rows = table[table.target == tg.id]
+        rows = tracking.table[tracking.table.target == tg.id]
         if rows.empty:
             continue
         model = series(quant, tg.indicator, tg.unit_written) if tg.indicator in set(quant["indicator"]) else None
         path = out / f"tracking_{tg.id}.png"
-        save(tracking_chart(rows, tg.kind, tg.en, tg.zh, lang, model, tg.from_year), path)
+        save(tracking_chart(rows, tracking.plan_paths[tg.id], tg.kind, tg.en, tg.zh, lang, model, tg.from_year),
+             path)
         paths[tg.id] = path
     return paths
 
@@ -181,14 +166,13 @@ def tracking_summary(table: pd.DataFrame, lang: str) -> str:
                                                   ahead=int(counts.get("ahead", 0)))
 
 
-def tracking_context(table: pd.DataFrame, scenario: Scenario, meta: Mapping, figures: Mapping[str, str],
-                     lang: str) -> dict:
+def tracking_context(tracking: TrackingFindings, scenario: Scenario, figures: Mapping[str, str], lang: str) -> dict:
     """What the tracking section shows: the table per target and year, one sentence per target on its
     latest year and the growth now needed, and the charts (`figures`: target id → data URI)."""
     from agrosim.report.tracking_charts import STATUS_COLOURS
 
     w = WORDS[lang]
-    settings = {**TRACKING_DEFAULTS, **{k: meta[k] for k in TRACKING_DEFAULTS if meta.get(k) is not None}}
+    table = tracking.table
     rows, notes, untracked, charts = [], [], [], []
     for tg in scenario.targets:
         name = label(lang, tg.en, tg.zh)
@@ -212,9 +196,8 @@ def tracking_context(table: pd.DataFrame, scenario: Scenario, meta: Mapping, fig
         notes.append(w[key].format(**fields))
         if tg.id in figures:
             charts.append({"uri": figures[tg.id], "caption": f"{name} ({tg.id})"})
-    path_text = w.get("path_" + settings["tracking_path"], settings["tracking_path"])
-    return {"intro": w["tracking_intro"].format(file=OBSERVED_FILE, path=path_text,
-                                                tol=100 * float(settings["tracking_tolerance"])),
+    path_text = w.get("path_" + tracking.path, tracking.path)
+    return {"intro": w["tracking_intro"].format(file=OBSERVED_FILE, path=path_text, tol=100 * float(tracking.tolerance)),
             "rows": rows, "notes": notes, "figures": charts,
             "untracked": w["untracked"].format(names="; ".join(untracked)) if untracked else ""}
 

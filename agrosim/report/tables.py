@@ -3,51 +3,14 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
-from agrosim.config.scenario import Scenario, Target
+from agrosim.config.scenario import Scenario
 from agrosim.parampath import ParamPath
-from agrosim.results import Results
 from agrosim.registry import BY_NAME
 from agrosim.report.plan_notes import implied_text, num
 from agrosim.units import convert, display_unit
 
-QUANTILES = ("p5", "p25", "p50", "p75", "p95")
-
-
-def quantile_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """indicator, year, unit, mean, p5…p95 per indicator and year, from a tidy results table
-    (one row per run) or from a Monte Carlo bands table (returned as it is)."""
-    if "p50" in frame:
-        return frame
-    groups = frame.groupby(["indicator", "year", "unit"], sort=False)["value"]
-    table = groups.mean().rename("mean").to_frame()
-    for q in QUANTILES:
-        table[q] = groups.quantile(int(q[1:]) / 100)
-    return table.reset_index()
-
-
-def series(quant: pd.DataFrame, indicator: str, unit: str) -> pd.DataFrame:
-    """One indicator's yearly quantiles (year, p5…p95) in `unit`."""
-    rows = quant[quant["indicator"] == indicator].sort_values("year")
-    out = rows[["year"]].reset_index(drop=True)
-    for q in QUANTILES:
-        out[q] = convert(rows[q].to_numpy(float), rows["unit"].iloc[0], unit)
-    return out
-
-
-def results_from_frame(scenario: Scenario, frame: pd.DataFrame) -> Results:
-    """Results (internal units) rebuilt from a saved tidy results table."""
-    specs = {i.name: i for s in scenario.sectors for i in BY_NAME[s].indicators}
-    names = [n for n in frame["indicator"].unique() if n in specs]
-    runs = np.sort(frame["run"].unique())
-    data = {}
-    for name in names:
-        rows = frame[frame["indicator"] == name]
-        wide = rows.pivot(index="run", columns="year", values="value").reindex(index=runs, columns=scenario.years)
-        data[name] = convert(wide.to_numpy(float), rows["unit"].iloc[0], specs[name].unit)
-    return Results(scenario.name, scenario.region.id, scenario.years, {n: specs[n] for n in names}, data, runs)
 
 
 def sector_of(scenario: Scenario) -> dict[str, str]:
@@ -64,24 +27,6 @@ def indicators_wide(scenario: Scenario, quant: pd.DataFrame, column: str = "p50"
     wide.insert(2, "label_en", [specs[i][1].en if i in specs else "" for i in wide["indicator"]])
     wide.insert(3, "label_zh", [specs[i][1].zh if i in specs else "" for i in wide["indicator"]])
     return wide
-
-
-def grain_decomposition(quant: pd.DataFrame, target: Target, verdict) -> pd.DataFrame:
-    """Grain output (or capacity) change from the base year to the judged year, split sequentially into
-    area effect (A1 − A0)·Y0 and yield effect A1·(Y1 − Y0), with Y = output ÷ sown area; Q1 is the
-    target's projected (judged) value and the gap is the targets table's, so the decomposition shows
-    the same number as every other output (the worst year for stable_at, the band's edge for about)."""
-    unit = target.unit_written
-    out = series(quant, target.indicator, unit).set_index("year")["p50"]
-    area = series(quant, "grain_sown_area", "亩").set_index("year")["p50"]
-    y0 = int(out.index.min())
-    y1 = int(verdict["judged_year"]) if pd.notna(verdict.get("judged_year")) else target.year
-    q0, q1, a0, a1 = out[y0], float(verdict["projected"]), area[y0], area[y1]
-    yield0 = q0 / a0 if a0 else 0.0
-    yield1 = q1 / a1 if a1 else 0.0
-    rows = [("base", y0, q0), ("area_effect", y1, (a1 - a0) * yield0), ("yield_effect", y1, a1 * (yield1 - yield0)),
-            ("projected", y1, q1), ("target", y1, target.value_written), ("gap", y1, float(verdict["gap"]))]
-    return pd.DataFrame(rows, columns=["item", "year", "value"]).assign(unit=unit)
 
 
 def source_text(src) -> str:

@@ -8,7 +8,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from agrosim.analysis.tracking import implied_path  # noqa: E402
 from agrosim.report.lang import label, t, unit  # noqa: E402
 from agrosim.units import unit_en  # noqa: E402
 
@@ -30,31 +29,21 @@ def backtest_chart(points, indicator: str):
     return fig
 
 
-def plan_path(rows: pd.DataFrame, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """(years, values) of the plan's implied path of one target's tracking rows, base year to target year."""
-    first = rows.iloc[0]
-    years = np.arange(int(first.base_year), int(first.target_year) + 1)
-    if kind == "stable_at" or first.path == "constant":
-        return years, np.full(len(years), float(first.target_value))
-    values = [implied_path(float(first.base), float(first.target_value), int(first.base_year),
-                           int(first.target_year), int(y), first.path) for y in years]
-    return years, np.array(values)
-
-
-def tracking_chart(rows: pd.DataFrame, kind: str, label_en: str, label_zh: str, lang: str = "en",
-                   model: pd.DataFrame | None = None, from_year: int | None = None):
+def tracking_chart(rows: pd.DataFrame, path: tuple[np.ndarray, np.ndarray], kind: str, label_en: str, label_zh: str,
+                   lang: str = "en", model: pd.DataFrame | None = None, from_year: int | None = None):
     """One target: the plan's implied path (a straight line or constant growth from the base year to the
     target; a held level for `stable_at`), the observed values coloured by status, and optionally the
     model's median (`model`: year, p50 in the target's unit). `from_year`: first year a `stable_at` level
     must hold (default: the first year after the base year).
 
-    `rows`: that target's rows of the tracking table (`agrosim.analysis.tracking.track`)."""
+    `rows`: that target's rows of the tracking table, `path`: (years, values) of the plan's path
+    (`agrosim.analysis.tracking.track` and `plan_path`)."""
     rows = rows.sort_values("year")
     first = rows.iloc[0]
     fig, ax = plt.subplots(figsize=(9.5, 4.2), dpi=100)
     if model is not None and len(model):
         ax.plot(model["year"], model["p50"], color="#9e9e9e", linewidth=1.2, label=t(lang, "model_median"))
-    years, values = plan_path(rows, kind)
+    years, values = path
     if kind == "stable_at":
         start = from_year or (years[1] if len(years) > 1 else years[0])
         ax.hlines(values[0], start, years[-1], color=_PLAN, linestyle="--",

@@ -6,7 +6,8 @@ metadata.json; optionally observed.csv and allocation/, see `sections`) and what
 without running the model.
 
 The writer computes no model quantity and reads no scenario file: the command handlers load the
-scenario and compute the verdicts and the `ReportFindings` (agrosim/analysis/report_inputs.py) first.
+scenario and compute the verdicts and the `ReportFindings` (agrosim/analysis/report_inputs.py: the runs'
+quantiles, trade-offs, limits, tracking …) first, and check an allocation belongs to the scenario.
 """
 from __future__ import annotations
 
@@ -28,18 +29,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from agrosim.analysis.report_inputs import ReportFindings
-from agrosim.analysis.tradeoffs import lines as tradeoff_lines, with_warnings
+from agrosim.analysis.findings import TRACKING_DEFAULTS, ReportFindings, lines as tradeoff_lines, with_warnings
 from agrosim.config.scenario import Scenario
-from agrosim.config.yaml_io import read_yaml
 from agrosim.errors import InputError, Problem
 from agrosim.report import charts, sections
 from agrosim.report.excel import write_workbook
 from agrosim.report.html import build_context, data_uri, driver_lines, render
 from agrosim.report.lang import chart_context, check_lang, label
-from agrosim.report.tables import (assumptions, grain_decomposition, indicators_wide, provenance, quantile_table,
-                                   series)
-from agrosim.results import Results
+from agrosim.report.tables import assumptions, indicators_wide, provenance
+from agrosim.results import Results, series
 from agrosim.targets import Thresholds
 from agrosim.version import __version__
 
@@ -115,29 +113,27 @@ def _alive(pid: int) -> bool:
 
 
 def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame,
-                 bands: pd.DataFrame | None = None, chunks: list[Path] | None = None, lang: str = "en",
-                 seed: int | None = None, observed: str | Path | None = None, tracking: Mapping | None = None,
+                 chunks: list[Path] | None = None, lang: str = "en", seed: int | None = None,
+                 observed: str | Path | None = None,
                  allocation: tuple[Mapping[str, pd.DataFrame], Mapping] | None = None, draw: bool = True,
                  tradeoff_thresholds: Mapping | None = None, command: str | None = "run", *,
                  findings: ReportFindings, verdict_thresholds: Thresholds | None = None) -> Path:
     """Write the data, charts, report.html and results.xlsx into OUT/<name>/<command>/ (OUT/<name>/ when
     `command` is None); return the folder.
 
-    A deterministic run writes the tidy `results.csv`; a Monte Carlo writes `bands.csv` (percentiles
-    per indicator and year) and links its chunk files into `runs/` (wide Parquet, one row per run).
-    `observed` (a CSV of observed values, copied as `observed.csv`) adds the tracking section, with
-    `tracking` {'tracking_path': 'linear'|'growth', 'tracking_tolerance': 0.02}; `allocation` (the tables
+    A deterministic run writes the tidy `results.csv`; a Monte Carlo (`chunks` given) writes `bands.csv`
+    (`findings.quantiles`: percentiles per indicator and year) and links its chunk files into `runs/` (wide
+    Parquet, one row per run). `observed` (a CSV of observed values, copied as `observed.csv`) adds the
+    tracking section, drawn from `findings.tracking` (computed from the same file); `allocation` (the tables
     and settings of `agrosim allocate`, kept in `allocation/`) adds the allocation section. With
     `draw=False` only the data are written (draw them later with `agrosim report`). `tradeoff_thresholds`
     ({'import_share': 0.5, 'cut_share': 0.005}, see analysis.tradeoffs.TradeOffThresholds) set when a trade-off
     becomes a warning; they are kept in metadata.json for redrawing, as are `verdict_thresholds`
     (the P(met) classes a Monte Carlo's verdicts used, as {'likely': 0.8, 'unlikely': 0.2}). `findings` were computed for this
-    scenario, results, language and thresholds (`analysis.report_inputs.report_findings`).
+    scenario, results, thresholds and observed data (`analysis.report_inputs.report_findings`).
     """
     check_lang(lang)
-    _check_findings(findings, lang)
     frame = results.to_frame() if chunks is None else None
-    quant = bands if bands is not None else quantile_table(frame)
     meta = {"agrosim_version": __version__, "seed": scenario.seed if seed is None else seed,
             "runs": results.n, "created": _now(), "scenario_file": str(scenario.file)}
     if results.warnings:
@@ -146,27 +142,28 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
         meta["tradeoff_thresholds"] = dict(tradeoff_thresholds)
     if verdict_thresholds is not None:
         meta["verdict_thresholds"] = asdict(verdict_thresholds)
-    if observed is not None:
-        meta.update({**sections.TRACKING_DEFAULTS, **{k: v for k, v in (tracking or {}).items() if v is not None}})
+    if findings.tracking is not None:
+        meta.update(findings.tracking.settings())
     folder = output_dir(Path(out_root), scenario.name, command)
     with atomic_folder(folder.parent, folder.name) as tmp:
         write_resolved(tmp, scenario)
         if frame is not None:
             frame.to_csv(tmp / "results.csv", index=False, encoding="utf-8")
-        if bands is not None:
-            bands.to_csv(tmp / "bands.csv", index=False, encoding="utf-8")
+        if chunks is not None:
+            findings.quantiles.to_csv(tmp / "bands.csv", index=False, encoding="utf-8")
         if chunks:
             (tmp / "runs").mkdir()
             for path in chunks:
                 os.link(path, tmp / "runs" / path.name)
         if observed is not None:
             shutil.copyfile(observed, tmp / sections.OBSERVED_FILE)
+        _check_findings(tmp, findings)
         if findings.costs is not None and len(findings.costs):
             findings.costs.to_csv(tmp / COST_FILE, index=False, encoding="utf-8")
         if allocation is not None:
             sections.write_allocation(tmp, *allocation)
         if draw:
-            _render(tmp, scenario, verdicts, quant, meta, lang, results, findings)
+            _render(tmp, scenario, verdicts, meta, lang, findings)
         else:
             with_warnings(verdicts, findings.tradeoffs).to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
             (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -228,21 +225,17 @@ def saved_chunks(folder: Path) -> list[Path]:
     return chunks
 
 
-def redraw_report(folder: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame, quant: pd.DataFrame,
-                  meta: Mapping, findings: ReportFindings, lang: str = "en", observed: str | Path | None = None,
-                  tracking: Mapping | None = None, alloc_source: Path | None = None) -> Path:
+def redraw_report(folder: Path, scenario: Scenario, results: Results, verdicts: pd.DataFrame, meta: Mapping,
+                  findings: ReportFindings, lang: str = "en", observed: str | Path | None = None,
+                  alloc_source: Path | None = None) -> Path:
     """Redraw charts, report.html, results.xlsx and the targets table of a report folder from what the
     handler read and computed (see `agrosim.cli_run.rebuild`), without running the model.
 
-    `observed` (a CSV of observed values) is kept in the folder as `observed.csv`, replacing any before,
-    and adds the tracking section (`tracking`: path and tolerance, default: as before, else linear and
-    2 %); `alloc_source` (checked by `allocation_source`) is copied into `allocation/` and adds the
-    allocation section."""
-    _check_findings(findings, lang)
+    `observed` (a CSV of observed values) is kept in the folder as `observed.csv`, replacing any before;
+    the tracking section is drawn from `findings.tracking` (computed from the folder's observed data, or
+    `observed`); `alloc_source` (the handler has checked it holds an allocation of this scenario) is copied
+    into `allocation/` and adds the allocation section."""
     meta = {"agrosim_version": "", "seed": scenario.seed, "created": "", "scenario_file": "", **meta, "runs": results.n}
-    if observed is not None:
-        meta = {**sections.TRACKING_DEFAULTS, **meta}
-    meta.update({k: v for k, v in (tracking or {}).items() if v is not None})
     replaced = ({sections.OBSERVED_FILE} if observed is not None else set()) | (
         {sections.ALLOCATION_DIR} if alloc_source is not None else set())
     with atomic_folder(folder.parent, folder.name) as tmp:
@@ -260,14 +253,18 @@ def redraw_report(folder: Path, scenario: Scenario, results: Results, verdicts: 
             for file in (*(f"{name}.csv" for name in sections.ALLOCATION_TABLES), sections.SETTINGS_FILE):
                 if (alloc_source / file).is_file():
                     shutil.copy2(alloc_source / file, tmp / sections.ALLOCATION_DIR / file)
-        _render(tmp, scenario, verdicts, quant, meta, lang, results, findings)
+        _check_findings(tmp, findings)
+        _render(tmp, scenario, verdicts, meta, lang, findings)
     return folder
 
 
-def _check_findings(findings: ReportFindings, lang: str) -> None:
-    """Findings computed in another language would put foreign sentences in the report."""
-    if findings.lang != lang:
-        raise ValueError(f"report findings in '{findings.lang}' for a report in '{lang}'")
+def _check_findings(folder: Path, findings: ReportFindings) -> None:
+    """A tracking section without the observed data in the folder, or observed data left untracked, would
+    draw the report from other data than it keeps."""
+    kept = (folder / sections.OBSERVED_FILE).is_file()
+    if kept != (findings.tracking is not None):
+        raise ValueError(f"report findings {'without' if kept else 'with'} tracking for a report folder "
+                         f"{'holding' if kept else 'without'} {sections.OBSERVED_FILE}")
 
 
 @contextmanager
@@ -283,34 +280,16 @@ def readable(path: Path):
                                   "the file as agrosim wrote it; rerun the command that wrote the report")]) from None
 
 
-def allocation_source(folder: Path, allocation: str | Path) -> Path:
-    """The folder holding allocation.csv of an `agrosim allocate` output, checked to be for the scenario of
-    the report folder."""
-    given = Path(allocation).resolve()
-    if not (given / "scenario.resolved.yaml").is_file() and (given / ALLOCATE).is_dir():
-        given = given / ALLOCATE  # OUT/<name>/ given for OUT/<name>/allocate/
-    source = next((p for p in (given / sections.ALLOCATION_DIR, given) if (p / "allocation.csv").is_file()), None)
-    if source is None:
-        raise InputError([Problem(str(allocation), "", "no allocation/allocation.csv",
-                                  f"a folder written by `agrosim allocate`, e.g. reports/<name>/{ALLOCATE}")])
-    if source == folder / sections.ALLOCATION_DIR:
-        return source
-    theirs = given / "scenario.resolved.yaml"
-    mine = read_yaml(folder / "scenario.resolved.yaml")
-    if not theirs.is_file() or read_yaml(theirs) != mine:
-        raise InputError([Problem(str(allocation), "scenario.resolved.yaml", "an allocation for another scenario",
-                                  f"an allocation computed for the scenario of {folder}")])
-    return source
-
-
-def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.DataFrame, meta: dict,
-            lang: str, results: Results, findings: ReportFindings) -> None:
+def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, meta: dict, lang: str,
+            findings: ReportFindings) -> None:
     """targets.csv, metadata.json, charts/, results.xlsx and report.html from the tables, with the tracking
-    and allocation sections when the folder holds observed.csv or allocation/."""
-    tracking = sections.tracking_table(folder, scenario, results, meta)
+    section when the findings hold one and the allocation section when the folder holds allocation/."""
+    tracking, quant = findings.tracking, findings.quantiles
     allocation = sections.read_allocation(folder)
     if tracking is None:
-        meta = {k: v for k, v in meta.items() if k not in sections.TRACKING_DEFAULTS}
+        meta = {k: v for k, v in meta.items() if k not in TRACKING_DEFAULTS}
+    else:
+        meta = {**meta, **tracking.settings()}
     meta = dict(meta, lang=lang, generated=_now())
     records = findings.tradeoffs
     verdicts = with_warnings(verdicts, records)
@@ -320,9 +299,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
     out = folder / "charts"
     out.mkdir()
     figures: dict[str, list[tuple[Path, str]]] = {}
-    decompositions = {}
+    decompositions = findings.decompositions
     rows = verdicts.set_index("target")
-    have = set(quant["indicator"])
     with chart_context(lang):
         save(charts.scorecard(verdicts, lang), out / "scorecard.png")
         figures["scorecard"] = [(out / "scorecard.png", "")]
@@ -331,10 +309,9 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
             path = out / f"{tg.id}.png"
             save(charts.trajectory(series(quant, tg.indicator, tg.unit_written), tg, rows.loc[tg.id], lang), path)
             figures[tg.id] = [(path, f"{name} ({tg.id})")]
-            if tg.indicator in ("grain_output", "grain_capacity") and {tg.indicator, "grain_sown_area"} <= have:
-                decompositions[tg.id] = table = grain_decomposition(quant, tg, rows.loc[tg.id])
+            if tg.id in decompositions:
                 path = out / f"decomposition_{tg.id}.png"
-                save(charts.decomposition(table, name, lang), path)
+                save(charts.decomposition(decompositions[tg.id], name, lang), path)
                 figures[tg.id].append((path, f"{name}: Δ = Δarea × Y0 + A1 × Δyield"))
         tracking_figures = {} if tracking is None else sections.draw_tracking(tracking, scenario, quant, out, lang,
                                                                               save)
@@ -343,8 +320,8 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
     params, sources = assumptions(scenario), provenance(scenario)
     extra = {}
     if tracking is not None:
-        tracking.to_csv(folder / "tracking.csv", index=False, encoding="utf-8")
-        extra["tracking"] = tracking
+        tracking.table.to_csv(folder / "tracking.csv", index=False, encoding="utf-8")
+        extra["tracking"] = tracking.table
     if allocation is not None:
         extra.update(sections.allocation_sheets(allocation))
     write_workbook(folder / "results.xlsx", verdicts, indicators_wide(scenario, quant), params, sources, meta, extra,
@@ -352,27 +329,25 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, quant: pd.
     context = build_context(scenario, verdicts, quant, figures, params, sources, meta, decompositions, lang)
     context["drivers"] = driver_lines(findings.drivers, scenario, lang)
     context["tracking"] = None if tracking is None else sections.tracking_context(
-        tracking, scenario, meta, {k: data_uri(p) for k, p in tracking_figures.items()}, lang)
-    if tracking is not None and len(tracking):
-        context["summary"]["lines"].append(sections.tracking_summary(tracking, lang))
+        tracking, scenario, {k: data_uri(p) for k, p in tracking_figures.items()}, lang)
+    if tracking is not None and len(tracking.table):
+        context["summary"]["lines"].append(sections.tracking_summary(tracking.table, lang))
     context["allocation"] = None if allocation is None else sections.allocation_context(
         allocation, scenario, data_uri(allocation_figure), lang)
-    context["warnings"] = [*meta.get("warnings", []), *findings.limits,
+    context["warnings"] = [*meta.get("warnings", []), *(record.text(lang) for record in findings.limits),
                            *tradeoff_lines(records, lang, land_warned=bool(meta.get("warnings")))]
     cost_file = folder / COST_FILE
     context["costs"] = pd.read_csv(cost_file).to_dict("records") if cost_file.is_file() else []
     (folder / "report.html").write_text(render(context), encoding="utf-8")
 
 
-def write_comparison(folder: Path, reports: Mapping[str, Path], scenarios: Mapping[str, Scenario],
+def write_comparison(folder: Path, tables: Mapping[str, pd.DataFrame], scenarios: Mapping[str, Scenario],
                      lang: str = "en") -> list[Path]:
-    """comparison_<indicator>.png for every targeted indicator shared by two or more report folders (each
-    written for `scenarios[name]`); scenarios of different regions or targets are drawn as shares of their
-    own targets."""
-    tables, targets, regions_of = {}, {}, {}
-    for name, path in reports.items():
-        data = path / "bands.csv" if (path / "bands.csv").is_file() else path / "results.csv"
-        tables[name] = quantile_table(pd.read_csv(data))
+    """comparison_<indicator>.png for every targeted indicator shared by two or more scenarios (`tables`:
+    name → quantile table of its runs, written for `scenarios[name]`); scenarios of different regions or
+    targets are drawn as shares of their own targets."""
+    targets, regions_of = {}, {}
+    for name in tables:
         scenario = scenarios[name]
         regions_of[name] = scenario.region.id
         for tg in scenario.targets:  # the last target of an indicator stands for it (one per scenario)

@@ -87,3 +87,26 @@ def test_an_upward_import_is_caught():
                                            ("agrosim", "interface"), ("agrosim.config.spec", "config")])
 def test_layer_lookup(module, layer):
     assert LAYERS[layer_of(module)][0] == layer
+
+
+
+def _private_names(module: str, path: Path, source: str | None = None) -> list[str]:
+    """`from x import _name` in `module` (or in `source`, read as its file) where `x._name` is not a
+    module: a private function, class or constant of another module (a private module such as
+    `sectors._herd` is imported as a module; dunder names such as `__version__` are public)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") if source is None else source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("agrosim"):
+            out.extend(f"{module} imports {node.module}.{a.name}" for a in node.names
+                       if a.name.startswith("_") and not a.name.startswith("__")
+                       and f"{node.module}.{a.name}" not in MODULES)
+    return out
+
+
+def test_no_module_imports_another_modules_private_names():
+    """What a module offers others is public (regions reads targets with the loader's `read_targets`,
+    not a private helper); the check sees such an import where one is written."""
+    assert [line for module, path in MODULES.items() for line in _private_names(module, path)] == []
+    source = "from agrosim.config.loader import Collector, _targets\nfrom agrosim.sectors import _herd\n"
+    assert _private_names("agrosim.regions", MODULES["agrosim.regions"], source) == [
+        "agrosim.regions imports agrosim.config.loader._targets"]

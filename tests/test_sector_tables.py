@@ -168,3 +168,13 @@ def test_dairy_yield_unit_and_its_indicator():
     assert param_spec("dairy.milk_kg_per_cow_per_yr").base_of == "milk_kg_per_cow"
     ind = next(i for i in dairy.SECTOR.indicators if i.name == "milk_kg_per_cow")
     assert (ind.unit, ind.display_unit) == ("kg/head", "kg/头")
+
+
+def test_an_override_of_a_feed_cell_changes_that_herd_only():
+    """`--set feed.dairy_concentrate_kg_per_head_yr=…` reaches the dairy row of the `kept` column; the
+    other herds keep their defaults (42, 800, 60 kg/head/yr)."""
+    path = ROOT / "scenarios" / "shanxi_feed_2025.yaml"
+    sc = load_scenario(path, {"feed.dairy_concentrate_kg_per_head_yr": "2.5 吨/头/年"})
+    kept = all_arrays(sc, 1)["feed"]["kept.concentrate_kg_per_head_yr"]
+    assert feed.TABLES[1].keys == ("layers", "dairy", "beef", "sheep")
+    np.testing.assert_array_equal(kept, [[42.0, 2500.0, 800.0, 60.0]])

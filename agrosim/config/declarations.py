@@ -43,7 +43,8 @@ class TableSpec:
     prefixed: bool = False
     #: Chinese row labels, for a column's `zh` written with `{row_zh}`
     row_zh: Mapping[str, str] = field(default_factory=dict)
-    #: spec fields that differ by row (plausible range, source, bounds), {row: {param: {field: value}}}
+    #: spec fields that differ by row (default, plausible range, source, bounds, description or zh, which
+    #: may say {row}/{row_zh}), {row: {param: {field: value}}}
     row_fields: Mapping[str, Mapping[str, Mapping[str, object]]] = field(default_factory=dict)
     #: prefixed: the sector parameter after which the cells are listed (None: before every parameter)
     after: str | None = None

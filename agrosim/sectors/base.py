@@ -63,6 +63,7 @@ class Sector:
         """All parameter specs by flat name (see `config.declarations.param_specs`)."""
         return param_specs(self)
 
+
 def yearly(params: Mapping[str, np.ndarray], name: str, t: int) -> np.ndarray:
     """Value of a time-varying parameter in year index t: (n,), or (n, rows) for a table column."""
     return params[name][..., t]

@@ -82,14 +82,14 @@ def _targets_outside_sectors(sc: Scenario, problems: list) -> list[Target]:
     bees only may still state the plan's pig target, evaluated by scenarios that add pigs). They are plan
     targets all the same, so they take part in the comparison; they are read by the loader's own target
     reading (value, upper bound, realised indicator), over every sector's indicators."""
-    from agrosim.config.loader import Collector, _targets
+    from agrosim.config.loader import Collector, read_targets
     from agrosim.registry import BY_NAME
 
     kept = {t.id for t in sc.targets}
     models = {tid: TargetModel.model_validate(raw) for tid, raw in (sc.resolved.get("targets") or {}).items()
               if raw is not None and tid not in kept}  # the loader validated every target's keys already
     col = Collector({}, sc.file)
-    out = _targets(models, list(BY_NAME.values()), col)
+    out = read_targets(models, list(BY_NAME.values()), col)
     problems.extend(col.problems)
     return out
 

@@ -48,11 +48,18 @@ def _kind(name: str) -> str:
     return next((w for w in _FLOW_WORDS if w in name), "stock or area")
 
 
+def _counts_a_flow(ind) -> bool:
+    """The indicator counts what happens in the year: a slaughter, an output, or a yield per head
+    (the year's milk per cow: kg/head, stated as a rate kg/head/yr)."""
+    return _kind(ind.name) in _FLOW_WORDS or parse_unit(ind.unit).dimension.endswith("/head")
+
+
 def test_every_base_figure_maps_to_an_indicator_of_the_same_meaning():
     """A base parameter names an indicator of its own sector with the same dimension, and counts the
-    same thing: a slaughter or output in the year (a per-year parameter) maps to the slaughter or
-    output indicator, a stock or an area (no /yr) to a stock or area indicator."""
-    declared = 0
+    same thing: a slaughter, output or yield per head in the year (a per-year parameter) maps to the
+    slaughter, output or yield indicator (the year's amount), a stock or an area (no /yr) to a stock
+    or area indicator."""
+    declared = yields = 0
     for sector in BY_NAME.values():
         indicators = {i.name: i for i in sector.indicators}
         for spec in sector.param_specs().values():
@@ -65,8 +72,9 @@ def test_every_base_figure_maps_to_an_indicator_of_the_same_meaning():
             per_year = dim.endswith("/time") and parse_unit(ind.unit).dimension + "/time" == dim
             assert per_year or dim == parse_unit(ind.unit).dimension, (spec.name, spec.unit, ind.unit)
             assert _kind(spec.name) == _kind(ind.name), (spec.name, ind.name)
-            assert per_year == (_kind(ind.name) in _FLOW_WORDS) or spec.unit.endswith("/head"), (spec.name, ind.name)
-    assert declared >= 20
+            assert per_year == _counts_a_flow(ind), (spec.name, spec.unit, ind.name)
+            yields += _kind(ind.name) not in _FLOW_WORDS and per_year
+    assert declared >= 20 and yields == 1  # dairy.milk_kg_per_cow_per_yr, in kg/head/yr
 
 
 def test_base_figures_of_bundled_files_map_to_indicators_of_the_same_meaning():

@@ -154,3 +154,24 @@ def test_the_report_allow_list_can_fail():
     allowed = ("from agrosim.targets import verdict_key\nfrom agrosim.report import charts\n"
                "from agrosim.analysis.findings import ReportFindings\nimport agrosim.units\n")
     assert _report_violations({"agrosim.report.sections": allowed}) == []
+
+def _private_names(module: str, path: Path, source: str | None = None) -> list[str]:
+    """`from x import _name` in `module` (or in `source`, read as its file) where `x._name` is not a
+    module: a private function, class or constant of another module (a private module such as
+    `sectors._herd` is imported as a module; dunder names such as `__version__` are public)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") if source is None else source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("agrosim"):
+            out.extend(f"{module} imports {node.module}.{a.name}" for a in node.names
+                       if a.name.startswith("_") and not a.name.startswith("__")
+                       and f"{node.module}.{a.name}" not in MODULES)
+    return out
+
+
+def test_no_module_imports_another_modules_private_names():
+    """What a module offers others is public (regions reads targets with the loader's `read_targets`,
+    not a private helper); the check sees such an import where one is written."""
+    assert [line for module, path in MODULES.items() for line in _private_names(module, path)] == []
+    source = "from agrosim.config.loader import Collector, _targets\nfrom agrosim.sectors import _herd\n"
+    assert _private_names("agrosim.regions", MODULES["agrosim.regions"], source) == [
+        "agrosim.regions imports agrosim.config.loader._targets"]

@@ -26,6 +26,11 @@ class TableSpec:
     How a scenario file writes a cell: nested, `table: {row: {param: …}}` (path
     `sector.table.row.param`), or with `prefixed=True` as a flat key `<row>_<param>` of the
     sector's section (path `sector.<row>_<param>`, the format the perennials files use).
+    A prefixed table's cells are listed among the section's keys (loader, reference, the report's
+    assumptions rows) at a declared place: before the sector's parameters, or right after the one
+    named by `after`; row by row, or column by column with `by_column` (`spring_sheet_share`,
+    `summer_sheet_share`, … then `spring_leaf_share`, …), so that a table keeps the order in which
+    the files and reports listed its cells when they were parameters of their own.
     """
 
     name: str
@@ -38,8 +43,13 @@ class TableSpec:
     prefixed: bool = False
     #: Chinese row labels, for a column's `zh` written with `{row_zh}`
     row_zh: Mapping[str, str] = field(default_factory=dict)
-    #: spec fields that differ by row (plausible range, source, bounds), {row: {param: {field: value}}}
+    #: spec fields that differ by row (default, plausible range, source, bounds, description or zh, which
+    #: may say {row}/{row_zh}), {row: {param: {field: value}}}
     row_fields: Mapping[str, Mapping[str, Mapping[str, object]]] = field(default_factory=dict)
+    #: prefixed: the sector parameter after which the cells are listed (None: before every parameter)
+    after: str | None = None
+    #: prefixed: cells listed column by column (every row of the first column, then the next), not row by row
+    by_column: bool = False
 
     def __post_init__(self) -> None:
         """Refuse a declaration naming a row or column the table does not have."""
@@ -68,7 +78,7 @@ class TableSpec:
                 if column.name in self.row_defaults.get(row, {}):
                     fields["default"] = self.row_defaults[row][column.name]
                 label = {"{row}": row, "{row_zh}": self.row_zh.get(row, row)}
-                description, zh = column.description, column.zh
+                description, zh = fields.pop("description", column.description), fields.pop("zh", column.zh)
                 for mark, text in label.items():
                     description, zh = description.replace(mark, text), zh.replace(mark, text)
                 name = self.cell_key(row, column.name) if self.prefixed else column.name
@@ -86,8 +96,13 @@ class TableSpec:
         return self._cell_specs[row, param]
 
     def flat_params(self) -> tuple[ParamSpec, ...]:
-        """The cells a prefixed table adds to its sector's section as named keys (none if nested)."""
-        return tuple(self._cell_specs.values()) if self.prefixed else ()
+        """The cells a prefixed table adds to its sector's section as named keys, row by row or column
+        by column (`by_column`); none if nested."""
+        if not self.prefixed:
+            return ()
+        if self.by_column:
+            return tuple(self._cell_specs[row, p.name] for p in self.params for row in self.keys)
+        return tuple(self._cell_specs.values())
 
 
 @dataclass(frozen=True)
@@ -113,9 +128,40 @@ class Declared(Protocol):
 
 
 def section_params(sector: Declared) -> tuple[ParamSpec, ...]:
-    """The parameters a sector's section names as its own keys: the cells of its prefixed tables
-    (`<row>_<param>`, row by row), then its params."""
-    return tuple(p for table in sector.tables for p in table.flat_params()) + sector.params
+    """The parameters a sector's section names as its own keys, in the order files and reports list
+    them: its params, each prefixed table's cells (`<row>_<param>`) placed before them or after the
+    parameter its `after` names (see `TableSpec`)."""
+    first = tuple(p for table in sector.tables if table.after is None for p in table.flat_params())
+    out = []
+    for spec in sector.params:
+        out.append(spec)
+        out.extend(p for table in sector.tables if table.after == spec.name for p in table.flat_params())
+    return first + tuple(out)
+
+
+def check_declared(sector: Declared) -> None:
+    """Refuse a table placed after a parameter the sector lacks, or two parameters under one key of the
+    section (a prefixed table's `<row>_<param>` equal to a parameter's name or to another cell's),
+    which a file could not tell apart. Raises ValueError."""
+    names = [p.name for p in sector.params]
+    for table in sector.tables:
+        if table.after is not None and (not table.prefixed or table.after not in names):
+            raise ValueError(f"{sector.name}: table '{table.name}' placed after '{table.after}'; expected a "
+                             "prefixed table placed after one of the parameters " + ", ".join(names))
+    keys = [p.name for p in section_params(sector)]
+    twice = sorted({n for n in keys if keys.count(n) > 1})
+    if twice:
+        raise ValueError(f"'{sector.name}' declares {', '.join(twice)} twice; expected each "
+                         "parameter and prefixed table cell under a key of its own")
+
+
+def param_specs(sector: Declared) -> dict[str, ParamSpec]:
+    """All parameter specs of a sector or link by flat name: parameters and a prefixed table's cells
+    (`<row>_<param>`) by their keys, a nested table's columns as `table.param`."""
+    specs = {p.name: p for p in section_params(sector)}
+    for table in (t for t in sector.tables if not t.prefixed):
+        specs.update({f"{table.name}.{p.name}": p for p in table.params})
+    return specs
 
 
 def param_paths(declared: Iterable[Declared]) -> dict[str, ParamSpec]:

@@ -221,7 +221,12 @@ def _sector_params(section: Any, sector, col: Collector) -> dict[str, ParamValue
     return out
 
 
-def _targets(models: dict, sectors: list[Declared], col: Collector) -> list[Target]:
+def read_targets(models: dict, sectors: list[Declared], col: Collector) -> list[Target]:
+    """Targets from their validated models (`TargetModel` by id; None entries skipped) over the
+    indicators of `sectors`: value and `upper` in the indicator's internal unit, the unit as written,
+    `realised`. A problem (unknown indicator, bad value, upper below value) goes to `col` and the
+    target is left out. The loader reads a scenario's targets with it; `regions` those whose sector
+    the file does not run."""
     indicators = {i.name: i for s in sectors for i in s.indicators}
     out = []
     for tid, model in models.items():
@@ -547,7 +552,7 @@ def read_scenario(path: str | Path, registry: Registry, overrides: dict | None =
     params = {name: _sector_params(merged[name], sector, col) for name, sector in registry.items() if name in active}
     if not params:
         col.add((), "no sector sections", "at least one of: " + ", ".join(registry))
-    targets = _targets(_targets_of(head.targets, active, registry), [registry[s] for s in params], col)
+    targets = read_targets(_targets_of(head.targets, active, registry), [registry[s] for s in params], col)
     dists, pairs = _uncertainty(merged.get("uncertainty"), merged.get("correlations"), registry, list(params), col,
                                 params)
     _single_draws_on_schedules(dists, params, col)

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from agrosim.config.declarations import IndicatorSpec, TableSpec
+from agrosim.config.declarations import IndicatorSpec, TableSpec, check_declared, param_specs
 from agrosim.config.spec import ParamSpec
 from agrosim.errors import ModelError, did_you_mean
 
@@ -84,9 +84,14 @@ class Link:
     #: a link claims no cultivated land (the `Declared` protocol a scenario section is checked against)
     land_claim = None
 
+    def __post_init__(self) -> None:
+        """Refuse a declaration a scenario file could not be read against (see `check_declared`)."""
+        check_declared(self)
+
     def param_specs(self) -> dict[str, ParamSpec]:
-        """Its parameter specs by name (links hold no tables)."""
-        return {p.name: p for p in self.params}
+        """Its parameter specs by flat name, a prefixed table's cells by their keys (see
+        `config.declarations.param_specs`)."""
+        return param_specs(self)
 
     def check(self, params: Mapping[str, np.ndarray]) -> list[tuple[str, str, str]]:
         """No cross-parameter rules: every parameter of a link is checked alone by its spec."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
-from agrosim.config.declarations import IndicatorSpec as I
+from agrosim.config.declarations import IndicatorSpec as I, TableSpec
 from agrosim.links.base import Link, LinkInputs
 from agrosim.sectors.base import yearly
 
@@ -33,44 +33,63 @@ _RULE = ("assumption: rule-of-thumb feeding level recalled from Chinese feeding 
          "against a published table; range kept wide")
 _NOTES = "../shared/notes/seed_003_004_yangcheng_zuoquan.md L298-L299 (background knowledge there, not the plan)"
 
-#: herd -> (driver indicator, driver unit, concentrate kg per driver unit, its range, its source,
-#:          roughage kg DM per driver unit, its range, zh)
+#: herd -> (driver indicator, its table: fed per head `finished` (driver: the year's slaughter) or per
+#:          head `kept` a year (driver: the stock), concentrate kg per driver unit, its range, its
+#:          source, roughage kg DM per driver unit, its range, zh)
 CONSUMERS = {
-    "pigs": ("pigs_slaughtered", "head", 300.0, (250.0, 380.0), f"about 0.30-0.35 t of compound feed per pig "
+    "pigs": ("pigs_slaughtered", "finished", 300.0, (250.0, 380.0), f"about 0.30-0.35 t of compound feed per pig "
              f"finished, sow share included; {_NOTES}", 0.0, (0.0, 50.0), "生猪"),
-    "layers": ("laying_hens", "head/yr", 42.0, (36.0, 48.0), f"about 40-44 kg of feed per hen a year; {_NOTES}",
+    "layers": ("laying_hens", "kept", 42.0, (36.0, 48.0), f"about 40-44 kg of feed per hen a year; {_NOTES}",
                0.0, (0.0, 5.0), "蛋鸡"),
-    "broilers": ("broilers_slaughtered", "head", 4.5, (3.5, 6.0), f"about 2.5 kg live weight × feed conversion "
+    "broilers": ("broilers_slaughtered", "finished", 4.5, (3.5, 6.0), f"about 2.5 kg live weight × feed conversion "
                  f"about 1.7-1.8; {_RULE}", 0.0, (0.0, 1.0), "肉鸡"),
-    "dairy": ("dairy_herd", "head/yr", 1800.0, (1000.0, 3000.0), f"per head of all ages (cows about 8 kg a day, "
+    "dairy": ("dairy_herd", "kept", 1800.0, (1000.0, 3000.0), f"per head of all ages (cows about 8 kg a day, "
               f"young stock less); {_RULE}", 3300.0, (2000.0, 5000.0), "奶牛"),
-    "beef": ("beef_stock", "head/yr", 800.0, (300.0, 1500.0), f"per head in stock, finishing cattle fed most; {_RULE}",
+    "beef": ("beef_stock", "kept", 800.0, (300.0, 1500.0), f"per head in stock, finishing cattle fed most; {_RULE}",
              1800.0, (1000.0, 2800.0), "肉牛"),
-    "sheep": ("sheep_stock", "head/yr", 60.0, (20.0, 150.0), f"per head in stock under housed feeding; {_RULE}",
+    "sheep": ("sheep_stock", "kept", 60.0, (20.0, 150.0), f"per head in stock under housed feeding; {_RULE}",
               450.0, (250.0, 700.0), "羊"),
 }
 
 _NOCAP = "no cap unless the scenario sets one (then feed can bind and herds are cut to what can be fed)"
 
 
-def _consumer_params(herd, driver, unit, conc, conc_range, conc_src, rough, rough_range, zh):
-    per = "head_yr" if unit.endswith("/yr") else "head"
-    what = "head in stock per year" if per == "head_yr" else "head slaughtered"
-    return (
-        P(f"{herd}_concentrate_kg_per_{per}", "kg/head", f"Concentrate (compound feed) per {what} ({driver}).",
-          f"{zh}精饲料用量", default=conc, lo=0, plausible=conc_range, source=conc_src),
-        P(f"{herd}_roughage_dm_kg_per_{per}", "kg/head", f"Roughage dry matter per {what} ({driver}).",
-          f"{zh}粗饲料用量(干物质)", default=rough, lo=0, plausible=rough_range,
-          source=_RULE if rough else "monogastric: no roughage counted"),
-    )
+#: table -> (unit of its columns, what a driver unit is, column suffix): files write a cell as
+#: `<herd>_<column>` (`pigs_concentrate_kg_per_head`, `dairy_roughage_dm_kg_per_head_yr`)
+_KINDS = {"finished": ("kg/head", "head slaughtered", ""), "kept": ("kg/head/yr", "head in stock per year", "_yr")}
+
+
+def _table(name: str) -> TableSpec:
+    """The herds of one table as its rows, each with its defaults, range, source and driver named."""
+    unit, what, suffix = _KINDS[name]
+    herds = {h: row for h, row in CONSUMERS.items() if row[1] == name}
+    columns = (P(f"concentrate_kg_per_head{suffix}", unit, f"Concentrate (compound feed) per {what}.",
+                 "{row_zh}精饲料用量", lo=0),
+               P(f"roughage_dm_kg_per_head{suffix}", unit, f"Roughage dry matter per {what}.",
+                 "{row_zh}粗饲料用量(干物质)", lo=0))
+    fields = {h: {columns[0].name: dict(default=conc, plausible=conc_range, source=conc_src,
+                                        description=f"Concentrate (compound feed) per {what} ({driver})."),
+                  columns[1].name: dict(default=rough, plausible=rough_range,
+                                        source=_RULE if rough else "monogastric: no roughage counted",
+                                        description=f"Roughage dry matter per {what} ({driver}).")}
+              for h, (driver, _, conc, conc_range, conc_src, rough, rough_range, _zh) in herds.items()}
+    return TableSpec(name, tuple(herds), columns, description=f"Feed per {what}, by herd", prefixed=True,
+                     row_zh={h: row[-1] for h, row in herds.items()}, row_fields=fields)
+
+
+TABLES = (_table("finished"), _table("kept"))
+#: herd -> (its table's name, its row there)
+_ROW = {h: (t.name, t.keys.index(h)) for t in TABLES for h in t.keys}
 
 
 def _rate(p, herd: str, kind: str) -> np.ndarray:
-    per = "head_yr" if CONSUMERS[herd][1].endswith("/yr") else "head"
-    return p[f"{herd}_{kind}_kg_per_{per}"]
+    """(n,) feed of `kind` (concentrate, roughage_dm) per driver unit of the herd."""
+    table, row = _ROW[herd]
+    suffix = _KINDS[table][2]
+    return p[f"{table}.{kind}_kg_per_head{suffix}"][:, row]
 
 
-PARAMS = tuple(x for herd, row in CONSUMERS.items() for x in _consumer_params(herd, *row)) + (
+PARAMS = (
     P("concentrate_grain_share", "1", "Maize-equivalent grain per kg of concentrate.", "精饲料中玉米等能量谷物占比",
       default=0.6, lo=0, hi=1, plausible=(0.5, 0.7), source=f"about 60 % maize in compound feed; {_NOTES}"),
     P("maize_feed_share", "1", "Share of the region's maize output available as feed.", "玉米饲用比例",
@@ -157,5 +176,5 @@ READS = tuple(row[0] for row in CONSUMERS.values()) + ("grain_output_maize", "gr
 LINK = Link(
     couple=couple,
     name="feed", title_en="Feed balance", title_zh="饲料平衡",
-    params=PARAMS, indicators=INDICATORS, reads=READS, shrinks=tuple(CONSUMERS),
+    params=PARAMS, tables=TABLES, indicators=INDICATORS, reads=READS, shrinks=tuple(CONSUMERS),
 )

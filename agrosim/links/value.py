@@ -4,15 +4,16 @@ each year by sector.
     value_p[t]  = quantity_p[t] × price_p[t] × price_level
     invested[t] = HSF spending (land & grain) + the money projects of the event calendar draw that year
 
-Prices are yearly paths in 元/kg at the farm gate; `price_level` is one multiplier for all of them,
-the knob to put uncertainty on. Products of sectors not in the scenario are worth nothing.
+Prices are yearly paths in 元/kg at the farm gate, one table (`PRICE_TABLE`: a row per product, a
+year axis; files write `<product>_price_yuan_per_kg`); `price_level` is one multiplier for all of
+them, the knob to put uncertainty on. Products of sectors not in the scenario are worth nothing.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from agrosim.config.spec import ParamSpec as P
-from agrosim.config.declarations import IndicatorSpec as I
+from agrosim.config.declarations import IndicatorSpec as I, TableSpec
 from agrosim.links.base import Link, LinkInputs
 from agrosim.sectors.base import yearly
 
@@ -42,11 +43,20 @@ SPENDERS = {"land_grain": "高标准农田", "pigs": "生猪", "layers": "蛋鸡
             "beef": "肉牛", "sheep": "羊", "bees": "蜜蜂", "silkworm": "蚕桑", "perennials": "中药材与多年生作物",
             "forage": "饲草"}
 
-PARAMS = tuple(
-    P(f"{name}_price_yuan_per_kg", "yuan/kg", f"Farm-gate price of {en}.", f"{zh}价格", default=price, lo=0,
-      time_varying=True, plausible=rng, source=_PRICE)
-    for name, (_, price, rng, en, zh) in PRODUCTS.items()
-) + (
+#: prices by product and year: a row per product, one yearly column; files write a cell as
+#: `<product>_price_yuan_per_kg`, listed before `price_level` as ever
+PRICE_TABLE = TableSpec(
+    "prices", tuple(PRODUCTS), (
+        P("price_yuan_per_kg", "yuan/kg", "Farm-gate price of {row}.", "{row_zh}价格", lo=0, time_varying=True,
+          source=_PRICE),
+    ),
+    description="Farm-gate prices by product, a yearly path each",
+    prefixed=True, row_zh={name: row[4] for name, row in PRODUCTS.items()},
+    row_fields={name: {"price_yuan_per_kg": {"default": price, "plausible": rng,
+                                             "description": f"Farm-gate price of {en}."}}
+                for name, (_, price, rng, en, _zh) in PRODUCTS.items()})
+
+PARAMS = (
     P("price_level", "1", "Multiplier on every price (1 = the price paths as given).", "价格总水平系数",
       default=1.0, lo=0, hi=10, plausible=(0.8, 1.2), source="scenario lever; 1 = prices as given"),
 )
@@ -64,8 +74,9 @@ INDICATORS = (
 def couple(x: LinkInputs):
     p = x.params
     level = p["price_level"]
-    out = {f"output_value_{name}": sum(x.get(i) for i in inds) * yearly(p, f"{name}_price_yuan_per_kg", x.t) * level
-           for name, (inds, *_rest) in PRODUCTS.items()}
+    prices = yearly(p, "prices.price_yuan_per_kg", x.t)  # (n, products)
+    out = {f"output_value_{name}": sum(x.get(i) for i in inds) * prices[:, k] * level
+           for k, (name, (inds, *_rest)) in enumerate(PRODUCTS.items())}
     out["output_value"] = sum(out.values())
     zero = np.zeros_like(level, dtype=float)
     for s in SPENDERS:
@@ -81,5 +92,5 @@ READS = tuple(i for inds, *_rest in PRODUCTS.values() for i in inds) + ("hsf_spe
 LINK = Link(
     couple=couple,
     name="value", title_en="Output value and investment", title_zh="产值与投资",
-    params=PARAMS, indicators=INDICATORS, reads=READS,
+    params=PARAMS, tables=(PRICE_TABLE,), indicators=INDICATORS, reads=READS,
 )

@@ -11,7 +11,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from agrosim.config.declarations import IndicatorSpec, TableSpec, section_params
+from agrosim.config.declarations import IndicatorSpec, TableSpec, check_declared, param_specs
 from agrosim.config.spec import ParamSpec
 
 Arrays = dict[str, np.ndarray]
@@ -56,21 +56,12 @@ class Sector:
     limit: Callable[[Arrays, Mapping[str, np.ndarray], str, int], np.ndarray | None] | None = None
 
     def __post_init__(self) -> None:
-        """Refuse two parameters under one key of the section (a prefixed table's `<row>_<param>`
-        equal to a parameter's name or to another cell's), which a file could not tell apart."""
-        names = [p.name for p in section_params(self)]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(f"sector '{self.name}' declares {', '.join(twice)} twice; expected each "
-                             "parameter and prefixed table cell under a key of its own")
+        """Refuse a declaration a scenario file could not be read against (see `check_declared`)."""
+        check_declared(self)
 
     def param_specs(self) -> dict[str, ParamSpec]:
-        """All parameter specs by flat name: parameters and a prefixed table's cells (`<row>_<param>`)
-        by their keys, a nested table's columns as `table.param`."""
-        specs = {p.name: p for p in section_params(self)}
-        for table in (t for t in self.tables if not t.prefixed):
-            specs.update({f"{table.name}.{p.name}": p for p in table.params})
-        return specs
+        """All parameter specs by flat name (see `config.declarations.param_specs`)."""
+        return param_specs(self)
 
 
 def yearly(params: Mapping[str, np.ndarray], name: str, t: int) -> np.ndarray:

@@ -51,7 +51,7 @@ PARAMS = (
     P("base_milk_output_kg_per_yr", "kg/yr", "Milk output in the base year (牛奶产量); 0 = not given. With a herd or "
       "cow figure it sets the yield per cow, alone it sets the cows.", "基期牛奶产量", default=0.0, lo=0,
       source="region file (optional)", base_of="milk_output"),
-    P("milk_kg_per_cow_per_yr", "kg/head", "Milk per adult cow per year, dry period included (成母牛单产); "
+    P("milk_kg_per_cow_per_yr", "kg/head/yr", "Milk per adult cow per year, dry period included (成母牛单产); "
       "derived instead when the region states base-year milk and a herd or cow figure.",
       "成母牛年单产", default=8300.0, lo=0, hi=20000, plausible=(5000.0, 10500.0),
       source="MARA: national average yield per dairy cow 8.3 t in 2020 (《“十四五”奶业竞争力提升行动方案》); "

@@ -12,13 +12,16 @@ autumn) the boxes reared are
 
 and cocoons = Σ reared_s × cocoon_kg_per_sheet × (1 − outbreak_loss_fraction). Leaf left unused
 in one season is not carried to the next. The base-year mulberry is all at full leaf.
+
+The seasons' shares are one table, `SEASON_TABLE` (a row per season; files write a cell as
+`<season>_sheet_share` or `<season>_leaf_share`), which the step reads as (n, seasons) arrays.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from agrosim.config.spec import EventRole, ParamSpec as P
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, TableSpec, scale_except, yearly
 
 SEASONS = ("spring", "summer", "autumn")
 SEASON_ZH = {"spring": "春季", "summer": "夏季", "autumn": "秋季"}
@@ -26,6 +29,22 @@ AGE_CLASSES = 6  # ages 0..5; the last class holds age 5 and older (establishmen
 
 _SEASON_SHEET = {"spring": 0.35, "summer": 0.15, "autumn": 0.5}
 _SEASON_LEAF = {"spring": 0.35, "summer": 0.25, "autumn": 0.4}
+
+#: the seasons' shares of the year's boxes and leaf: rows spring, summer, autumn; files write a cell
+#: as `<season>_sheet_share`, listed after `sheets_ordered_per_yr`, column by column as ever
+SEASON_TABLE = TableSpec(
+    "seasons", SEASONS, (
+        P("sheet_share", "1", "Share of the year's boxes ordered for the {row} rearing.", "{row_zh}蚕种占比",
+          lo=0, hi=1, plausible=(0.0, 0.7),
+          source="assumption: no seasonal split in the seeds; third-party figures for Yangcheng (spring 2012 "
+                 "26 326 张, all 2013 76 021 张, notes/seed_003_004 §5.2) suggest spring ≈ 1/3; kept wide"),
+        P("leaf_share", "1", "Share of the year's leaf available for the {row} rearing.", "{row_zh}桑叶占比",
+          lo=0, hi=1, plausible=(0.1, 0.6),
+          source="assumption: no published seasonal leaf split checked; unsure, kept wide"),
+    ),
+    description="Rearing seasons: shares of the year's boxes and leaf",
+    row_defaults={s: {"sheet_share": _SEASON_SHEET[s], "leaf_share": _SEASON_LEAF[s]} for s in SEASONS},
+    prefixed=True, row_zh=SEASON_ZH, after="sheets_ordered_per_yr", by_column=True)
 
 PARAMS = (
     P("mulberry_area_mu", "mu", "Mulberry area in the base year, all at full leaf.", "基期桑园面积", lo=0,
@@ -49,15 +68,6 @@ PARAMS = (
              "unverified there); range widened"),
     P("sheets_ordered_per_yr", "sheet/yr", "Boxes of eggs distributed to rearers in that year (发放蚕种).",
       "发放蚕种", lo=0, time_varying=True, source="region file or scenario (the plan's egg distribution)"),
-    *(P(f"{s}_sheet_share", "1", f"Share of the year's boxes ordered for the {s} rearing.",
-        f"{SEASON_ZH[s]}蚕种占比", default=_SEASON_SHEET[s], lo=0, hi=1, plausible=(0.0, 0.7),
-        source="assumption: no seasonal split in the seeds; third-party figures for Yangcheng (spring 2012 "
-               "26 326 张, all 2013 76 021 张, notes/seed_003_004 §5.2) suggest spring ≈ 1/3; kept wide")
-      for s in SEASONS),
-    *(P(f"{s}_leaf_share", "1", f"Share of the year's leaf available for the {s} rearing.",
-        f"{SEASON_ZH[s]}桑叶占比", default=_SEASON_LEAF[s], lo=0, hi=1, plausible=(0.1, 0.6),
-        source="assumption: no published seasonal leaf split checked; unsure, kept wide")
-      for s in SEASONS),
     P("rearing_households", "household", "Households rearing silkworms in the base year.", "养蚕农户", lo=0,
       source="region file", base_of="rearing_households"),
     P("households_change_per_yr", "1/yr", "Relative change of rearing households per year.", "养蚕户年变化率",
@@ -138,8 +148,7 @@ def leaf_fraction(p) -> np.ndarray:
 def rearing(s, p, t) -> dict[str, np.ndarray]:
     """Leaf (n,), and per season (n, 3): boxes ordered, leaf limit, household limit, reared, cocoons."""
     leaf = (s["mulberry_cohorts_mu"] * leaf_fraction(p)).sum(axis=1) * p["leaf_kg_per_mu"]
-    sheet_share = np.stack([p[f"{x}_sheet_share"] for x in SEASONS], axis=1)
-    leaf_share = np.stack([p[f"{x}_leaf_share"] for x in SEASONS], axis=1)
+    sheet_share, leaf_share = p["seasons.sheet_share"], p["seasons.leaf_share"]
     ordered = yearly(p, "sheets_ordered_per_yr", t)[:, None] * sheet_share
     leaf_limit = leaf[:, None] * leaf_share / p["leaf_kg_per_sheet"][:, None]
     hh_limit = np.broadcast_to((s["rearing_households"] * p["sheets_per_household"])[:, None], ordered.shape)
@@ -173,7 +182,8 @@ def report(s, f, p, t):
 def check(p):
     problems = []
     for kind in ("sheet", "leaf"):
-        total = sum(p[f"{s}_{kind}_share"] for s in SEASONS)
+        shares = p[f"seasons.{kind}_share"]
+        total = sum(shares[:, k] for k in range(len(SEASONS)))
         if not np.allclose(total, 1.0, atol=1e-6):
             problems.append((f"silkworm.{SEASONS[0]}_{kind}_share", f"{kind} shares of the seasons summing to "
                              f"{total.max():.6g}", "spring + summer + autumn = 1"))
@@ -208,7 +218,7 @@ def assimilate(s, p, t, obs):
 
 SECTOR = Sector(
     name="silkworm", title_en="Silkworm", title_zh="蚕桑",
-    params=PARAMS, tables=(), balances=BALANCES, indicators=INDICATORS,
+    params=PARAMS, tables=(SEASON_TABLE,), balances=BALANCES, indicators=INDICATORS,
     land_claim="mulberry_area",
     curtail=scale_except(("rearing_households", "households_joined", "households_left")),
     init=init, step=step, report=report, check=check,

@@ -266,9 +266,8 @@ def derived_lines(scenario: Scenario) -> list[str]:
 def _coefficient(scenario: Scenario, sector: str, key: str) -> str:
     pv = scenario.params[sector].get(key)
     if pv is None:  # a table column: name the rows' values
-        table, _, param = key.partition(".")
-        rows = {k.split(".")[1]: v.value for k, v in scenario.params[sector].items()
-                if k.startswith(f"{table}.") and k.endswith(f".{param}") and v.value}
+        cells = ((ParamPath.in_sector(sector, k), v) for k, v in scenario.params[sector].items())
+        rows = {path.row: v.value for path, v in cells if path.table and path.spec_key == key and v.value}
         return "[" + ", ".join(f"{r} {v:g}" for r, v in rows.items()) + "]"
     spec = BY_NAME[sector].param_specs()[key]
     value = _base_value(scenario, sector, spec)

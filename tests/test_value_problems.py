@@ -38,12 +38,17 @@ def resplits(source: str) -> list[int]:
     return _text_calls(ast.parse(source), ("partition", "rpartition", "split", "rsplit"))
 
 
+#: functions that check the code's own declarations when a module loads (their ValueError is a bug)
+DECLARATION_CHECKS = ("__post_init__", "check_declared")
+
+
 def value_errors_with_expected(source: str) -> list[int]:
-    """Lines raising a plain ValueError whose message says '; expected', outside a `__post_init__` (a
-    declaration check of our own code, never bad input): such a raiser should raise ValueProblem."""
+    """Lines raising a plain ValueError whose message says '; expected', outside a declaration check of
+    our own code (`__post_init__`, `check_declared`: a coding mistake found at import, never bad input):
+    such a raiser should raise ValueProblem."""
     tree = ast.parse(source)
-    declared = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "__post_init__"
-                for n in ast.walk(f)}
+    declared = {id(n) for f in ast.walk(tree)
+                if isinstance(f, ast.FunctionDef) and f.name in DECLARATION_CHECKS for n in ast.walk(f)}
     return [node.lineno for node in ast.walk(tree)
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and id(node) not in declared
             and isinstance(node.exc.func, ast.Name) and node.exc.func.id == "ValueError"

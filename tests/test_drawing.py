@@ -3,6 +3,7 @@ error is raised in the writing process."""
 from __future__ import annotations
 
 import os
+import threading
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -71,3 +72,15 @@ def test_few_charts_are_drawn_in_the_writing_process(tmp_path):
     pids.mkdir()
     draw_charts([Chart(tmp_path / "c.png", _pid_figure, (pids,))], "en")
     assert [int(p.name) for p in pids.iterdir()] == [os.getpid()]
+
+
+def test_a_request_thread_draws_in_its_own_process(tmp_path):
+    """A server's request thread never forks (another thread could hold a lock the child needs)."""
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    jobs = [Chart(tmp_path / f"c{k}.png", _pid_figure, (pids,)) for k in range(drawing.MIN_PARALLEL)]
+    thread = threading.Thread(target=draw_charts, args=(jobs, "en"))
+    thread.start()
+    thread.join()
+    assert [int(p.name) for p in pids.iterdir()] == [os.getpid()]
+    assert all(j.png.is_file() for j in jobs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -40,11 +41,13 @@ def save(fig, path: Path) -> None:
 
 def draw_charts(charts: list[Chart], lang: str) -> None:
     """Draw and save every chart in the language's chart context. With `MIN_PARALLEL` charts or more, a
-    platform that forks (Linux) and several usable cores, the charts are dealt out round robin: this
-    process draws the first share while one forked child per other core draws each of the rest. A child
-    that fails has its share drawn again here, which raises its error with a traceback of this process."""
+    platform that forks (Linux), several usable cores and a call from the main thread (a server's
+    request thread does not fork: another thread could hold a lock the child would wait on forever),
+    the charts are dealt out round robin: this process draws the first share while one forked child
+    per other core draws each of the rest. A child that fails has its share drawn again here, which
+    raises its error with a traceback of this process."""
     workers = min(_cores(), len(charts))
-    if workers < 2 or len(charts) < MIN_PARALLEL or not _can_fork():
+    if workers < 2 or len(charts) < MIN_PARALLEL or not _can_fork() or not _in_main_thread():
         _draw_all(charts, lang)
         return
     font_rc(lang)  # finds the CJK font once, before the fork
@@ -71,6 +74,10 @@ def _draw_all(charts: list[Chart], lang: str) -> None:
 
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def _can_fork() -> bool:

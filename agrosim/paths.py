@@ -1,6 +1,7 @@
 """Where bundled files live. In the source tree params/, scenarios/ and plans/ sit at the repository
 root beside the package; an installed wheel carries the same folders inside the package, as
 agrosim/bundled/<folder>/ (pyproject.toml maps them there), so scenarios resolve outside the repository."""
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -42,3 +43,16 @@ def bundled_file(ref: str) -> Path | None:
         if stem and (folder / f"{stem}.yaml").is_file():
             return folder / f"{stem}.yaml"
     return None
+
+
+#: the environment variable naming agrosim's cache folder (default: the user cache folder, see `cache_dir`)
+CACHE_ENV = "AGROSIM_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where agrosim keeps what it can rebuild (font subsets): $AGROSIM_CACHE_DIR, else
+    $XDG_CACHE_HOME/agrosim, else ~/.cache/agrosim. Not created here."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "agrosim"

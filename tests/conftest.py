@@ -84,3 +84,14 @@ def _font_subset_once_per_character_set():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(html, "cjk_font_face", cached)
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory):
+    """The suite and the commands it starts keep their font subsets in a folder of this session, never in
+    the user's cache folder (AGROSIM_CACHE_DIR, see agrosim.paths.cache_dir)."""
+    from agrosim.paths import CACHE_ENV
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("agrosim-cache")))
+        yield

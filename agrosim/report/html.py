@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 import base64
-import io
 import math
 from pathlib import Path
 from typing import Mapping
 
 import jinja2
 import pandas as pd
-from fontTools import subset
-from fontTools.ttLib import TTFont
 
 from agrosim.config.scenario import Scenario
 from agrosim.report.charts import light, verdict_word
+from agrosim.report.font_subset import subset_font
 from agrosim.report.lang import cjk_font_file, label, t, unit
 from agrosim.report.sections import WORDS as SECTION_WORDS
 from agrosim.registry import BY_NAME
@@ -204,20 +202,13 @@ def render(context: dict) -> str:
 
 def cjk_font_face(text: str) -> str:
     """An @font-face with just the CJK glyphs of `text` (base64 OpenType), so Chinese shows without a
-    system font; empty when the text has none or no CJK font is available."""
+    system font; empty when the text has none or no CJK font is available. The subset is cached on disk
+    (`font_subset`)."""
     chars = "".join(sorted({c for c in text if ord(c) >= 0x2E80}))
     path = cjk_font_file() if chars else None
     if path is None:
         return ""
-    options = subset.Options()
-    options.layout_features = ["*"]
-    font = TTFont(path, fontNumber=0)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    data = base64.b64encode(subset_font(path, chars)).decode("ascii")
     return f'@font-face {{ font-family: "agrosim CJK"; font-weight: 100 900; src: url(data:font/otf;base64,{data}) format("opentype"); }}'
 
 

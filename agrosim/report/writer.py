@@ -23,7 +23,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -33,6 +32,7 @@ from agrosim.analysis.findings import TRACKING_DEFAULTS, ReportFindings, lines a
 from agrosim.config.scenario import Scenario
 from agrosim.errors import InputError, Problem
 from agrosim.report import charts, sections
+from agrosim.report.drawing import Chart, draw_charts, save
 from agrosim.report.excel import write_workbook
 from agrosim.report.html import build_context, data_uri, driver_lines, render
 from agrosim.report.lang import chart_context, check_lang, label
@@ -301,18 +301,20 @@ def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, meta: dict
     figures: dict[str, list[tuple[Path, str]]] = {}
     decompositions = findings.decompositions
     rows = verdicts.set_index("target")
+    drawn = [Chart(out / "scorecard.png", charts.scorecard, (verdicts, lang))]
+    figures["scorecard"] = [(out / "scorecard.png", "")]
+    for tg in scenario.targets:
+        name = label(lang, tg.en, tg.zh)
+        path = out / f"{tg.id}.png"
+        drawn.append(Chart(path, charts.trajectory, (series(quant, tg.indicator, tg.unit_written), tg,
+                                                     rows.loc[tg.id], lang)))
+        figures[tg.id] = [(path, f"{name} ({tg.id})")]
+        if tg.id in decompositions:
+            path = out / f"decomposition_{tg.id}.png"
+            drawn.append(Chart(path, charts.decomposition, (decompositions[tg.id], name, lang)))
+            figures[tg.id].append((path, f"{name}: Δ = Δarea × Y0 + A1 × Δyield"))
+    draw_charts(drawn, lang)
     with chart_context(lang):
-        save(charts.scorecard(verdicts, lang), out / "scorecard.png")
-        figures["scorecard"] = [(out / "scorecard.png", "")]
-        for tg in scenario.targets:
-            name = label(lang, tg.en, tg.zh)
-            path = out / f"{tg.id}.png"
-            save(charts.trajectory(series(quant, tg.indicator, tg.unit_written), tg, rows.loc[tg.id], lang), path)
-            figures[tg.id] = [(path, f"{name} ({tg.id})")]
-            if tg.id in decompositions:
-                path = out / f"decomposition_{tg.id}.png"
-                save(charts.decomposition(decompositions[tg.id], name, lang), path)
-                figures[tg.id].append((path, f"{name}: Δ = Δarea × Y0 + A1 × Δyield"))
         tracking_figures = {} if tracking is None else sections.draw_tracking(tracking, scenario, quant, out, lang,
                                                                               save)
         allocation_figure = None if allocation is None else sections.draw_allocation(allocation, scenario, out, lang,
@@ -371,13 +373,6 @@ def write_comparison(folder: Path, tables: Mapping[str, pd.DataFrame], scenarios
 def write_resolved(folder: Path, scenario: Scenario) -> None:
     with open(folder / "scenario.resolved.yaml", "w", encoding="utf-8") as fh:
         yaml.safe_dump(scenario.resolved, fh, allow_unicode=True, sort_keys=False)
-
-
-def save(fig, path: Path) -> None:
-    """Save a figure as PNG and SVG and free it."""
-    fig.savefig(path)
-    fig.savefig(path.with_suffix(".svg"), metadata={"Date": None})
-    plt.close(fig)
 
 
 def _now() -> str:

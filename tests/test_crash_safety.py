@@ -1,6 +1,5 @@
 """Kill agrosim mid-run and mid-batch: the report folder is the previous complete one or a new
 complete one, never half; a killed batch resumes without redoing or duplicating finished chunks."""
-import os
 import signal
 import subprocess
 import sys
@@ -8,7 +7,6 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from agrosim import load_scenario
 from agrosim.batch import Design, release_store, run_batch

@@ -17,7 +17,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from agrosim import load_scenario
-from agrosim.api import monte_carlo
 from agrosim.batch import Design, release_store, run_batch
 from agrosim.cli import main
 from agrosim.limits import MAX_DESIGN_POINTS

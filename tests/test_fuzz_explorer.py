@@ -4,11 +4,9 @@ concurrent saves under one name have one winner, and the server stays up in boun
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path

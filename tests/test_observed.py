@@ -8,7 +8,7 @@ from agrosim.analysis.levers import lever
 from agrosim.analysis.tracking import backtest, calibrate, calibrated_yaml, implied_path, track
 from agrosim.cli import main
 from agrosim.errors import InputError
-from agrosim.observed import by_year, load_observed
+from agrosim.observed import load_observed
 from conftest import small_grain
 
 

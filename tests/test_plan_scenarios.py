@@ -12,7 +12,6 @@ import yaml
 import agrosim
 from agrosim import load_scenario
 from agrosim.paths import plans_dir
-from agrosim.registry import BY_NAME
 from agrosim.units import parse_quantity
 from conftest import ROOT
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.errors import did_you_mean
-from agrosim.sectors.base import Balance, scale_except, yearly
+from agrosim.sectors.base import Balance, per_run_once, scale_except, yearly
 
 CLASSES = ("breeders", "young", "replacements", "finishing")
 
@@ -253,7 +253,8 @@ def init(p: Mapping[str, np.ndarray], kind: HerdKind):
     herd = state["herd_head"]
     state["capacity_places"] = herd * (1.0 + p[kind.names[HerdRole.SPARE]])
     state["target_breeders_head"] = state["breeders_head"].copy()
-    state["growth_limit_per_yr"] = speed_limits_per_yr(p, kind)  # (n, years), computed once per chunk
+    # (n, years), computed once per chunk, on one run when the rates are the same in every run
+    state["growth_limit_per_yr"] = per_run_once(lambda q: speed_limits_per_yr(q, kind), p)
     return state, {k: np.zeros_like(herd) for k in FLOWS}
 
 

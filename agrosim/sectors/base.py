@@ -78,3 +78,35 @@ def scale_except(kept: tuple[str, ...] = ()) -> Callable:
                     for k, v in arrays.items()}
         return scaled(state), scaled(flows)
     return curtail
+
+
+class _Reads(dict):
+    """A parameter mapping that notes the names read from it (by `[]` or `get`)."""
+
+    def __init__(self, params: Mapping[str, np.ndarray]):
+        super().__init__(params)
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default=None):
+        self.read.add(name)
+        return super().get(name, default)
+
+
+def per_run_once(fn: Callable[[Mapping[str, np.ndarray]], np.ndarray | tuple[np.ndarray, ...]],
+                 params: Mapping[str, np.ndarray]) -> np.ndarray | tuple[np.ndarray, ...]:
+    """`fn(params)`, an array (or a tuple of arrays) with the run axis first, computed on the first run alone and repeated
+    when every parameter `fn` reads is the same in every run (the usual case for rates in a Monte
+    Carlo that varies base figures or yields): the same bits as the whole batch, since a run's
+    values never depend on the other runs (tests/test_engine_equivalence.py), at 1/n of the cost."""
+    n = next(iter(params.values())).shape[0]
+    first = _Reads({k: v[:1] for k, v in params.items()})
+    one = fn(first)
+    if n > 1 and not all(np.all(params[k] == params[k][:1]) for k in first.read):  # NaN: not uniform
+        return fn(params)
+    if isinstance(one, tuple):
+        return tuple(np.repeat(a, n, axis=0) for a in one)
+    return np.repeat(one, n, axis=0)

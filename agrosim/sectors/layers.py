@@ -13,7 +13,7 @@ import numpy as np
 
 from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.sectors import _cohorts as co
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, per_run_once, scale_except, yearly
 
 PARAMS = (
     P("base_laying_hens_head", "head", "Hens in lay in the base year; 0 = not given.", "基期在产蛋鸡存栏",
@@ -116,7 +116,9 @@ def init(p):
     hens = np.where(p["base_laying_hens_head"] > 0, p["base_laying_hens_head"],
                     p["base_egg_output_kg_per_yr"] / yearly(p, "egg_kg_per_hen_yr", 0))
     pullets, hen_cohorts, _, _ = _stationary(r, hens)
-    state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy(), ahead_weights(r))
+    look_ahead = per_run_once(lambda q: ahead_weights(_Rates(q)), p)  # on one run when rates are uniform
+    state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy(),
+                   tuple(co.by_age(w).T for w in look_ahead))
     return state, {k: np.zeros_like(hens) for k in FLOWS}
 
 
@@ -135,7 +137,7 @@ def ahead_weights(r: _Rates):
         wh = wh + (r.rear == k)                  # count the flock in lay after month k
         wp = np.concatenate([wp[1:], np.zeros((1, n))]) * stay_p + move_p * wh[0]
         wh = np.concatenate([wh[1:], np.zeros((1, n))]) * stay_h
-    return wp.T, wh.T  # views of the (ages, n) arrays the step uses
+    return wp.T, wh.T
 
 
 def step_months(s, p, t, record: bool = True):

@@ -33,7 +33,7 @@ import numpy as np
 
 from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.sectors import _cohorts as co
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, per_run_once, scale_except, yearly
 
 GILT_MONTHS = 6       # selection (at market age, ~6 months) to first farrowing: ~2 months to service + 114 days
 MATED_FROM = 2        # gilts count as 能繁母猪 from first service, 2 months after selection
@@ -176,7 +176,8 @@ def init(p):
     r = _Rates(p)
     st = _stationary(r, _base_sows(p, r))
     places = st["young"][:, 1:].sum(axis=1) * (1.0 + p["spare_places_share"])
-    state = _state(st["sows"], st["gilts"], st["young"], places, st["sows"].copy(), speed_limits_per_yr(p))
+    state = _state(st["sows"], st["gilts"], st["young"], places, st["sows"].copy(),
+                   per_run_once(speed_limits_per_yr, p))
     return state, {k: np.zeros_like(places) for k in FLOWS}
 
 

@@ -220,7 +220,7 @@ def steady(p: Mapping[str, np.ndarray], kind: HerdKind) -> dict:
     """Stationary herd consistent with whichever base figure the region gives (stock, breeders or
     slaughter): every stock is affine in the breeders B, so B = (given − value at B=0) / slope."""
     nm = kind.names
-    r = rates(p, kind)
+    r = per_run_once(lambda q: rates(q, kind), p)
     bought = yearly(p, nm[HerdRole.BOUGHT], 0)
     zero, one = _stationary(r, 0.0 * bought, bought, kind), _stationary(r, 1.0 + 0.0 * bought, bought, kind)
     b = np.zeros_like(bought)
@@ -281,7 +281,7 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, re
     are one product each (issue 19); each row is computed with the operations, in the order, of
     the stage-by-stage formulas."""
     nm = kind.names
-    r = rates(p, kind, t)
+    r = per_run_once(lambda q: rates(q, kind, t), p)
     wanted_m = yearly(p, nm[HerdRole.BOUGHT], t) / 12.0
     asked = yearly(p, nm[HerdRole.BREEDER_GROWTH], t)
     # own breeding caps the path; bought breeding stock may carry the herd beyond it

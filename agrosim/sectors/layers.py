@@ -91,6 +91,11 @@ class _Rates:
         self.to_lay = self.rear_surv[:, 0] ** self.rear   # share of chicks placed now in lay `rear` months on
 
 
+def _rates(p) -> _Rates:
+    """`_Rates(p)`, on one run when the parameters they derive from are the same in every run."""
+    return per_run_once(_Rates, p)
+
+
 def _stationary(r: _Rates, hens):
     """Stationary pullets and hens (end of month) with `hens` in lay; chicks placed a month."""
     unit, _ = co.stationary(np.ones_like(hens), r.lay_surv, r.lay_exit, r.lay_ages)
@@ -112,7 +117,7 @@ def _state(pullets, hens, cages, target, look_ahead):
 
 
 def init(p):
-    r = _Rates(p)
+    r = _rates(p)
     hens = np.where(p["base_laying_hens_head"] > 0, p["base_laying_hens_head"],
                     p["base_egg_output_kg_per_yr"] / yearly(p, "egg_kg_per_hen_yr", 0))
     pullets, hen_cohorts, _, _ = _stationary(r, hens)
@@ -145,7 +150,7 @@ def step_months(s, p, t, record: bool = True):
     monthly list only with `record`, else empty: the engine needs the year alone).
 
     Cohorts are aged in place in the (ages, n) layout (`co.advance_rows`)."""
-    r = _Rates(p)
+    r = _rates(p)
     growth_m = (1.0 + yearly(p, "flock_growth_per_yr", t)) ** (1.0 / 12.0)
     growth_ahead = growth_m ** r.rear
     eggs_per_hen_yr = yearly(p, "egg_kg_per_hen_yr", t)
@@ -204,7 +209,7 @@ def step(s, p, t):
 
 def report(s, f, p, t):
     if t == 0:
-        _, _, chicks, spent = _stationary(_Rates(p), s["hens_head"])
+        _, _, chicks, spent = _stationary(_rates(p), s["hens_head"])
         eggs, spent, chicks = s["hens_head"] * yearly(p, "egg_kg_per_hen_yr", 0), 12.0 * spent, 12.0 * chicks
     else:
         eggs, spent, chicks = f["eggs_kg"], f["spent_hens_head"], f["chicks_placed_head"]

@@ -144,6 +144,11 @@ class _Rates:
         self.gilt_share = FEMALE_SHARE * p["gilt_eligible_share"]
 
 
+def _rates(p, t: int = 0) -> _Rates:
+    """`_Rates(p, t)`, on one run when the parameters they derive from are the same in every run."""
+    return per_run_once(lambda q: _Rates(q, t), p)
+
+
 def _stationary(r: _Rates, sows):
     """Stationary herd (end of month) with `sows` farrowed sows: cohorts and yearly flows."""
     young, market = co.stationary(sows * r.births, r.young_surv, r.young_exit, r.ages)
@@ -173,7 +178,7 @@ def _state(sows, gilts, young, places, target, max_growth):
 
 
 def init(p):
-    r = _Rates(p)
+    r = _rates(p)
     st = _stationary(r, _base_sows(p, r))
     places = st["young"][:, 1:].sum(axis=1) * (1.0 + p["spare_places_share"])
     state = _state(st["sows"], st["gilts"], st["young"], places, st["sows"].copy(),
@@ -187,7 +192,7 @@ def step_months(s, p, t, record: bool = True):
 
     Cohorts are aged in place in the (ages, n) layout; the deaths of a stage with one survival are
     taken from its stock, which is carried from month to month."""
-    r = _Rates(p, t)
+    r = _rates(p, t)
     asked = yearly(p, "sow_herd_growth_per_yr", t)
     growth_m = (1.0 + np.minimum(asked, s["sow_max_growth_per_yr"][:, t])) ** (1.0 / 12.0)
     sows, places, target = s["sows_head"], s["places_head"], s["sow_target_head"]
@@ -274,7 +279,7 @@ def step(s, p, t):
 
 
 def report(s, f, p, t):
-    slaughter = f["slaughtered_head"] if t > 0 else _stationary(_Rates(p, 0), s["sows_head"])["slaughter"]
+    slaughter = f["slaughtered_head"] if t > 0 else _stationary(_rates(p, 0), s["sows_head"])["slaughter"]
     return {
         "pig_stock": s["pigs_head"],
         "breeding_sows": s["sows_head"] + s["gilt_cohorts_head"][:, MATED_FROM:].sum(axis=1),

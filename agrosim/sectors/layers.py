@@ -190,7 +190,7 @@ def step_months(s, p, t, record: bool = True):
 
         target = target * growth_m
         wanted = np.minimum(target * growth_ahead, cages)
-        ahead = co.total(pullets * w_pullets) + co.total(hens * w_hens)
+        ahead = co.weighted_total(pullets, w_pullets) + co.weighted_total(hens, w_hens)
         f["chicks_placed_head"] = np.maximum(wanted - ahead, 0.0) / r.to_lay
         pullets[0] = f["chicks_placed_head"]
         pullet_stock = co.total(pullets)

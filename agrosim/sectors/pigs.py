@@ -227,16 +227,14 @@ def step_months(s, p, t, record: bool = True):
                                                                              GILT_MONTHS, gilt_stock)
         f["piglet_deaths_head"] = young[0] - young[0] * suckling_surv
         f["finisher_deaths_head"] = growers - growers * grower_surv
-        young[0] *= suckling_surv
-        young[1:] *= grower_surv
-        market = co.shift(young, young_exit, young_first)
+        market = co.survive_and_shift(young, grower_surv, young_exit, young_first, first_survival=suckling_surv)
         young[0] = born
         f["market_age_head"] = market
         f["born_head"] = born
         sows = sows - f["sow_deaths_head"] - f["sows_culled_head"] + f["gilts_entered_head"]
 
         target = target * growth_m
-        projected = sows * sow_surv_ahead + co.total(gilts[1:] * ahead)
+        projected = sows * sow_surv_ahead + co.weighted_total(gilts[1:], ahead)
         need = np.maximum(target * growth_ahead - projected, 0.0) / gilt_surv_ahead
         f["gilts_selected_head"] = np.minimum(need, r.gilt_share * market)
         gilts[0] = f["gilts_selected_head"]

@@ -304,7 +304,8 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, re
     total = {k: np.zeros_like(zero) for k in FLOWS if k not in SUMS and k not in DEATHS + EXITS}
     deaths_yr, exits_yr = np.zeros_like(death_share), np.zeros_like(exit_share)
     months = []
-    stock = np.stack([s[f"{c}_head"] for c in CLASSES])
+    stock = np.stack([s[f"{c}_head"] for c in CLASSES])  # updated in place month by month
+    deaths, exits = np.empty_like(stock), np.empty_like(stock)  # this month's, reused
     places, target = s["capacity_places"], s["target_breeders_head"]
     for m in range(12):
         f = dict.fromkeys(FLOWS, zero)  # entries are replaced, never changed in place
@@ -316,25 +317,25 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, re
                 f.update({f"{c}_outbreak_head": lost[i] for i, c in enumerate(CLASSES)})
             f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t)
             places = places + f["capacity_added_places"]
-        deaths, exits = stock * death_share, stock * exit_share
+        np.multiply(stock, death_share, out=deaths)
+        np.multiply(stock, exit_share, out=exits)
         births = r.births * stock[0]
         f["born_head"] = births * female_kept_share
         f["males_sold_at_birth_head"] = births - f["born_head"]
         weaned_f = exits[1] * weaned_female_share
 
         target = target * target_factor
-        new = stock - deaths  # each stage less its deaths and regular exits, then its entries
-        new -= exits
-        new[0] += exits[2]
-        new[1] += f["born_head"]
-        b1, r1 = new[0], new[2]
+        stock -= deaths  # each stage less its deaths and regular exits, then its entries
+        stock -= exits
+        stock[0] += exits[2]
+        stock[1] += f["born_head"]
+        b1, r1 = stock[0], stock[2]
         pool = pool_per_target * target + np.maximum(target - b1, 0.0)
         f["kept_head"] = np.clip(pool - r1 - planned_r, 0.0, weaned_f)
         f[rest_key] = exits[1] - f["kept_head"]
-        new[2] += f["kept_head"]
+        stock[2] += f["kept_head"]
         if kind.finishing:
-            new[3] += f["to_finishing_head"]
-        stock = new
+            stock[3] += f["to_finishing_head"]
         f["breeder_years"] = b1 / 12.0
         herd = stock[0] + stock[1]
         herd += stock[2]
@@ -357,8 +358,8 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, re
             if f[k] is not zero:
                 total[k] += f[k]
         if record:
-            f.update(zip(DEATHS, deaths))
-            f.update(zip(EXITS, exits))
+            f.update(zip(DEATHS, deaths.copy()))
+            f.update(zip(EXITS, exits.copy()))
             months.append((_herd_state(stock.copy(), places, target, s), _with_sums(dict(f))))
     total.update(zip(DEATHS, deaths_yr))
     total.update(zip(EXITS, exits_yr))

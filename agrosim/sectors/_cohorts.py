@@ -48,12 +48,20 @@ def stationary(inflow: np.ndarray, survival: np.ndarray, exits: np.ndarray, ages
     return c, out.sum(axis=1)
 
 
-def competing(stock: np.ndarray, hazards: list[np.ndarray]) -> list[np.ndarray]:
-    """Exits in one month from competing monthly hazards: stock × (1 − e^−Σh), split by hazard."""
-    total = sum(hazards)
-    gone = stock * -np.expm1(-total)
+def competing(stock: np.ndarray, hazards: list[np.ndarray],
+              shares: tuple[np.ndarray, np.ndarray] | None = None) -> list[np.ndarray]:
+    """Exits in one month from competing monthly hazards: stock × (1 − e^−Σh), split by hazard;
+    `shares` is `competing_shares(hazards)` when already computed (once a year, not every month)."""
+    total, gone_share = shares if shares is not None else competing_shares(hazards)
+    gone = stock * gone_share
     share = np.divide(gone, total, out=np.zeros_like(gone), where=total > 0)
     return [share * h for h in hazards]
+
+
+def competing_shares(hazards: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(Σh, 1 − e^−Σh) of competing monthly hazards: the total and the share of a stock leaving."""
+    total = sum(hazards)
+    return total, -np.expm1(-total)
 
 
 def hazard(fraction_per_yr: np.ndarray) -> np.ndarray:

@@ -142,6 +142,12 @@ class _Rates:
         self.gilt_exit = np.zeros((n, GILT_MONTHS + 1))  # `co.exit_shares` of GILT_MONTHS: all leave then
         self.gilt_exit[:, GILT_MONTHS] = 1.0
         self.gilt_share = FEMALE_SHARE * p["gilt_eligible_share"]
+        self.sow_exits = co.competing_shares([self.h_death, self.h_cull])
+        # the gilt rule's look-ahead (`step_months`): a gilt j months after selection farrows in
+        # GILT_MONTHS − j months, then stays a sow for the j months to the horizon
+        self.ahead = (self.gilt_surv[:, None] ** (GILT_MONTHS - np.arange(GILT_MONTHS)) *
+                      self.sow_surv[:, None] ** np.arange(GILT_MONTHS))
+        self.sow_surv_ahead, self.gilt_surv_ahead = self.sow_surv ** GILT_MONTHS, self.gilt_surv ** GILT_MONTHS
 
 
 def _rates(p, t: int = 0) -> _Rates:
@@ -201,9 +207,8 @@ def step_months(s, p, t, record: bool = True):
     suckling_surv, grower_surv = r.young_surv[:, 0], r.young_surv[:, 1]  # one survival from weaning on
     young_first = co.first_exit(p["market_age_months"])
     gilt_exit = co.by_age(r.gilt_exit)
-    ahead = (r.gilt_surv[:, None] ** (GILT_MONTHS - np.arange(GILT_MONTHS)) *
-             r.sow_surv[:, None] ** np.arange(GILT_MONTHS)).T[1:]
-    sow_surv_ahead, gilt_surv_ahead = r.sow_surv ** GILT_MONTHS, r.gilt_surv ** GILT_MONTHS
+    ahead = np.ascontiguousarray(r.ahead.T[1:])
+    sow_surv_ahead, gilt_surv_ahead = r.sow_surv_ahead, r.gilt_surv_ahead
     growth_ahead = growth_m ** GILT_MONTHS
     zero = np.zeros_like(sows)
     total = {k: np.zeros_like(sows) for k in PRIMARY_FLOWS}
@@ -222,7 +227,7 @@ def step_months(s, p, t, record: bool = True):
             places = places + f["capacity_added_places"]
             gilt_stock, growers = co.total(gilts), co.total(young[1:])
         born = sows * r.births
-        f["sow_deaths_head"], f["sows_culled_head"] = co.competing(sows, [r.h_death, r.h_cull])
+        f["sow_deaths_head"], f["sows_culled_head"] = co.competing(sows, [r.h_death, r.h_cull], r.sow_exits)
         f["gilts_culled_head"], f["gilts_entered_head"] = co.advance_rows(gilts, r.gilt_surv, gilt_exit,
                                                                              GILT_MONTHS, gilt_stock)
         f["piglet_deaths_head"] = young[0] - young[0] * suckling_surv

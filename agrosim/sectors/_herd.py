@@ -273,6 +273,14 @@ DEATHS = tuple(f"{c}_deaths_head" for c in CLASSES)
 EXITS = ("culled_head", "weaned_head", "entered_breeding_head", "finished_head")
 
 
+def _month_shares(p: Mapping[str, np.ndarray], kind: HerdKind, t: int) -> tuple[Rates, np.ndarray, np.ndarray]:
+    """The rates in year index t and the (n, 4) shares of each stage (`CLASSES`) leaving in a month
+    by death and by its regular exit."""
+    r = rates(p, kind, t)
+    shares = [_exit_fractions(h) for h in ([r.h_bd, r.h_bc], [r.h_y, r.a_y], [r.h_r, r.a_r], [r.h_f, r.a_f])]
+    return r, np.stack([k[0] for k in shares], axis=1), np.stack([k[1] for k in shares], axis=1)
+
+
 def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, record: bool = True):
     """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month]; the
     monthly list only with `record`, else empty: the engine needs the year alone).
@@ -281,7 +289,8 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, re
     are one product each (issue 19); each row is computed with the operations, in the order, of
     the stage-by-stage formulas."""
     nm = kind.names
-    r = per_run_once(lambda q: rates(q, kind, t), p)
+    r, death_share, exit_share = per_run_once(lambda q: _month_shares(q, kind, t), p)
+    death_share, exit_share = np.ascontiguousarray(death_share.T), np.ascontiguousarray(exit_share.T)  # (4, n)
     wanted_m = yearly(p, nm[HerdRole.BOUGHT], t) / 12.0
     asked = yearly(p, nm[HerdRole.BREEDER_GROWTH], t)
     # own breeding caps the path; bought breeding stock may carry the herd beyond it
@@ -289,9 +298,6 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, re
     growth = np.where(capped, np.minimum(asked, s["growth_limit_per_yr"][:, t]), asked)
     growth_m = (1.0 + growth) ** (1 / 12) - 1.0
     target_factor = 1.0 + growth_m
-    shares = [_exit_fractions(h) for h in ([r.h_bd, r.h_bc], [r.h_y, r.a_y], [r.h_r, r.a_r], [r.h_f, r.a_f])]
-    death_share = np.stack([k[0] for k in shares])  # (4, n)
-    exit_share = np.stack([k[1] for k in shares])
     pool_per_target = _pool_target(r, 1.0, growth_m)
     female_kept_share = r.fs if kind.males_sold_at_birth else 1.0  # share of births entering `young`
     weaned_female_share = 1.0 if kind.males_sold_at_birth else r.fs

@@ -158,7 +158,7 @@ def _rates(p, t: int = 0) -> _Rates:
 def _stationary(r: _Rates, sows):
     """Stationary herd (end of month) with `sows` farrowed sows: cohorts and yearly flows."""
     young, market = co.stationary(sows * r.births, r.young_surv, r.young_exit, r.ages)
-    deaths, culls = co.competing(sows, [r.h_death, r.h_cull])
+    deaths, culls = co.competing(sows, [r.h_death, r.h_cull], r.sow_exits)
     selected = (deaths + culls) / r.gilt_surv ** GILT_MONTHS
     gilts = selected[:, None] * r.gilt_surv[:, None] ** np.arange(GILT_MONTHS)
     gilt_culls = selected - (deaths + culls)

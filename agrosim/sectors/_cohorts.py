@@ -38,12 +38,18 @@ def advance(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray):
 
 
 def stationary(inflow: np.ndarray, survival: np.ndarray, exits: np.ndarray, ages: int):
-    """End-of-month cohorts (n, A) of a pipeline fed `inflow` (n,) a month for ever, and its exits a month."""
-    survival = np.broadcast_to(survival, (inflow.shape[0], ages))
-    c = np.zeros((inflow.shape[0], ages))
-    c[:, 0] = inflow
+    """End-of-month cohorts (n, A) of a pipeline fed `inflow` (n,) a month for ever, and its exits a month.
+
+    The cohorts are built age by age as contiguous rows of runs, then laid out (n, A)."""
+    n = inflow.shape[0]
+    survival = np.broadcast_to(survival, (n, ages))
+    surv_rows, stay_rows = np.ascontiguousarray(survival.T), 1.0 - by_age(exits)
+    rows = np.empty((ages, n))
+    rows[0] = inflow
     for a in range(1, ages):
-        c[:, a] = c[:, a - 1] * survival[:, a - 1] * (1.0 - exits[:, a])
+        np.multiply(rows[a - 1], surv_rows[a - 1], out=rows[a])
+        rows[a] *= stay_rows[a]
+    c = by_run(rows)
     out = c * survival * exits[:, 1:]
     return c, out.sum(axis=1)
 

@@ -103,8 +103,9 @@ def per_run_once(fn: Callable[[Mapping[str, np.ndarray]], Any], params: Mapping[
     figures or yields): the same bits as the whole batch, since a run's values never depend on the
     other runs (tests/test_engine_equivalence.py), at 1/n of the cost.
 
-    `fn` returns an array with the run axis first, a tuple of them, or an object whose attributes
-    are such arrays (rates); arrays of one row are repeated, anything else (a count of cohorts) kept."""
+    `fn` returns an array with the run axis first, a tuple or dict of them, or an object whose
+    attributes are such arrays (rates); arrays of one row are repeated, anything else (a count of
+    cohorts) kept."""
     n = next(iter(params.values())).shape[0]
     first = _Reads({k: v[:1] for k, v in params.items()})
     one = fn(first)
@@ -119,6 +120,8 @@ def _repeat(value: Any, n: int) -> Any:
         return np.repeat(value, n, axis=0) if value.ndim and value.shape[0] == 1 and n > 1 else value
     if isinstance(value, tuple):
         return tuple(_repeat(v, n) for v in value)
+    if isinstance(value, dict):
+        return {k: _repeat(v, n) for k, v in value.items()}
     if hasattr(value, "__dict__"):
         out = copy.copy(value)
         for name, attr in vars(value).items():

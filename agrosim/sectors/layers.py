@@ -89,6 +89,8 @@ class _Rates:
         self.lay_surv = ((1.0 - p["mortality_laying"]) ** (1.0 / lay))[:, None]
         self.lay_exit = co.exit_shares(lay, self.lay_ages)
         self.to_lay = self.rear_surv[:, 0] ** self.rear   # share of chicks placed now in lay `rear` months on
+        # hens in lay of the stationary flock fed one hen a month into lay
+        self.hens_per_entry = co.stationary(np.ones_like(lay), self.lay_surv, self.lay_exit, self.lay_ages)[0].sum(axis=1)
 
 
 def _rates(p) -> _Rates:
@@ -98,8 +100,7 @@ def _rates(p) -> _Rates:
 
 def _stationary(r: _Rates, hens):
     """Stationary pullets and hens (end of month) with `hens` in lay; chicks placed a month."""
-    unit, _ = co.stationary(np.ones_like(hens), r.lay_surv, r.lay_exit, r.lay_ages)
-    chicks = hens / unit.sum(axis=1) / r.to_lay
+    chicks = hens / r.hens_per_entry / r.to_lay
     pullets, _ = co.stationary(chicks, r.rear_surv, r.rear_exit, r.rear_ages)
     hen_cohorts, spent = co.stationary(chicks * r.to_lay, r.lay_surv, r.lay_exit, r.lay_ages)
     return pullets, hen_cohorts, chicks, spent

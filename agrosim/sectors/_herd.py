@@ -365,7 +365,7 @@ def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, re
                 sold = np.minimum(stock[i], over)
                 f[f"{c}_excess_head"] = sold
                 stock[i] -= sold
-                over = over - sold
+                over -= sold
         deaths_yr += deaths
         exits_yr += exits
         for k in total:

@@ -106,11 +106,12 @@ def per_run_once(fn: Callable[[Mapping[str, np.ndarray]], Any], params: Mapping[
     `fn` returns an array with the run axis first, a tuple or dict of them, or an object whose
     attributes are such arrays (rates); arrays of one row are repeated, anything else (a count of
     cohorts) kept."""
-    n = next(iter(params.values())).shape[0]
-    first = _Reads({k: v[:1] for k, v in params.items()})
+    n = max((np.shape(v)[0] for v in params.values() if np.ndim(v)), default=1)
+    first = _Reads({k: v[:1] if np.ndim(v) else v for k, v in params.items()})
     one = fn(first)
-    if n > 1 and not all(np.all(params[k] == params[k][:1]) for k in first.read):  # NaN: not uniform
-        return fn(params)
+    if n > 1 and not all(np.all(params[k] == params[k][:1]) for k in first.read
+                         if k in params and np.ndim(params[k])):
+        return fn(params)  # a read parameter differs by run (or is NaN, never equal to itself)
     return _repeat(one, n)
 
 

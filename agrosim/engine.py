@@ -18,20 +18,46 @@ BALANCE_RTOL = 1e-9
 
 
 def check_balances(sector: Sector, old: dict, new: dict, flows: dict, year: int) -> None:
-    """Raise ModelError unless every stock closes its balance and no stock or flow is negative."""
+    """Raise ModelError unless every stock closes its balance and no stock or flow is negative.
+
+    expected = old + Σ inflows − Σ outflows and scale = max(|old|, 1) + Σ |flows|, each sum added
+    left to right as Python's `sum` would (so the same relative errors), in preallocated arrays."""
+    total = absolute = scratch = None
     for bal in sector.balances:
-        expected = old[bal.stock] + sum(flows[f] for f in bal.inflows) - sum(flows[f] for f in bal.outflows)
-        scale = np.maximum(np.abs(old[bal.stock]), 1.0) + sum(np.abs(flows[f]) for f in bal.inflows + bal.outflows)
-        err = np.abs(new[bal.stock] - expected) / scale
-        if np.any(~(err <= BALANCE_RTOL)):
+        stock = old[bal.stock]
+        if total is None or total.shape != np.shape(stock):
+            total, absolute, scratch = (np.empty(np.shape(stock)) for _ in range(3))
+        expected = stock + _sum_into(total, flows, bal.inflows) if bal.inflows else stock.copy()
+        if bal.outflows:
+            expected -= _sum_into(total, flows, bal.outflows)
+        scale = np.abs(stock)
+        np.maximum(scale, 1.0, out=scale)
+        names = bal.inflows + bal.outflows
+        if names:
+            np.abs(flows[names[0]], out=absolute)
+            for f in names[1:]:
+                absolute += np.abs(flows[f], out=scratch)
+            scale += absolute
+        err = np.subtract(new[bal.stock], expected, out=expected)
+        np.abs(err, out=err)
+        err /= scale
+        if not np.all(err <= BALANCE_RTOL):  # false for a NaN too
             run = int(np.nanargmax(np.where(np.isnan(err), np.inf, err)))
             raise ModelError(f"{sector.name}: balance of {bal.stock} does not close in {year} "
                              f"(run {run}, relative error {err.flat[run]:.3g})")
-        floor = -BALANCE_RTOL * scale
-        for name in (bal.stock, *bal.inflows, *bal.outflows):
+        floor = np.multiply(scale, -BALANCE_RTOL, out=scale)
+        for name in (bal.stock, *names):
             arr = new[name] if name == bal.stock else flows[name]
             if not np.all(arr >= floor):  # false for a NaN too
                 raise ModelError(f"{sector.name}: {name} is negative or NaN in {year}")
+
+
+def _sum_into(out: np.ndarray, flows: dict, names: tuple[str, ...]) -> np.ndarray:
+    """Σ flows[names] added left to right into `out`."""
+    np.copyto(out, flows[names[0]])
+    for name in names[1:]:
+        out += flows[name]
+    return out
 
 
 def active_parts(scenario: Scenario) -> tuple[list[Sector], list[Link]]:

@@ -70,3 +70,95 @@ def test_a_month_in_the_ages_by_runs_layout_equals_the_reference_step(seed):
     np.testing.assert_allclose(row_deaths, deaths.sum(axis=1), rtol=1e-12)
     np.testing.assert_allclose(row_leaving, leaving, rtol=1e-12)
     assert np.all(rows[0] == 0.0) and np.all(leaving > 0)
+
+
+def test_uniform_rates_batch_equals_each_run_alone():
+    """With the scenario's own draws only (base figures and yields vary, herd rates do not) the
+    sectors compute their rates, speed limits and look-ahead on one run and repeat them
+    (`per_run_once`): every run of the batch still equals the run alone, bit for bit."""
+    sc = load_scenario(ROOT / "benchmarks" / "full_shanxi.yaml")
+    draws = Design(runs=RUNS, seed=3).per_run(sc, 0, RUNS)
+    batch = simulate(sc, RUNS, draws)
+    assert np.ptp(batch.data["beef_stock"][:, -1]) > 0 and np.ptp(batch.data["laying_hens"][:, -1]) > 0
+    for r in range(RUNS):
+        alone = simulate(sc, 1, {k: v[r:r + 1] for k, v in draws.items()}, run_offset=r)
+        for name, arr in alone.data.items():
+            np.testing.assert_array_equal(arr[0], batch.data[name][r], err_msg=f"{name}, run {r}")
+
+
+def _pig_params(n, **values):
+    from herd_util import params
+    from agrosim.sectors import pigs
+
+    return params(pigs.SECTOR, n=n, **values)
+
+
+def test_per_run_once_repeats_the_first_run_only_when_what_it_reads_is_uniform():
+    """Rates that read only uniform parameters are computed once and repeated (equal, bit for bit, to
+    the whole batch); a parameter read that differs by run, or is NaN, makes it compute every run."""
+    from agrosim.sectors import pigs
+    from agrosim.sectors.base import per_run_once
+
+    calls = []
+
+    def limits(q):
+        calls.append(len(q["market_age_months"]))
+        return pigs.speed_limits_per_yr(q)
+
+    uniform = _pig_params(4, base_sows_head=np.array([1e4, 2e4, 3e4, 4e4]))  # not read by the limits
+    once = per_run_once(limits, uniform)
+    assert calls == [1] and once.shape == (4, 6)
+    np.testing.assert_array_equal(once, pigs.speed_limits_per_yr(uniform))
+
+    calls.clear()
+    varied = _pig_params(4, sow_cull_per_yr=np.array([0.3, 0.3, 0.4, 0.3]))
+    every = per_run_once(limits, varied)
+    assert calls == [1, 4] and every[2, 0] < every[0, 0]
+    np.testing.assert_array_equal(every, pigs.speed_limits_per_yr(varied))
+
+    calls.clear()
+    nan = _pig_params(2, litter_size_head=np.array([[np.nan] * 6, [np.nan] * 6]))
+    per_run_once(limits, nan)
+    assert calls == [1, 2]  # NaN never equals itself: not taken as uniform
+
+    rates = per_run_once(lambda q: pigs._Rates(q, 1), uniform)  # an object of rate arrays
+    full = pigs._Rates(uniform, 1)
+    assert rates.ages == full.ages
+    for name, value in vars(full).items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(getattr(rates, name), value, err_msg=name)
+    np.testing.assert_array_equal(rates.sow_exits[1], full.sow_exits[1])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_survive_and_shift_and_weighted_total_equal_their_plain_forms(seed):
+    """`survive_and_shift` (rows from the oldest down, in place) against the plain month: survive
+    (row 0 at its own survival), shift every row up, less the leavers (exits × survivors); and
+    `weighted_total` against `total(rows * weights)`: bit for bit."""
+    from agrosim.sectors import _cohorts as co
+
+    rng = np.random.default_rng(seed)
+    n = 6
+    months = np.r_[rng.uniform(3.0, 8.0, n - 1), 8.0]
+    ages = co.n_ages(months)
+    exits = co.by_age(co.exit_shares(months, ages))
+    first = co.first_exit(months)
+    s0, s = rng.uniform(0.8, 1.0, n), rng.uniform(0.9, 1.0, n)
+    rows = rng.uniform(0.0, 1e4, (ages, n))
+
+    plain = rows.copy()
+    plain[0] *= s0
+    plain[1:] *= s
+    leaving = plain[first - 1:] * exits[first:]
+    plain[1:] = plain[:-1].copy()
+    plain[first:] -= leaving[:-1]
+    plain[0] = 0.0
+
+    fused = rows.copy()
+    out = co.survive_and_shift(fused, s, exits, first, first_survival=s0)
+    np.testing.assert_array_equal(fused, plain)
+    np.testing.assert_array_equal(out, co.total(leaving))
+    assert np.all(out > 0)
+
+    weights = rng.uniform(0.0, 1.0, (ages, n))
+    np.testing.assert_array_equal(co.weighted_total(rows, weights), co.total(rows * weights))

@@ -38,22 +38,36 @@ def advance(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray):
 
 
 def stationary(inflow: np.ndarray, survival: np.ndarray, exits: np.ndarray, ages: int):
-    """End-of-month cohorts (n, A) of a pipeline fed `inflow` (n,) a month for ever, and its exits a month."""
-    survival = np.broadcast_to(survival, (inflow.shape[0], ages))
-    c = np.zeros((inflow.shape[0], ages))
-    c[:, 0] = inflow
+    """End-of-month cohorts (n, A) of a pipeline fed `inflow` (n,) a month for ever, and its exits a month.
+
+    The cohorts are built age by age as contiguous rows of runs, then laid out (n, A)."""
+    n = inflow.shape[0]
+    survival = np.broadcast_to(survival, (n, ages))
+    surv_rows, stay_rows = np.ascontiguousarray(survival.T), 1.0 - by_age(exits)
+    rows = np.empty((ages, n))
+    rows[0] = inflow
     for a in range(1, ages):
-        c[:, a] = c[:, a - 1] * survival[:, a - 1] * (1.0 - exits[:, a])
+        np.multiply(rows[a - 1], surv_rows[a - 1], out=rows[a])
+        rows[a] *= stay_rows[a]
+    c = by_run(rows)
     out = c * survival * exits[:, 1:]
     return c, out.sum(axis=1)
 
 
-def competing(stock: np.ndarray, hazards: list[np.ndarray]) -> list[np.ndarray]:
-    """Exits in one month from competing monthly hazards: stock × (1 − e^−Σh), split by hazard."""
-    total = sum(hazards)
-    gone = stock * -np.expm1(-total)
+def competing(stock: np.ndarray, hazards: list[np.ndarray],
+              shares: tuple[np.ndarray, np.ndarray] | None = None) -> list[np.ndarray]:
+    """Exits in one month from competing monthly hazards: stock × (1 − e^−Σh), split by hazard;
+    `shares` is `competing_shares(hazards)` when already computed (once a year, not every month)."""
+    total, gone_share = shares if shares is not None else competing_shares(hazards)
+    gone = stock * gone_share
     share = np.divide(gone, total, out=np.zeros_like(gone), where=total > 0)
     return [share * h for h in hazards]
+
+
+def competing_shares(hazards: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(Σh, 1 − e^−Σh) of competing monthly hazards: the total and the share of a stock leaving."""
+    total = sum(hazards)
+    return total, -np.expm1(-total)
 
 
 def hazard(fraction_per_yr: np.ndarray) -> np.ndarray:
@@ -84,6 +98,16 @@ def total(rows: np.ndarray) -> np.ndarray:
     return out
 
 
+def weighted_total(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """`total(rows * weights)` for (ages, n) rows and weights, a row at a time: no (ages, n)
+    temporary, the same additions in the same order."""
+    out = rows[0] * weights[0]
+    scratch = np.empty_like(out)
+    for row, weight in zip(rows[1:], weights[1:]):
+        out += np.multiply(row, weight, out=scratch)
+    return out
+
+
 def first_exit(months: np.ndarray) -> int:
     """The lowest age at which any run's cohort leaves a stage lasting `months` (n,), at least 1."""
     return max(1, int(np.floor(np.min(months))))
@@ -96,15 +120,26 @@ def advance_rows(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray, f
     are taken from the stage's `stock` (n,), the sum of `cohorts`, at once. `exits` is the
     transposed `exit_shares` (A + 1, n), whose rows below `first` are zero and are skipped."""
     deaths = stock - stock * survival
-    cohorts *= survival
-    return deaths, shift(cohorts, exits, first)
+    return deaths, survive_and_shift(cohorts, survival, exits, first)
 
 
-def shift(cohorts: np.ndarray, exits: np.ndarray, first: int) -> np.ndarray:
-    """Age the survivors `cohorts` (A, n) one month in place (row 0 left empty), less those leaving,
-    in the layout and with the exits of `advance_rows`; returns the (n,) leaving."""
-    leaving = cohorts[first - 1:] * exits[first:]
-    cohorts[1:] = cohorts[:-1]
-    cohorts[first:] -= leaving[:-1]
+def survive_and_shift(cohorts: np.ndarray, survival: np.ndarray, exits: np.ndarray, first: int,
+                      first_survival: np.ndarray | None = None) -> np.ndarray:
+    """One month of `cohorts` (A, n) in place: each row survives (row 0 at `first_survival` if
+    given, else all at `survival`), moves up one age less those leaving (row 0 left empty), in the
+    layout and with the exits of `advance_rows`; returns the (n,) leaving. Rows are taken from the
+    oldest down, each read and written once, with no (A, n) temporary (issue 19)."""
+    ages = cohorts.shape[0]
+    leaving = np.empty((ages - first + 1,) + cohorts.shape[1:])
+    for a in range(ages - 1, -1, -1):
+        surv = first_survival if a == 0 and first_survival is not None else survival
+        if a < first - 1:  # nobody leaves at this age: the survivors move up
+            np.multiply(cohorts[a], surv, out=cohorts[a + 1])
+            continue
+        row, out = cohorts[a], leaving[a - first + 1]
+        row *= surv
+        np.multiply(row, exits[a + 1], out=out)
+        if a + 1 < ages:
+            np.subtract(row, out, out=cohorts[a + 1])
     cohorts[0] = 0.0
     return total(leaving)

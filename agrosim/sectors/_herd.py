@@ -31,7 +31,7 @@ import numpy as np
 
 from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.errors import did_you_mean
-from agrosim.sectors.base import Balance, scale_except, yearly
+from agrosim.sectors.base import Balance, per_run_once, scale_except, yearly
 
 CLASSES = ("breeders", "young", "replacements", "finishing")
 
@@ -216,13 +216,21 @@ def _stationary(r: Rates, breeders, bought_per_yr, kind: HerdKind) -> dict:
     return out
 
 
+def _unit_herds(p: Mapping[str, np.ndarray], kind: HerdKind) -> tuple[dict, dict]:
+    """The stationary herds of 0 and of 1 breeder (base-year rates and purchases): every stock and
+    flow is affine in the breeders, so these two give all of them (`steady`)."""
+    r = rates(p, kind)
+    bought = yearly(p, kind.names[HerdRole.BOUGHT], 0)
+    return _stationary(r, 0.0 * bought, bought, kind), _stationary(r, 1.0 + 0.0 * bought, bought, kind)
+
+
 def steady(p: Mapping[str, np.ndarray], kind: HerdKind) -> dict:
     """Stationary herd consistent with whichever base figure the region gives (stock, breeders or
     slaughter): every stock is affine in the breeders B, so B = (given − value at B=0) / slope."""
     nm = kind.names
-    r = rates(p, kind)
+    r = per_run_once(lambda q: rates(q, kind), p)
     bought = yearly(p, nm[HerdRole.BOUGHT], 0)
-    zero, one = _stationary(r, 0.0 * bought, bought, kind), _stationary(r, 1.0 + 0.0 * bought, bought, kind)
+    zero, one = per_run_once(lambda q: _unit_herds(q, kind), p)
     b = np.zeros_like(bought)
     for role, key in zip(BASE_FIGURES, ("herd_head", None, "slaughter")):
         name = nm.get(role)
@@ -253,7 +261,8 @@ def init(p: Mapping[str, np.ndarray], kind: HerdKind):
     herd = state["herd_head"]
     state["capacity_places"] = herd * (1.0 + p[kind.names[HerdRole.SPARE]])
     state["target_breeders_head"] = state["breeders_head"].copy()
-    state["growth_limit_per_yr"] = speed_limits_per_yr(p, kind)  # (n, years), computed once per chunk
+    # (n, years), computed once per chunk, on one run when the rates are the same in every run
+    state["growth_limit_per_yr"] = per_run_once(lambda q: speed_limits_per_yr(q, kind), p)
     return state, {k: np.zeros_like(herd) for k in FLOWS}
 
 
@@ -267,86 +276,114 @@ def _with_sums(f: dict) -> dict:
     return f
 
 
+#: the flows leaving each stage (rows in `CLASSES` order): by death, and by its regular exit
+DEATHS = tuple(f"{c}_deaths_head" for c in CLASSES)
+EXITS = ("culled_head", "weaned_head", "entered_breeding_head", "finished_head")
+
+
+def _month_shares(p: Mapping[str, np.ndarray], kind: HerdKind, t: int) -> tuple[Rates, np.ndarray, np.ndarray]:
+    """The rates in year index t and the (n, 4) shares of each stage (`CLASSES`) leaving in a month
+    by death and by its regular exit."""
+    r = rates(p, kind, t)
+    shares = [_exit_fractions(h) for h in ([r.h_bd, r.h_bc], [r.h_y, r.a_y], [r.h_r, r.a_r], [r.h_f, r.a_f])]
+    return r, np.stack([k[0] for k in shares], axis=1), np.stack([k[1] for k in shares], axis=1)
+
+
 def step_months(s: dict, p: Mapping[str, np.ndarray], t: int, kind: HerdKind, record: bool = True):
     """One year in monthly sub-steps: (new state, yearly flows, [(state, flows) per month]; the
-    monthly list only with `record`, else empty: the engine needs the year alone)."""
+    monthly list only with `record`, else empty: the engine needs the year alone).
+
+    The four stages are rows of one (4, n) array, so the deaths and regular exits of every stage
+    are one product each (issue 19); each row is computed with the operations, in the order, of
+    the stage-by-stage formulas."""
     nm = kind.names
-    r = rates(p, kind, t)
+    r, death_share, exit_share = per_run_once(lambda q: _month_shares(q, kind, t), p)
+    death_share, exit_share = np.ascontiguousarray(death_share.T), np.ascontiguousarray(exit_share.T)  # (4, n)
     wanted_m = yearly(p, nm[HerdRole.BOUGHT], t) / 12.0
     asked = yearly(p, nm[HerdRole.BREEDER_GROWTH], t)
     # own breeding caps the path; bought breeding stock may carry the herd beyond it
     capped = (wanted_m <= 0) | (kind.bought_into != "replacements")
     growth = np.where(capped, np.minimum(asked, s["growth_limit_per_yr"][:, t]), asked)
     growth_m = (1.0 + growth) ** (1 / 12) - 1.0
-    k_b, k_y, k_r, k_f = (_exit_fractions(h) for h in ([r.h_bd, r.h_bc], [r.h_y, r.a_y], [r.h_r, r.a_r],
-                                                         [r.h_f, r.a_f]))
+    target_factor = 1.0 + growth_m
     pool_per_target = _pool_target(r, 1.0, growth_m)
     female_kept_share = r.fs if kind.males_sold_at_birth else 1.0  # share of births entering `young`
     weaned_female_share = 1.0 if kind.males_sold_at_birth else r.fs
     planned_r = wanted_m if kind.bought_into == "replacements" else 0.0
+    rest_key = "to_finishing_head" if kind.finishing else "weaned_sold_head"
+    bought_row = CLASSES.index(kind.bought_into)
     buying = np.any(wanted_m > 0)
     zero = np.zeros_like(s["herd_head"])
-    total = {k: np.zeros_like(zero) for k in FLOWS if k not in SUMS}
+    bought = zero
+    total = {k: np.zeros_like(zero) for k in FLOWS if k not in SUMS and k not in DEATHS + EXITS}
+    deaths_yr, exits_yr = np.zeros_like(death_share), np.zeros_like(exit_share)
     months = []
-    stock = {c: s[f"{c}_head"] for c in CLASSES}
+    stock = np.stack([s[f"{c}_head"] for c in CLASSES])  # updated in place month by month
+    deaths, exits = np.empty_like(stock), np.empty_like(stock)  # this month's, reused
     places, target = s["capacity_places"], s["target_breeders_head"]
     for m in range(12):
         f = dict.fromkeys(FLOWS, zero)  # entries are replaced, never changed in place
         if m == 0:
             frac = yearly(p, "outbreak_loss_fraction", t)
             if np.any(frac != 0):
-                for c in CLASSES:
-                    f[f"{c}_outbreak_head"] = stock[c] * frac
-                    stock[c] = stock[c] - f[f"{c}_outbreak_head"]
+                lost = stock * frac
+                stock = stock - lost
+                f.update({f"{c}_outbreak_head": lost[i] for i, c in enumerate(CLASSES)})
             f["capacity_added_places"] = yearly(p, "capacity_added_places_per_yr", t)
             places = places + f["capacity_added_places"]
-        b0, y0, r0, f0 = (stock[c] for c in CLASSES)
-        f["breeders_deaths_head"], f["culled_head"] = b0 * k_b[0], b0 * k_b[1]
-        f["young_deaths_head"], f["weaned_head"] = y0 * k_y[0], y0 * k_y[1]
-        f["replacements_deaths_head"], f["entered_breeding_head"] = r0 * k_r[0], r0 * k_r[1]
-        if kind.finishing:
-            f["finishing_deaths_head"], f["finished_head"] = f0 * k_f[0], f0 * k_f[1]
-        births = r.births * b0
+        np.multiply(stock, death_share, out=deaths)
+        np.multiply(stock, exit_share, out=exits)
+        births = r.births * stock[0]
         f["born_head"] = births * female_kept_share
         f["males_sold_at_birth_head"] = births - f["born_head"]
-        weaned_f = f["weaned_head"] * weaned_female_share
+        weaned_f = exits[1] * weaned_female_share
 
-        target = target * (1.0 + growth_m)
-        b1 = b0 - f["breeders_deaths_head"] - f["culled_head"] + f["entered_breeding_head"]
-        r1 = r0 - f["replacements_deaths_head"] - f["entered_breeding_head"]
+        target = target * target_factor
+        stock -= deaths  # each stage less its deaths and regular exits, then its entries
+        stock -= exits
+        stock[0] += exits[2]
+        stock[1] += f["born_head"]
+        b1, r1 = stock[0], stock[2]
         pool = pool_per_target * target + np.maximum(target - b1, 0.0)
         f["kept_head"] = np.clip(pool - r1 - planned_r, 0.0, weaned_f)
-        rest = f["weaned_head"] - f["kept_head"]
-        f["to_finishing_head" if kind.finishing else "weaned_sold_head"] = rest
-        stock = {"breeders": b1, "young": y0 - f["young_deaths_head"] - f["weaned_head"] + f["born_head"],
-                 "replacements": r1 + f["kept_head"],
-                 "finishing": (f0 - f["finishing_deaths_head"] - f["finished_head"] + f["to_finishing_head"]
-                               if kind.finishing else f0)}
+        f[rest_key] = exits[1] - f["kept_head"]
+        stock[2] += f["kept_head"]
+        if kind.finishing:
+            stock[3] += f["to_finishing_head"]
         f["breeder_years"] = b1 / 12.0
-        herd = sum(stock.values())
+        herd = stock[0] + stock[1]
+        herd += stock[2]
+        herd += stock[3]
         if buying:
             f["bought_wanted_head"] = wanted_m + zero
-            f["bought_head"] = np.clip(np.minimum(wanted_m, places - herd), 0.0, None)
-            stock[kind.bought_into] = stock[kind.bought_into] + f["bought_head"]
-        over = np.maximum(herd + f["bought_head"] - places, 0.0)
+            f["bought_head"] = bought = np.clip(np.minimum(wanted_m, places - herd), 0.0, None)
+            stock[bought_row] += bought
+        over = np.maximum(herd + bought - places, 0.0)
         if np.any(over > 0):  # animals above the places are sold, stages in `sell_order`
             for c in kind.sell_order:
-                sold = np.minimum(stock[c], over)
+                i = CLASSES.index(c)
+                sold = np.minimum(stock[i], over)
                 f[f"{c}_excess_head"] = sold
-                stock[c] = stock[c] - sold
-                over = over - sold
+                stock[i] -= sold
+                over -= sold
+        deaths_yr += deaths
+        exits_yr += exits
         for k in total:
             if f[k] is not zero:
                 total[k] += f[k]
         if record:
-            months.append((_herd_state(stock, places, target, s), _with_sums(dict(f))))
+            f.update(zip(DEATHS, deaths.copy()))
+            f.update(zip(EXITS, exits.copy()))
+            months.append((_herd_state(stock.copy(), places, target, s), _with_sums(dict(f))))
+    total.update(zip(DEATHS, deaths_yr))
+    total.update(zip(EXITS, exits_yr))
     return _herd_state(stock, places, target, s), _with_sums(total), months
 
 
-def _herd_state(stock: dict, places, target, s: dict) -> dict:
-    """The state dict of the stage stocks, the places and the planned path (the rest kept from `s`)."""
+def _herd_state(stock: np.ndarray, places, target, s: dict) -> dict:
+    """The state dict of the (4, n) stage stocks, the places and the planned path (the rest kept from `s`)."""
     new = dict(s)
-    new.update({f"{c}_head": v for c, v in stock.items()})
+    new.update({f"{c}_head": v for c, v in zip(CLASSES, stock)})
     new["herd_head"] = sum(new[f"{c}_head"] for c in CLASSES)
     new["capacity_places"], new["target_breeders_head"] = places, target
     return new

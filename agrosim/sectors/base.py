@@ -6,8 +6,9 @@ parameter is (n,); a time-varying one is (n, years) and sectors read column `t`;
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -78,3 +79,53 @@ def scale_except(kept: tuple[str, ...] = ()) -> Callable:
                     for k, v in arrays.items()}
         return scaled(state), scaled(flows)
     return curtail
+
+
+class _Reads(dict):
+    """A parameter mapping that notes the names read from it (by `[]` or `get`)."""
+
+    def __init__(self, params: Mapping[str, np.ndarray]):
+        super().__init__(params)
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default=None):
+        self.read.add(name)
+        return super().get(name, default)
+
+
+def per_run_once(fn: Callable[[Mapping[str, np.ndarray]], Any], params: Mapping[str, np.ndarray]) -> Any:
+    """`fn(params)` computed on the first run alone and repeated over the runs when every parameter
+    `fn` reads is the same in every run (the usual case for rates in a Monte Carlo that varies base
+    figures or yields): the same bits as the whole batch, since a run's values never depend on the
+    other runs (tests/test_engine_equivalence.py), at 1/n of the cost.
+
+    `fn` returns an array with the run axis first, a tuple or dict of them, or an object whose
+    attributes are such arrays (rates); arrays of one row are repeated, anything else (a count of
+    cohorts) kept."""
+    n = max((np.shape(v)[0] for v in params.values() if np.ndim(v)), default=1)
+    first = _Reads({k: v[:1] if np.ndim(v) else v for k, v in params.items()})
+    one = fn(first)
+    if n > 1 and not all(np.all(params[k] == params[k][:1]) for k in first.read
+                         if k in params and np.ndim(params[k])):
+        return fn(params)  # a read parameter differs by run (or is NaN, never equal to itself)
+    return _repeat(one, n)
+
+
+def _repeat(value: Any, n: int) -> Any:
+    """`value` of one run as n equal runs (see `per_run_once`)."""
+    if isinstance(value, np.ndarray):
+        return np.repeat(value, n, axis=0) if value.ndim and value.shape[0] == 1 and n > 1 else value
+    if isinstance(value, tuple):
+        return tuple(_repeat(v, n) for v in value)
+    if isinstance(value, dict):
+        return {k: _repeat(v, n) for k, v in value.items()}
+    if hasattr(value, "__dict__"):
+        out = copy.copy(value)
+        for name, attr in vars(value).items():
+            object.__setattr__(out, name, _repeat(attr, n))  # frozen dataclasses too
+        return out
+    return value

@@ -13,7 +13,7 @@ import numpy as np
 
 from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.sectors import _cohorts as co
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, per_run_once, scale_except, yearly
 
 PARAMS = (
     P("base_laying_hens_head", "head", "Hens in lay in the base year; 0 = not given.", "基期在产蛋鸡存栏",
@@ -89,12 +89,18 @@ class _Rates:
         self.lay_surv = ((1.0 - p["mortality_laying"]) ** (1.0 / lay))[:, None]
         self.lay_exit = co.exit_shares(lay, self.lay_ages)
         self.to_lay = self.rear_surv[:, 0] ** self.rear   # share of chicks placed now in lay `rear` months on
+        # hens in lay of the stationary flock fed one hen a month into lay
+        self.hens_per_entry = co.stationary(np.ones_like(lay), self.lay_surv, self.lay_exit, self.lay_ages)[0].sum(axis=1)
+
+
+def _rates(p) -> _Rates:
+    """`_Rates(p)`, on one run when the parameters they derive from are the same in every run."""
+    return per_run_once(_Rates, p)
 
 
 def _stationary(r: _Rates, hens):
     """Stationary pullets and hens (end of month) with `hens` in lay; chicks placed a month."""
-    unit, _ = co.stationary(np.ones_like(hens), r.lay_surv, r.lay_exit, r.lay_ages)
-    chicks = hens / unit.sum(axis=1) / r.to_lay
+    chicks = hens / r.hens_per_entry / r.to_lay
     pullets, _ = co.stationary(chicks, r.rear_surv, r.rear_exit, r.rear_ages)
     hen_cohorts, spent = co.stationary(chicks * r.to_lay, r.lay_surv, r.lay_exit, r.lay_ages)
     return pullets, hen_cohorts, chicks, spent
@@ -112,11 +118,13 @@ def _state(pullets, hens, cages, target, look_ahead):
 
 
 def init(p):
-    r = _Rates(p)
+    r = _rates(p)
     hens = np.where(p["base_laying_hens_head"] > 0, p["base_laying_hens_head"],
                     p["base_egg_output_kg_per_yr"] / yearly(p, "egg_kg_per_hen_yr", 0))
     pullets, hen_cohorts, _, _ = _stationary(r, hens)
-    state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy(), ahead_weights(r))
+    look_ahead = per_run_once(lambda q: ahead_weights(_Rates(q)), p)  # on one run when rates are uniform
+    state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy(),
+                   tuple(co.by_age(w).T for w in look_ahead))
     return state, {k: np.zeros_like(hens) for k in FLOWS}
 
 
@@ -135,7 +143,7 @@ def ahead_weights(r: _Rates):
         wh = wh + (r.rear == k)                  # count the flock in lay after month k
         wp = np.concatenate([wp[1:], np.zeros((1, n))]) * stay_p + move_p * wh[0]
         wh = np.concatenate([wh[1:], np.zeros((1, n))]) * stay_h
-    return wp.T, wh.T  # views of the (ages, n) arrays the step uses
+    return wp.T, wh.T
 
 
 def step_months(s, p, t, record: bool = True):
@@ -143,7 +151,7 @@ def step_months(s, p, t, record: bool = True):
     monthly list only with `record`, else empty: the engine needs the year alone).
 
     Cohorts are aged in place in the (ages, n) layout (`co.advance_rows`)."""
-    r = _Rates(p)
+    r = _rates(p)
     growth_m = (1.0 + yearly(p, "flock_growth_per_yr", t)) ** (1.0 / 12.0)
     growth_ahead = growth_m ** r.rear
     eggs_per_hen_yr = yearly(p, "egg_kg_per_hen_yr", t)
@@ -183,7 +191,7 @@ def step_months(s, p, t, record: bool = True):
 
         target = target * growth_m
         wanted = np.minimum(target * growth_ahead, cages)
-        ahead = co.total(pullets * w_pullets) + co.total(hens * w_hens)
+        ahead = co.weighted_total(pullets, w_pullets) + co.weighted_total(hens, w_hens)
         f["chicks_placed_head"] = np.maximum(wanted - ahead, 0.0) / r.to_lay
         pullets[0] = f["chicks_placed_head"]
         pullet_stock = co.total(pullets)
@@ -202,7 +210,7 @@ def step(s, p, t):
 
 def report(s, f, p, t):
     if t == 0:
-        _, _, chicks, spent = _stationary(_Rates(p), s["hens_head"])
+        _, _, chicks, spent = _stationary(_rates(p), s["hens_head"])
         eggs, spent, chicks = s["hens_head"] * yearly(p, "egg_kg_per_hen_yr", 0), 12.0 * spent, 12.0 * chicks
     else:
         eggs, spent, chicks = f["eggs_kg"], f["spent_hens_head"], f["chicks_placed_head"]

@@ -33,7 +33,7 @@ import numpy as np
 
 from agrosim.config.spec import EventRole, ParamSpec as P
 from agrosim.sectors import _cohorts as co
-from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, scale_except, yearly
+from agrosim.sectors.base import Balance, IndicatorSpec as I, Sector, per_run_once, scale_except, yearly
 
 GILT_MONTHS = 6       # selection (at market age, ~6 months) to first farrowing: ~2 months to service + 114 days
 MATED_FROM = 2        # gilts count as 能繁母猪 from first service, 2 months after selection
@@ -142,12 +142,23 @@ class _Rates:
         self.gilt_exit = np.zeros((n, GILT_MONTHS + 1))  # `co.exit_shares` of GILT_MONTHS: all leave then
         self.gilt_exit[:, GILT_MONTHS] = 1.0
         self.gilt_share = FEMALE_SHARE * p["gilt_eligible_share"]
+        self.sow_exits = co.competing_shares([self.h_death, self.h_cull])
+        # the gilt rule's look-ahead (`step_months`): a gilt j months after selection farrows in
+        # GILT_MONTHS − j months, then stays a sow for the j months to the horizon
+        self.ahead = (self.gilt_surv[:, None] ** (GILT_MONTHS - np.arange(GILT_MONTHS)) *
+                      self.sow_surv[:, None] ** np.arange(GILT_MONTHS))
+        self.sow_surv_ahead, self.gilt_surv_ahead = self.sow_surv ** GILT_MONTHS, self.gilt_surv ** GILT_MONTHS
+
+
+def _rates(p, t: int = 0) -> _Rates:
+    """`_Rates(p, t)`, on one run when the parameters they derive from are the same in every run."""
+    return per_run_once(lambda q: _Rates(q, t), p)
 
 
 def _stationary(r: _Rates, sows):
     """Stationary herd (end of month) with `sows` farrowed sows: cohorts and yearly flows."""
     young, market = co.stationary(sows * r.births, r.young_surv, r.young_exit, r.ages)
-    deaths, culls = co.competing(sows, [r.h_death, r.h_cull])
+    deaths, culls = co.competing(sows, [r.h_death, r.h_cull], r.sow_exits)
     selected = (deaths + culls) / r.gilt_surv ** GILT_MONTHS
     gilts = selected[:, None] * r.gilt_surv[:, None] ** np.arange(GILT_MONTHS)
     gilt_culls = selected - (deaths + culls)
@@ -173,10 +184,11 @@ def _state(sows, gilts, young, places, target, max_growth):
 
 
 def init(p):
-    r = _Rates(p)
+    r = _rates(p)
     st = _stationary(r, _base_sows(p, r))
     places = st["young"][:, 1:].sum(axis=1) * (1.0 + p["spare_places_share"])
-    state = _state(st["sows"], st["gilts"], st["young"], places, st["sows"].copy(), speed_limits_per_yr(p))
+    state = _state(st["sows"], st["gilts"], st["young"], places, st["sows"].copy(),
+                   per_run_once(speed_limits_per_yr, p))
     return state, {k: np.zeros_like(places) for k in FLOWS}
 
 
@@ -186,7 +198,7 @@ def step_months(s, p, t, record: bool = True):
 
     Cohorts are aged in place in the (ages, n) layout; the deaths of a stage with one survival are
     taken from its stock, which is carried from month to month."""
-    r = _Rates(p, t)
+    r = _rates(p, t)
     asked = yearly(p, "sow_herd_growth_per_yr", t)
     growth_m = (1.0 + np.minimum(asked, s["sow_max_growth_per_yr"][:, t])) ** (1.0 / 12.0)
     sows, places, target = s["sows_head"], s["places_head"], s["sow_target_head"]
@@ -195,9 +207,8 @@ def step_months(s, p, t, record: bool = True):
     suckling_surv, grower_surv = r.young_surv[:, 0], r.young_surv[:, 1]  # one survival from weaning on
     young_first = co.first_exit(p["market_age_months"])
     gilt_exit = co.by_age(r.gilt_exit)
-    ahead = (r.gilt_surv[:, None] ** (GILT_MONTHS - np.arange(GILT_MONTHS)) *
-             r.sow_surv[:, None] ** np.arange(GILT_MONTHS)).T[1:]
-    sow_surv_ahead, gilt_surv_ahead = r.sow_surv ** GILT_MONTHS, r.gilt_surv ** GILT_MONTHS
+    ahead = np.ascontiguousarray(r.ahead.T[1:])
+    sow_surv_ahead, gilt_surv_ahead = r.sow_surv_ahead, r.gilt_surv_ahead
     growth_ahead = growth_m ** GILT_MONTHS
     zero = np.zeros_like(sows)
     total = {k: np.zeros_like(sows) for k in PRIMARY_FLOWS}
@@ -216,21 +227,19 @@ def step_months(s, p, t, record: bool = True):
             places = places + f["capacity_added_places"]
             gilt_stock, growers = co.total(gilts), co.total(young[1:])
         born = sows * r.births
-        f["sow_deaths_head"], f["sows_culled_head"] = co.competing(sows, [r.h_death, r.h_cull])
+        f["sow_deaths_head"], f["sows_culled_head"] = co.competing(sows, [r.h_death, r.h_cull], r.sow_exits)
         f["gilts_culled_head"], f["gilts_entered_head"] = co.advance_rows(gilts, r.gilt_surv, gilt_exit,
                                                                              GILT_MONTHS, gilt_stock)
         f["piglet_deaths_head"] = young[0] - young[0] * suckling_surv
         f["finisher_deaths_head"] = growers - growers * grower_surv
-        young[0] *= suckling_surv
-        young[1:] *= grower_surv
-        market = co.shift(young, young_exit, young_first)
+        market = co.survive_and_shift(young, grower_surv, young_exit, young_first, first_survival=suckling_surv)
         young[0] = born
         f["market_age_head"] = market
         f["born_head"] = born
         sows = sows - f["sow_deaths_head"] - f["sows_culled_head"] + f["gilts_entered_head"]
 
         target = target * growth_m
-        projected = sows * sow_surv_ahead + co.total(gilts[1:] * ahead)
+        projected = sows * sow_surv_ahead + co.weighted_total(gilts[1:], ahead)
         need = np.maximum(target * growth_ahead - projected, 0.0) / gilt_surv_ahead
         f["gilts_selected_head"] = np.minimum(need, r.gilt_share * market)
         gilts[0] = f["gilts_selected_head"]
@@ -273,7 +282,7 @@ def step(s, p, t):
 
 
 def report(s, f, p, t):
-    slaughter = f["slaughtered_head"] if t > 0 else _stationary(_Rates(p, 0), s["sows_head"])["slaughter"]
+    slaughter = f["slaughtered_head"] if t > 0 else _stationary(_rates(p, 0), s["sows_head"])["slaughter"]
     return {
         "pig_stock": s["pigs_head"],
         "breeding_sows": s["sows_head"] + s["gilt_cohorts_head"][:, MATED_FROM:].sum(axis=1),

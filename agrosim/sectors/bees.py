@@ -99,7 +99,9 @@ def step_seasons(s, p, t):
     wanted = np.clip(target - c1, 0.0, c1 * p["types.max_split_per_colony"])
     free = np.maximum(capacity - c1.sum(axis=1), 0.0)
     wanted_total = wanted.sum(axis=1)
-    scale = np.minimum(1.0, np.divide(free, wanted_total, out=np.ones_like(free), where=wanted_total > 0))
+    # free / wanted only where the wanted splits exceed the free places (elsewhere the scale is 1): a wanted
+    # total near zero would overflow the division for no purpose
+    scale = np.minimum(1.0, np.divide(free, wanted_total, out=np.ones_like(free), where=wanted_total > free))
     split = wanted * scale[:, None]
     bought_total = np.minimum(yearly(p, "colonies_bought_box_per_yr", t), free - split.sum(axis=1))
     total1 = c1.sum(axis=1, keepdims=True)

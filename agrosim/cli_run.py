@@ -156,7 +156,7 @@ def rebuild(folder: Path, lang: str = "en", observed: str | Path | None = None, 
     if observed is not None:
         from agrosim.observed import load_observed
 
-        load_observed(observed, scenario)  # refuses a bad file before anything is written
+        load_observed(observed, scenario)  # refuses a bad file before the runs are loaded (the findings read it again)
     alloc_source = allocation_source(folder, allocation) if allocation is not None else None
     meta = writer.saved_metadata(folder)
     chunks = writer.saved_chunks(folder)

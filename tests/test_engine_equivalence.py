@@ -31,6 +31,14 @@ def _inputs(sc):
     return draws
 
 
+def _each_run_equals_the_run_alone(sc, draws, batch) -> None:
+    """Every run of `batch` simulated alone (its draws, its run index) gives the same arrays, bit for bit."""
+    for r in range(RUNS):
+        alone = simulate(sc, 1, {k: v[r:r + 1] for k, v in draws.items()}, run_offset=r)
+        for name, arr in alone.data.items():
+            np.testing.assert_array_equal(arr[0], batch.data[name][r], err_msg=f"{name}, run {r}")
+
+
 @pytest.mark.parametrize("outbreak", [False, True])
 def test_each_run_of_a_batch_equals_the_run_alone(outbreak):
     sc = load_scenario(ROOT / "benchmarks" / "full_shanxi.yaml")
@@ -41,10 +49,7 @@ def test_each_run_of_a_batch_equals_the_run_alone(outbreak):
         draws.update({f"{s}.outbreak_loss_fraction": loss for s in ("pigs", "layers", "dairy", "beef")})
     batch = simulate(sc, RUNS, draws)
     assert np.ptp(batch.data["pig_stock"][:, -1]) > 0 and np.ptp(batch.data["laying_hens"][:, -1]) > 0
-    for r in range(RUNS):
-        alone = simulate(sc, 1, {k: v[r:r + 1] for k, v in draws.items()}, run_offset=r)
-        for name, arr in alone.data.items():
-            np.testing.assert_array_equal(arr[0], batch.data[name][r], err_msg=f"{name}, run {r}")
+    _each_run_equals_the_run_alone(sc, draws, batch)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -80,10 +85,7 @@ def test_uniform_rates_batch_equals_each_run_alone():
     draws = Design(runs=RUNS, seed=3).per_run(sc, 0, RUNS)
     batch = simulate(sc, RUNS, draws)
     assert np.ptp(batch.data["beef_stock"][:, -1]) > 0 and np.ptp(batch.data["laying_hens"][:, -1]) > 0
-    for r in range(RUNS):
-        alone = simulate(sc, 1, {k: v[r:r + 1] for k, v in draws.items()}, run_offset=r)
-        for name, arr in alone.data.items():
-            np.testing.assert_array_equal(arr[0], batch.data[name][r], err_msg=f"{name}, run {r}")
+    _each_run_equals_the_run_alone(sc, draws, batch)
 
 
 def _pig_params(n, **values):

@@ -142,8 +142,6 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
         meta["tradeoff_thresholds"] = dict(tradeoff_thresholds)
     if verdict_thresholds is not None:
         meta["verdict_thresholds"] = asdict(verdict_thresholds)
-    if findings.tracking is not None:
-        meta.update(findings.tracking.settings())
     folder = output_dir(Path(out_root), scenario.name, command)
     with atomic_folder(folder.parent, folder.name) as tmp:
         write_resolved(tmp, scenario)
@@ -166,7 +164,8 @@ def write_report(out_root: Path, scenario: Scenario, results: Results, verdicts:
             _render(tmp, scenario, verdicts, meta, lang, findings)
         else:
             with_warnings(verdicts, findings.tradeoffs).to_csv(tmp / "targets.csv", index=False, encoding="utf-8")
-            (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+            (tmp / "metadata.json").write_text(json.dumps(_tracking_meta(meta, findings), indent=2,
+                                                          ensure_ascii=False), encoding="utf-8")
     return folder
 
 
@@ -280,17 +279,20 @@ def readable(path: Path):
                                   "the file as agrosim wrote it; rerun the command that wrote the report")]) from None
 
 
+def _tracking_meta(meta: Mapping, findings: ReportFindings) -> dict:
+    """`meta` with the tracking settings the findings used, or without any when they track nothing."""
+    if findings.tracking is None:
+        return {k: v for k, v in meta.items() if k not in TRACKING_DEFAULTS}
+    return {**meta, **findings.tracking.settings()}
+
+
 def _render(folder: Path, scenario: Scenario, verdicts: pd.DataFrame, meta: dict, lang: str,
             findings: ReportFindings) -> None:
     """targets.csv, metadata.json, charts/, results.xlsx and report.html from the tables, with the tracking
     section when the findings hold one and the allocation section when the folder holds allocation/."""
     tracking, quant = findings.tracking, findings.quantiles
     allocation = sections.read_allocation(folder)
-    if tracking is None:
-        meta = {k: v for k, v in meta.items() if k not in TRACKING_DEFAULTS}
-    else:
-        meta = {**meta, **tracking.settings()}
-    meta = dict(meta, lang=lang, generated=_now())
+    meta = dict(_tracking_meta(meta, findings), lang=lang, generated=_now())
     records = findings.tradeoffs
     verdicts = with_warnings(verdicts, records)
     verdicts.to_csv(folder / "targets.csv", index=False, encoding="utf-8")

@@ -216,21 +216,20 @@ def _stationary(r: Rates, breeders, bought_per_yr, kind: HerdKind) -> dict:
     return out
 
 
-def _unit_herds(p: Mapping[str, np.ndarray], kind: HerdKind) -> tuple[dict, dict]:
-    """The stationary herds of 0 and of 1 breeder (base-year rates and purchases): every stock and
-    flow is affine in the breeders, so these two give all of them (`steady`)."""
+def _unit_herds(p: Mapping[str, np.ndarray], kind: HerdKind) -> tuple[Rates, dict, dict]:
+    """The base-year rates and the stationary herds of 0 and of 1 breeder (base-year rates and
+    purchases): every stock and flow is affine in the breeders, so these two give all of them (`steady`)."""
     r = rates(p, kind)
     bought = yearly(p, kind.names[HerdRole.BOUGHT], 0)
-    return _stationary(r, 0.0 * bought, bought, kind), _stationary(r, 1.0 + 0.0 * bought, bought, kind)
+    return r, _stationary(r, 0.0 * bought, bought, kind), _stationary(r, 1.0 + 0.0 * bought, bought, kind)
 
 
 def steady(p: Mapping[str, np.ndarray], kind: HerdKind) -> dict:
     """Stationary herd consistent with whichever base figure the region gives (stock, breeders or
     slaughter): every stock is affine in the breeders B, so B = (given − value at B=0) / slope."""
     nm = kind.names
-    r = per_run_once(lambda q: rates(q, kind), p)
+    r, zero, one = per_run_once(lambda q: _unit_herds(q, kind), p)
     bought = yearly(p, nm[HerdRole.BOUGHT], 0)
-    zero, one = per_run_once(lambda q: _unit_herds(q, kind), p)
     b = np.zeros_like(bought)
     for role, key in zip(BASE_FIGURES, ("herd_head", None, "slaughter")):
         name = nm.get(role)

@@ -117,12 +117,17 @@ def _state(pullets, hens, cages, target, look_ahead):
             **dict(zip(LOOK_AHEAD, look_ahead))}
 
 
+def _rates_and_look_ahead(p) -> tuple[_Rates, tuple[np.ndarray, np.ndarray]]:
+    r = _Rates(p)
+    return r, ahead_weights(r)
+
+
 def init(p):
-    r = _rates(p)
+    # the rates and look-ahead weights on one run when the parameters they derive from are uniform
+    r, look_ahead = per_run_once(_rates_and_look_ahead, p)
     hens = np.where(p["base_laying_hens_head"] > 0, p["base_laying_hens_head"],
                     p["base_egg_output_kg_per_yr"] / yearly(p, "egg_kg_per_hen_yr", 0))
     pullets, hen_cohorts, _, _ = _stationary(r, hens)
-    look_ahead = per_run_once(lambda q: ahead_weights(_Rates(q)), p)  # on one run when rates are uniform
     state = _state(pullets, hen_cohorts, hens * (1.0 + p["spare_cages_share"]), hens.copy(),
                    tuple(co.by_age(w).T for w in look_ahead))
     return state, {k: np.zeros_like(hens) for k in FLOWS}

@@ -44,8 +44,8 @@ REPORT_MAY_IMPORT: dict[str, frozenset[str] | None] = {
     "agrosim.report": None,                        # its own modules
     # vocabulary: errors, units and their display, parameter paths, the version stamp
     "agrosim.errors": None, "agrosim.units": None, "agrosim.parampath": None, "agrosim.version": None,
-    # where the user's cache folder is (the font subset of report.html is kept there)
-    "agrosim.paths": frozenset({"cache_dir"}),
+    # the user's cache folder (the font subset of report.html is kept there) and writing a file whole
+    "agrosim.paths": frozenset({"atomic_file", "cache_dir"}),
     # the scenario as loaded, its targets and parameter specs, and the lookup of declared sectors (labels, units)
     "agrosim.config.scenario": frozenset({"Scenario", "Target"}),
     "agrosim.config.spec": frozenset({"ParamSpec"}),

@@ -2,6 +2,8 @@
 root beside the package; an installed wheel carries the same folders inside the package, as
 agrosim/bundled/<folder>/ (pyproject.toml maps them there), so scenarios resolve outside the repository."""
 import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -56,3 +58,17 @@ def cache_dir() -> Path:
         return Path(os.environ[CACHE_ENV])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "agrosim"
+
+
+@contextmanager
+def atomic_file(path: Path):
+    """A temporary path beside `path` to write into: moved over `path` when the block ends without an
+    error, removed otherwise, so a reader sees the old file or the whole new one, never part of it.
+    The name is unique to the process and thread (two writers never share a temporary file)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

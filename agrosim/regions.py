@@ -14,7 +14,6 @@ files it is: Shanxi's sub-regions in params/ are two cities and two counties of 
 from __future__ import annotations
 
 import math
-import os
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -25,7 +24,7 @@ from agrosim.baseyear import counts as base_counts
 from agrosim.config import Scenario
 from agrosim.config.scenario import Target, TargetModel
 from agrosim.errors import InputError, Problem
-from agrosim.paths import bundled_params_dir
+from agrosim.paths import atomic_file, bundled_params_dir
 from agrosim.prepare import load_scenario
 from agrosim.units import from_internal, parse_unit
 
@@ -268,10 +267,6 @@ def _aligned(heads: list[str], rows: list[list[str]], right: set[int]) -> list[s
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write the table to `path` whole or not at all."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
+    with atomic_file(path) as tmp:
         table.to_csv(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path

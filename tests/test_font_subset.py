@@ -88,3 +88,21 @@ def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path):
 
 def test_the_suite_never_uses_the_users_cache_folder():
     assert os.environ.get(CACHE_ENV) and "agrosim-cache" in os.environ[CACHE_ENV]
+
+
+def test_atomic_file_replaces_whole_or_leaves_the_old_file(tmp_path):
+    """paths.atomic_file (the font cache, regions' CSV and the explorer's saved scenarios write through it):
+    a block that fails leaves the old file and no temporary file; one that ends replaces the file."""
+    from agrosim.paths import atomic_file
+
+    target = tmp_path / "entry.otf"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with atomic_file(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise RuntimeError("killed mid-way")
+    assert target.read_bytes() == b"old" and sorted(tmp_path.iterdir()) == [target]
+    with atomic_file(target) as tmp:
+        assert tmp.parent == target.parent and tmp != target
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and sorted(tmp_path.iterdir()) == [target]

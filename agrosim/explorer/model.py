@@ -29,6 +29,7 @@ from agrosim.config.spec import ParamSpec, parse_scalar
 from agrosim.engine import simulate
 from agrosim.errors import InputError, Problem
 from agrosim.param_arrays import time_row
+from agrosim.paths import atomic_file
 from agrosim.parampath import ParamPath
 from agrosim.prepare import load_scenario
 from agrosim.report.charts import light
@@ -280,10 +281,9 @@ class Explorer:
                "extends": os.path.relpath(self.path, target.parent.resolve()) if near else str(self.path),
                "overrides": self.overrides(values)}
         head = f"# Saved by `agrosim serve` from {self.path.name} on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.\n"
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, default_flow_style=None)
-        tmp.write_text(head + text, encoding="utf-8")
-        os.replace(tmp, target)
+        with atomic_file(target) as tmp:
+            tmp.write_text(head + text, encoding="utf-8")
         try:
             load_scenario(target)
         except InputError:

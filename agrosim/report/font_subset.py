@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import fontTools
 
-from agrosim.paths import cache_dir
+from agrosim.paths import atomic_file, cache_dir
 
 FOLDER = "font-subsets"
 _DIGEST = hashlib.sha256().digest_size
@@ -74,13 +72,7 @@ def _write(entry: Path, data: bytes) -> None:
     """Store `data` atomically; a folder that cannot be written is left alone."""
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=f".{entry.stem}.", dir=entry.parent)
-        try:
-            with os.fdopen(handle, "wb") as fh:
-                fh.write(hashlib.sha256(data).digest() + data)
-            os.replace(tmp, entry)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(entry) as tmp:
+            tmp.write_bytes(hashlib.sha256(data).digest() + data)
     except OSError:
         return
